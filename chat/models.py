@@ -1,0 +1,284 @@
+"""The persistent domain model (SQLAlchemy 2). Only repositories in chat/storage use it for SQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, uuid.UUID: Uuid}
+
+
+class OrganisationKind(StrEnum):
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    PRIVATE = "private"
+
+
+class UnitKind(StrEnum):
+    VARDCENTRAL = "vardcentral"
+    MOTTAGNING = "mottagning"
+    HOME_CARE = "hemsjukvard"
+
+
+class UserKind(StrEnum):
+    PATIENT = "patient"  # invånare: a patient with a login, possibly also a guardian
+    STAFF = "staff"
+
+
+class ThreadStatus(StrEnum):
+    OPEN = "open"
+    WAITING_FOR_PATIENT = "waiting_for_patient"
+    CLOSED = "closed"
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    INTERNAL_NOTE = "internal_note"
+    SYSTEM = "system"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class CareUnit(Base):
+    __tablename__ = "care_units"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("unit_id", "key"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))  # stable slug, used by routing tables
+    name: Mapped[str] = mapped_column(String(200))
+    is_triage: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffMember(Base):
+    __tablename__ = "staff_members"
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    profession: Mapped[str] = mapped_column(String(80))
+
+
+class UnitMembership(Base):
+    """Staff belong to units (optionally a team within it); ``is_admin`` = unit administrator."""
+
+    __tablename__ = "unit_memberships"
+    __table_args__ = (UniqueConstraint("staff_id", "unit_id", "team_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_members.user_id"), index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"), index=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    personnummer: Mapped[str] = mapped_column(String(13), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    # The vårdcentral the patient is listed at: routes threads started without a contact.
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("care_units.id"))
+
+
+class Guardianship(Base):
+    """A guardian (ombud) acting for a child; valid while the child is under 13."""
+
+    __tablename__ = "guardianships"
+    __table_args__ = (UniqueConstraint("guardian_user_id", "patient_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guardian_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+
+
+class CareContact(Base):
+    """Fast vårdkontakt: a person, several people and/or a team, with the terms the patient sees."""
+
+    __tablename__ = "care_contacts"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
+    coordinator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_members.user_id"))
+    title: Mapped[str] = mapped_column(String(200))
+    how_to_reach: Mapped[str] = mapped_column(Text, default="")
+    when_to_reach: Mapped[str] = mapped_column(Text, default="")
+    response_time_hours: Mapped[int] = mapped_column(Integer, default=48)
+    communication_terms: Mapped[str] = mapped_column(Text, default="")
+
+
+class CareContactMember(Base):
+    __tablename__ = "care_contact_members"
+    care_contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("care_contacts.id"), primary_key=True
+    )
+    staff_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("staff_members.user_id"), primary_key=True
+    )
+
+
+class Thread(Base):
+    __tablename__ = "threads"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), index=True)
+    care_contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("care_contacts.id"))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    case_type: Mapped[str] = mapped_column(String(60), default="kontakt")
+    status: Mapped[str] = mapped_column(String(30), default=ThreadStatus.OPEN)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    attachments_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False for a staff consultation held without the patient.
+    patient_visible: Mapped[bool] = mapped_column(Boolean, default=True)
+    urgency: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(30))
+    routing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    flagged_acute: Mapped[bool] = mapped_column(Boolean, default=False)
+    response_due_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThreadParticipant(Base):
+    """Users explicitly added to a thread (e.g. a municipal nurse from another organisation)."""
+
+    __tablename__ = "thread_participants"
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    added_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "seq", name="uq_messages_thread_seq"),
+        # Idempotency: a client-chosen id is unique per author, enforced by the database.
+        UniqueConstraint("author_id", "client_id", name="uq_messages_author_client_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    event: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReadState(Base):
+    __tablename__ = "read_states"
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    last_read_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class AccessLogEntry(Base):
+    """Append-only record of staff reads of patient data (Patientdatalagen)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_patient_at", "patient_id", "at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    staff_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
+    thread_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("threads.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoutingRule(Base):
+    """A unit's routing table: which team answers which category (``triage`` for low confidence)."""
+
+    __tablename__ = "routing_rules"
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"))
+
+
+class RoutingCorrection(Base):
+    """Staff moved a routed thread: kept as a labelled example for retraining."""
+
+    __tablename__ = "routing_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"), index=True)
+    staff_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    from_category: Mapped[str | None] = mapped_column(String(30))
+    to_category: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

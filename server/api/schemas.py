@@ -1,0 +1,134 @@
+"""Request bodies and query strings. Unknown fields are refused, lengths are bounded."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chat.views import PersonView, ThreadView
+
+ClientId = Annotated[
+    str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
+]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class LoginRequest(Strict):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    user: PersonView
+
+
+class MeResponse(BaseModel):
+    user: PersonView
+    patients: list[PersonView] = []
+    team_ids: list[uuid.UUID] = []
+    unit_ids: list[uuid.UUID] = []
+    admin_unit_ids: list[uuid.UUID] = []
+
+
+class MessageIn(Strict):
+    client_id: ClientId
+    body: Body
+    kind: Literal["text", "internal_note"] = "text"
+    attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5)
+
+
+class CreateThreadRequest(Strict):
+    patient_id: uuid.UUID
+    subject: Subject
+    message: MessageIn
+    care_contact_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    case_type: Literal[
+        "kontakt", "infor_besok", "fornya_recept", "lakemedelsgenomgang", "konsultation"
+    ] = "kontakt"
+    patient_visible: bool = True
+
+
+class ThreadListQuery(Strict):
+    status: Literal["open", "waiting_for_patient", "closed"] | None = None
+
+
+class HistoryQuery(Strict):
+    after_seq: Annotated[int, Field(ge=0)] | None = None
+    before_seq: Annotated[int, Field(ge=1)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class ReadRequest(Strict):
+    seq: Annotated[int, Field(ge=0, le=2**53)]
+
+
+class ReadResponse(BaseModel):
+    thread_id: uuid.UUID
+    seq: int
+
+
+class AssignRequest(Strict):
+    assignee_id: uuid.UUID | None
+
+
+class TransferRequest(Strict):
+    team_id: uuid.UUID
+    category: (
+        Literal[
+            "lakemedel",
+            "tidsbokning",
+            "psykisk_halsa",
+            "rehab",
+            "graviditet",
+            "barn",
+            "diabetes",
+            "hjarta_karl",
+            "hud",
+            "provsvar",
+            "infektion",
+            "ovrigt",
+        ]
+        | None
+    ) = None
+
+
+class StatusRequest(Strict):
+    status: Literal["open", "waiting_for_patient", "closed"]
+
+
+class AttachmentsSettingRequest(Strict):
+    allowed: bool
+
+
+class ParticipantRequest(Strict):
+    user_id: uuid.UUID
+
+
+class AccessLogQuery(Strict):
+    patient_id: uuid.UUID
+
+
+class RoutingTableRequest(Strict):
+    rules: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,30}$")], uuid.UUID] = Field(
+        max_length=20
+    )
+
+
+class UnreadResponse(BaseModel):
+    total: int
+    threads: dict[str, int]
+
+
+class ThreadList(BaseModel):
+    threads: list[ThreadView]

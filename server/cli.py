@@ -1,0 +1,104 @@
+"""The one command line: ``nara``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from chat.storage import Database
+from server.config import Config
+from server.logs import setup_logging
+
+log = logging.getLogger("nara.cli")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["nlp"]:
+        return _nlp(args[1:])
+    if args[:1] == ["video"]:
+        return _video(args[1:])
+    parser = _parser()
+    ns = parser.parse_args(args)
+    config = Config.from_env()
+    if ns.command == "serve":
+        overrides = {k: v for k, v in (("host", ns.host), ("port", ns.port)) if v is not None}
+        return serve(Config.from_env(**overrides))
+    if ns.command == "db":
+        return db_upgrade(config)
+    if ns.command == "demo":
+        return demo(config)
+    parser.print_help()
+    return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nara", description="Nära contact server")
+    sub = parser.add_subparsers(dest="command")
+    serve_p = sub.add_parser("serve", help="run the server (configuration from environment)")
+    serve_p.add_argument("--host")
+    serve_p.add_argument("--port", type=int)
+    db_p = sub.add_parser("db", help="database migrations")
+    db_p.add_argument("action", choices=["upgrade"])
+    sub.add_parser("demo", help="load the demo organisation (idempotent)")
+    sub.add_parser("nlp", help="routing model: train, eval, route (see `nara nlp --help`)")
+    sub.add_parser("video", help="video tools: probe (see `nara video --help`)")
+    return parser
+
+
+def serve(config: Config) -> int:
+    from server.app import create_app
+
+    setup_logging(config.log_level)
+    app = create_app(config)
+    log.info("listening", extra={"host": config.host, "port": config.port})
+    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
+    return 0
+
+
+def db_upgrade(config: Config) -> int:
+    from server.migrate import upgrade
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(config.effective_database_url)
+    print("database is up to date")
+    return 0
+
+
+def demo(config: Config) -> int:
+    from server.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+
+    async def run() -> bool:
+        db = Database(config.effective_database_url)
+        try:
+            return await load_demo(db) is not None
+        finally:
+            await db.dispose()
+
+    created = asyncio.run(run())
+    print("demo organisation loaded" if created else "demo organisation already present")
+    print(f"demo logins (password: {DEMO_PASSWORD}):")
+    for username, role in DEMO_LOGINS:
+        print(f"  {username:8} {role}")
+    return 0
+
+
+def _nlp(argv: list[str]) -> int:
+    from server.nlp_bridge import run_nlp_cli
+
+    return run_nlp_cli(argv, Config.from_env())
+
+
+def _video(argv: list[str]) -> int:
+    from server.video_cli import run_video_cli
+
+    return run_video_cli(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

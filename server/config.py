@@ -1,0 +1,69 @@
+"""Configuration from environment variables (12-factor). Every default runs on a bare machine."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: SQLite file in data_dir
+    redis_url: str = ""  # empty: in-process bus
+    session_ttl_hours: int = 12
+    cookie_secure: bool = False
+    allowed_origins: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    nlp_enabled: bool = True
+    nlp_model_dir: Path | None = None
+    upload_ttl_minutes: int = 60
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return _async_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'nara.sqlite3').resolve()}"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Config:
+        data_dir = Path(_env("NARA_DATA_DIR", "data"))
+        model = os.environ.get("NARA_NLP_MODEL_DIR")
+        values: dict[str, object] = {
+            "host": _env("NARA_HOST", "127.0.0.1"),
+            "port": int(_env("NARA_PORT", "8080")),
+            "data_dir": data_dir,
+            "database_url": _env("DATABASE_URL", ""),
+            "redis_url": _env("REDIS_URL", ""),
+            "session_ttl_hours": int(_env("NARA_SESSION_TTL_HOURS", "12")),
+            "cookie_secure": _env("NARA_COOKIE_SECURE", "0") == "1",
+            "allowed_origins": _list("NARA_ALLOWED_ORIGINS"),
+            "log_level": _env("NARA_LOG_LEVEL", "INFO"),
+            "nlp_enabled": _env("NARA_NLP", "1") != "0",
+            "nlp_model_dir": Path(model) if model else None,
+            "upload_ttl_minutes": int(_env("NARA_UPLOAD_TTL_MINUTES", "60")),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _async_url(url: str) -> str:
+    """Accept plain postgres:// URLs and pick the async driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url

@@ -1,0 +1,24 @@
+"""Typed application state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+from aiohttp import web
+
+from chat.management import Directory, ThreadManagement
+from chat.service import ChatService
+from chat.storage import Database
+from server.auth import IdentityProvider, SessionManager
+from server.config import Config
+
+CONFIG = web.AppKey("config", Config)
+DB = web.AppKey("db", Database)
+CHAT = web.AppKey("chat", ChatService)
+MANAGEMENT = web.AppKey("management", ThreadManagement)
+DIRECTORY = web.AppKey("directory", Directory)
+SESSIONS = web.AppKey("sessions", SessionManager)
+IDENTITY = web.AppKey("identity", IdentityProvider)  # type: ignore[type-abstract]
+SIO = web.AppKey("sio", socketio.AsyncServer)
+EXTRAS = web.AppKey("extras", dict[str, Any])

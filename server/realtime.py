@@ -1,0 +1,177 @@
+"""Socket.IO: the /chat namespace and live delivery through Socket.IO rooms.
+
+With ``REDIS_URL`` the server uses python-socketio's Redis manager, so an event published by
+one process reaches clients connected to any process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any
+
+import socketio
+from aiohttp import web
+from pydantic import BaseModel, Field, ValidationError
+
+from chat.access import Actor
+from chat.errors import ErrorCode, NaraError
+from chat.events import patient_room, team_room, unit_room, user_room
+from chat.service import Caller
+from server.api.chat_routes import new_message
+from server.api.registry import validation_error
+from server.api.schemas import MessageIn, Strict
+from server.keys import CHAT, CONFIG, SESSIONS
+from server.security import COOKIE_NAME, origin_allowed
+
+log = logging.getLogger("nara.realtime")
+CHAT_NAMESPACE = "/chat"
+ACTOR_TTL_SECONDS = 15.0  # membership changes reach open connections within this time
+
+
+class SocketLiveEvents:
+    def __init__(self, sio: socketio.AsyncServer, namespace: str = CHAT_NAMESPACE) -> None:
+        self.sio = sio
+        self.namespace = namespace
+
+    async def publish(self, event: str, payload: dict[str, Any], audiences: Sequence[str]) -> None:
+        if audiences:
+            await self.sio.emit(event, payload, to=list(audiences), namespace=self.namespace)
+
+
+class SendEvent(MessageIn):
+    thread_id: uuid.UUID
+
+
+class CatchUpEvent(Strict):
+    thread_id: uuid.UUID
+    after_seq: Annotated[int, Field(ge=0)]
+    limit: Annotated[int, Field(ge=1, le=500)] = 200
+
+
+class ReadEvent(Strict):
+    thread_id: uuid.UUID
+    seq: Annotated[int, Field(ge=0, le=2**53)]
+
+
+class TypingEvent(Strict):
+    thread_id: uuid.UUID
+    internal: bool = False
+
+
+def rooms_for(actor: Actor) -> list[str]:
+    rooms = [user_room(actor.user_id)]
+    rooms += [patient_room(p) for p in sorted(actor.patient_ids)]
+    rooms += [team_room(t) for t in sorted(actor.team_ids)]
+    rooms += [unit_room(u) for u in sorted(actor.unit_ids)]
+    return rooms
+
+
+def _answer_errors(
+    model: type[BaseModel],
+) -> Callable[[Callable[[Any, str, Any], Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Validate the payload, and turn every failure into an ``{"error": ...}`` ack."""
+
+    def wrap(fn: Callable[[Any, str, Any], Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def handler(self: ChatNamespace, sid: str, data: Any = None) -> Any:
+            try:
+                try:
+                    parsed = model.model_validate(data)
+                except ValidationError as exc:
+                    raise validation_error(exc) from exc
+                return {"ok": True, **(await fn(self, sid, parsed))}
+            except NaraError as err:
+                return {"error": err.to_dict()}
+            except Exception:
+                log.exception("socket event failed", extra={"event": fn.__name__})
+                return {"error": NaraError(ErrorCode.INTERNAL, "internal error").to_dict()}
+
+        handler.__name__ = fn.__name__
+        return handler
+
+    return wrap
+
+
+class ChatNamespace(socketio.AsyncNamespace):
+    def __init__(self, app: web.Application) -> None:
+        super().__init__(CHAT_NAMESPACE)
+        self.app = app
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        request: web.Request = environ["aiohttp.request"]
+        if not origin_allowed(
+            request.headers.get("Origin"), request.host, self.app[CONFIG].allowed_origins
+        ):
+            raise socketio.exceptions.ConnectionRefusedError(
+                {"code": "forbidden", "message": "foreign origin"}
+            )
+        token = auth.get("token") if isinstance(auth, dict) else None
+        token = token if isinstance(token, str) else request.cookies.get(COOKIE_NAME)
+        user_id = await self.app[SESSIONS].resolve(token)
+        actor = await self.app[CHAT].actor(user_id) if user_id else None
+        if actor is None:
+            raise socketio.exceptions.ConnectionRefusedError(
+                {"code": "unauthenticated", "message": "log in first"}
+            )
+        await self.save_session(
+            sid,
+            {
+                "user_id": actor.user_id,
+                "actor": actor,
+                "at": time.monotonic(),
+                "remote": request.remote,
+            },
+        )
+        for room in rooms_for(actor):
+            await self.enter_room(sid, room)
+
+    async def _caller(self, sid: str) -> Caller:
+        session = await self.get_session(sid)
+        if time.monotonic() - session["at"] > ACTOR_TTL_SECONDS:
+            actor = await self.app[CHAT].actor(session["user_id"])
+            if actor is None:
+                await self.disconnect(sid)
+                raise NaraError(ErrorCode.UNAUTHENTICATED, "the account is no longer active")
+            session.update(actor=actor, at=time.monotonic())
+            await self._sync_rooms(sid, actor)
+        return Caller(session["actor"], session["remote"])
+
+    async def _sync_rooms(self, sid: str, actor: Actor) -> None:
+        wanted = set(rooms_for(actor))
+        current = set(self.rooms(sid)) - {sid}
+        for room in current - wanted:
+            await self.leave_room(sid, room)
+        for room in wanted - current:
+            await self.enter_room(sid, room)
+
+    @_answer_errors(SendEvent)
+    async def on_send_message(self, sid: str, data: SendEvent) -> dict[str, Any]:
+        result = await self.app[CHAT].send(
+            await self._caller(sid), data.thread_id, new_message(data)
+        )
+        return result.model_dump(mode="json")
+
+    @_answer_errors(CatchUpEvent)
+    async def on_catch_up(self, sid: str, data: CatchUpEvent) -> dict[str, Any]:
+        rows = await self.app[CHAT].history(
+            await self._caller(sid), data.thread_id, after_seq=data.after_seq, limit=data.limit
+        )
+        return {"messages": [m.model_dump(mode="json") for m in rows]}
+
+    @_answer_errors(ReadEvent)
+    async def on_mark_read(self, sid: str, data: ReadEvent) -> dict[str, Any]:
+        seq = await self.app[CHAT].mark_read(await self._caller(sid), data.thread_id, data.seq)
+        return {"seq": seq}
+
+    @_answer_errors(TypingEvent)
+    async def on_typing(self, sid: str, data: TypingEvent) -> dict[str, Any]:
+        await self.app[CHAT].typing(await self._caller(sid), data.thread_id, data.internal)
+        return {}
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Unknown events get a clear error instead of silence."""
+        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
+            return {"error": {"code": "invalid_request", "message": f"unknown event {event!r}"}}
+        return await super().trigger_event(event, *args)
