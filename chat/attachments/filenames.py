@@ -10,9 +10,7 @@ from chat.attachments.reasons import Reason, rejection
 MAX_NAME_CHARS = 255
 
 # Bidi controls let "gpj.exe" render as "exe.jpg"; never show them to staff.
-_BIDI = frozenset(
-    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
+_BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # RFC 5987 attr-char minus the alphanumerics that quote() keeps anyway.
 _ATTR_SAFE = "!#$&+-.^_`|~"
 
@@ -54,7 +52,7 @@ def _sanitise(name: str) -> str:
 
 
 def _ascii_fallback(name: str) -> str:
-    """"röntgen åäö.pdf" -> "rontgen aao.pdf"; quotes, backslashes and % become "_"."""
+    """ "röntgen åäö.pdf" -> "rontgen aao.pdf"; quotes, backslashes and % become "_"."""
     folded = unicodedata.normalize("NFKD", name)
     out = []
     for ch in folded:

@@ -67,7 +67,7 @@ def _all_objects(reader: PdfReader) -> Iterator[Any]:
 
 
 def _findings(path: Path, reader: PdfReader) -> set[Reason]:
-    found = {_NAME_REASON[m.decode()] for m in _RAW_NAMES.findall(path.read_bytes())}
+    found = {_NAME_REASON["/" + m.decode()] for m in _RAW_NAMES.findall(path.read_bytes())}
     for obj in _all_objects(reader):
         found.update(_NAME_REASON[n] for n in _names_in(obj) if n in _NAME_REASON)
     return found

@@ -1,0 +1,339 @@
+"""Attachment test samples, all made at test time (no binary files in git).
+
+Each function returns ``(claimed_name, content)``. ``write(dir, sample)`` puts one on disk.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageDraw
+from PIL.PngImagePlugin import PngInfo
+from pypdf import PdfWriter
+from pypdf.actions import JavaScript
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
+
+Sample = tuple[str, bytes]
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def write(directory: Path, sample: Sample, filename: str = "upload.bin") -> Path:
+    """Write the content under a neutral name: inspection must not look at the path."""
+    path = directory / filename
+    path.write_bytes(sample[1])
+    return path
+
+
+def _picture(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
+    """A non-uniform picture (so orientation is observable): red left half, blue right."""
+    im = Image.new(mode, size, "white")
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 0, size[0] // 2, size[1]), fill="red")
+    draw.rectangle((size[0] // 2, 0, size[0], size[1]), fill="blue")
+    return im
+
+
+def png_chunk(ctype: bytes, body: bytes) -> bytes:
+    """One PNG chunk with a correct CRC."""
+    crc = struct.pack(">I", zlib.crc32(ctype + body))
+    return struct.pack(">I", len(body)) + ctype + body + crc
+
+
+def _png_bytes(size: tuple[int, int] = (64, 48), **params: object) -> bytes:
+    out = io.BytesIO()
+    _picture(size).save(out, "PNG", **params)
+    return out.getvalue()
+
+
+def _pdf_bytes(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _blank_writer() -> PdfWriter:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    return writer
+
+
+def _zip_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("payload.txt", "not a picture")
+    return out.getvalue()
+
+
+# --- accepted samples -------------------------------------------------------------------
+
+
+def gps_jpeg() -> Sample:
+    """300x200 JPEG, EXIF orientation 6 (rotate 90° CW), GPS position, ICC and a comment."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif[0x010F] = "NaraCam"  # Make
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1] = "N"
+    gps[2] = (56.0, 52.0, 42.0)  # Växjö
+    gps[3] = "E"
+    gps[4] = (14.0, 48.0, 32.0)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    _picture((300, 200)).save(out, "JPEG", exif=exif, icc_profile=icc, comment=b"patient comment")
+    return "utslag.jpg", out.getvalue()
+
+
+def png_with_text() -> Sample:
+    info = PngInfo()
+    info.add_text("Author", "Patient Patientsson")
+    info.add_itxt("Description", "hemadress", lang="sv")
+    return "bild.png", _png_bytes(pnginfo=info)
+
+
+def animated_gif() -> Sample:
+    """3 frames, 100/200/300 ms, looping forever, with a comment."""
+    frames = [Image.new("P", (40, 30), colour) for colour in (1, 2, 3)]
+    for frame in frames:
+        frame.putpalette([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255] + [0] * 756)
+    out = io.BytesIO()
+    frames[0].save(
+        out,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        comment=b"secret comment",
+        disposal=1,
+    )
+    return "rörelse.gif", out.getvalue()
+
+
+def small_pdf() -> Sample:
+    return "röntgensvar åäö.pdf", _pdf_bytes(_blank_writer())
+
+
+def small_png(name: str = "bild.png") -> Sample:
+    return name, _png_bytes()
+
+
+def transparent_png() -> Sample:
+    out = io.BytesIO()
+    Image.new("RGBA", (500, 100), (255, 0, 0, 128)).save(out, "PNG")
+    return "alpha.png", out.getvalue()
+
+
+def pdf_of_size(size: int) -> Sample:
+    """A valid PDF of exactly ``size`` bytes (padding in an unreferenced-by-pages stream)."""
+    pad = max(0, size - 1000)
+    for _ in range(10):
+        writer = _blank_writer()
+        stream = StreamObject()
+        stream.set_data(b"0" * pad)
+        ref = writer._add_object(stream)
+        writer.root_object[NameObject("/NaraPadding")] = ref
+        data = _pdf_bytes(writer)
+        if len(data) == size:
+            return "storlek.pdf", data
+        pad += size - len(data)
+        if pad < 0:
+            raise ValueError("size too small for a padded PDF")
+    raise RuntimeError("could not hit the exact size")
+
+
+# --- rejected samples -------------------------------------------------------------------
+
+
+def empty_file() -> Sample:
+    return "tom.pdf", b""
+
+
+def html_named_jpg() -> Sample:
+    return "utslag.jpg", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def svg() -> Sample:
+    return "bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def png_named_jpg() -> Sample:
+    return "foto.jpg", _png_bytes()
+
+
+def png_with_zip() -> Sample:
+    return "bild.png", _png_bytes() + _zip_bytes()
+
+
+def jpeg_after_eoi() -> Sample:
+    out = io.BytesIO()
+    _picture((32, 32)).save(out, "JPEG")
+    return "foto.jpg", out.getvalue() + b"<?php system($_GET['c']); ?>"
+
+
+def gif_after_trailer() -> Sample:
+    return "anim.gif", animated_gif()[1] + b"MZ trailing payload after the trailer"
+
+
+def png_with_embedded_elf() -> Sample:
+    """An ELF header hidden in a private ancillary chunk, before IEND."""
+    data = _png_bytes()
+    payload = b"\x7fELF\x02\x01\x01" + bytes(57)
+    after_ihdr = 8 + 25  # signature, then the IHDR chunk
+    return "bild.png", data[:after_ihdr] + png_chunk(b"prVt", payload) + data[after_ihdr:]
+
+
+def truncated_png() -> Sample:
+    data = _png_bytes((200, 200))
+    return "bild.png", data[: len(data) // 2]
+
+
+def corrupt_png_crc() -> Sample:
+    data = bytearray(_png_bytes())
+    data[29] ^= 0xFF  # inside the IHDR CRC
+    return "bild.png", bytes(data)
+
+
+def pixel_bomb_png(side: int = 30_000) -> Sample:
+    """A side x side greyscale PNG header with a tiny IDAT: nothing large is allocated."""
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", idat)
+        + png_chunk(b"IEND", b"")
+    )
+    return "bomb.png", data
+
+
+def huge_screen_gif() -> Sample:
+    """A GIF whose logical screen is 65535 x 65535 with a 1x1 image inside."""
+    header = b"GIF89a" + struct.pack("<HHBBB", 65535, 65535, 0x80, 0, 0) + b"\x00" * 6
+    image = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
+    return "stor.gif", header + image + b"\x3b"
+
+
+def pdf_with_javascript() -> Sample:
+    writer = _blank_writer()
+    writer.add_open_action(JavaScript("app.alert('hej');"))
+    return "svar.pdf", _pdf_bytes(writer)
+
+
+def _js_action() -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
+
+
+def pdf_with_annotation_javascript() -> Sample:
+    """A link annotation whose action is JavaScript (not in the catalog)."""
+    writer = _blank_writer()
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 50, 50)]),
+            NameObject("/A"): _js_action(),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+    return "svar.pdf", _pdf_bytes(writer)
+
+
+def pdf_with_obfuscated_javascript() -> Sample:
+    """Page /AA JavaScript written with #-escaped names, which pypdf decodes."""
+    writer = _blank_writer()
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): _js_action()})
+    data = _pdf_bytes(writer)
+    data = data.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+    return "svar.pdf", data
+
+
+def pdf_with_launch() -> Sample:
+    writer = _blank_writer()
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/Launch"),
+            NameObject("/F"): TextStringObject("cmd.exe"),
+        }
+    )
+    writer.root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    return "svar.pdf", _pdf_bytes(writer)
+
+
+def pdf_with_embedded_file() -> Sample:
+    writer = _blank_writer()
+    writer.add_attachment("bilaga.txt", b"embedded")
+    return "svar.pdf", _pdf_bytes(writer)
+
+
+def encrypted_pdf() -> Sample:
+    writer = _blank_writer()
+    writer.encrypt("hemligt", algorithm="AES-256")
+    return "svar.pdf", _pdf_bytes(writer)
+
+
+def invalid_pdf() -> Sample:
+    return "svar.pdf", b"%PDF-1.7\nthis is not a PDF at all\n%%EOF\n"
+
+
+def pdf_with_trailing_zip() -> Sample:
+    return "svar.pdf", small_pdf()[1] + _zip_bytes()
+
+
+def elf_executable() -> Sample:
+    return "program.pdf", b"\x7fELF\x02\x01\x01\x00" + bytes(120)
+
+
+def pe_executable() -> Sample:
+    body = b"MZ" + bytes(58) + struct.pack("<I", 64) + b"This program cannot be run in DOS mode"
+    return "setup.exe", body + bytes(64)
+
+
+def zip_archive() -> Sample:
+    return "arkiv.zip", _zip_bytes()
+
+
+# --- names ------------------------------------------------------------------------------
+
+BAD_NAMES: dict[str, str] = {
+    "empty": "",
+    "blank": "   ",
+    "too_long": "a" * 252 + ".pdf",
+    "dotdot_path": "../../etc/passwd.png",
+    "dotdot_only": "..",
+    "backslash": "..\\windows\\bild.png",
+    "slash": "mapp/bild.png",
+    "nul": "bild\x00.png",
+    "newline": "bild\n.png",
+    "del": "bild\x7f.png",
+    "c1_control": "bild\x85.png",
+    "rlo": "bild\u202egpj.exe",
+    "lri": "bild\u2066.png",
+    "pdi": "bild\u2069.png",
+    "lrm": "bild\u200e.png",
+    "rlm": "bild\u200f.png",
+}
+GOOD_NAMES: dict[str, str] = {
+    "ascii": "bild.png",
+    "swedish": "röntgensvar åäö.pdf",
+    "spaces": "  provsvar.pdf  ",
+    "dots": "svar...2024.pdf",
+    "exactly_255": "b" * 251 + ".pdf",
+}

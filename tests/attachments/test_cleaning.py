@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from chat.attachments import (
+    AttachmentLimits,
+    CleanedFile,
+    InspectedFile,
+    clean_file,
+    inspect_file,
+    make_thumbnail,
+    sniff_kind,
+)
+
+from . import corpus
+from .corpus import Sample
+
+METADATA_MARKERS = (b"Exif", b"GPS", b"NaraCam", b"patient", b"Patient", b"secret", b"XMP",
+                    b"iCCP", b"ICC_PROFILE", b"tEXt", b"iTXt", b"zTXt", b"hemadress")  # fmt: skip
+
+
+def _clean(tmp_path: Path, sample: Sample) -> tuple[InspectedFile, CleanedFile]:
+    src = corpus.write(tmp_path, sample)
+    inspected = inspect_file(
+        src, claimed_name=sample[0], claimed_type=None, limits=AttachmentLimits()
+    )
+    return inspected, clean_file(src, inspected, tmp_path / "clean.bin")
+
+
+def test_gps_jpeg_loses_all_metadata(tmp_path: Path) -> None:
+    _, cleaned = _clean(tmp_path, corpus.gps_jpeg())
+    raw = cleaned.path.read_bytes()
+    assert [m for m in METADATA_MARKERS if m in raw] == []
+    with Image.open(cleaned.path) as im:
+        assert im.format == "JPEG"
+        assert dict(im.getexif()) == {}
+        assert "icc_profile" not in im.info and "comment" not in im.info
+
+
+def test_source_really_had_the_metadata() -> None:
+    raw = corpus.gps_jpeg()[1]
+    assert b"Exif" in raw and b"NaraCam" in raw
+    with Image.open(io.BytesIO(raw)) as im:
+        exif = im.getexif()
+        assert exif[corpus.ORIENTATION] == 6
+        assert exif.get_ifd(corpus.GPS_IFD)[1] == "N"
+
+
+def test_orientation_is_applied(tmp_path: Path) -> None:
+    _, cleaned = _clean(tmp_path, corpus.gps_jpeg())
+    assert (cleaned.width, cleaned.height) == (200, 300)
+    with Image.open(cleaned.path) as im:
+        assert im.size == (200, 300)
+        rgb = im.convert("RGB")
+        # Orientation 6 = rotate 90° clockwise: the red left half ends up on top.
+        top, bottom = rgb.getpixel((100, 30)), rgb.getpixel((100, 270))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    assert top[0] > 200 and top[2] < 60
+    assert bottom[2] > 200 and bottom[0] < 60
+
+
+def test_png_text_chunks_removed(tmp_path: Path) -> None:
+    assert b"tEXt" in corpus.png_with_text()[1]
+    _, cleaned = _clean(tmp_path, corpus.png_with_text())
+    raw = cleaned.path.read_bytes()
+    assert [m for m in METADATA_MARKERS if m in raw] == []
+    with Image.open(cleaned.path) as im:
+        assert im.format == "PNG" and im.size == (64, 48)
+        assert getattr(im, "text", {}) == {}
+
+
+def test_png_transparency_kept(tmp_path: Path) -> None:
+    _, cleaned = _clean(tmp_path, corpus.transparent_png())
+    with Image.open(cleaned.path) as im:
+        assert im.mode == "RGBA"
+        assert im.getpixel((0, 0)) == (255, 0, 0, 128)
+
+
+def test_animated_gif_keeps_frames_durations_and_loop(tmp_path: Path) -> None:
+    _, cleaned = _clean(tmp_path, corpus.animated_gif())
+    raw = cleaned.path.read_bytes()
+    assert b"secret" not in raw
+    assert b"NETSCAPE2.0" in raw  # the looping extension is the one kept
+    with Image.open(cleaned.path) as im:
+        assert im.format == "GIF"
+        assert getattr(im, "n_frames", 1) == 3
+        assert im.info.get("loop") == 0
+        seen = []
+        for index in range(3):
+            im.seek(index)
+            seen.append((im.info.get("duration"), im.convert("RGB").getpixel((5, 5))))
+    assert seen == [(100, (255, 0, 0)), (200, (0, 255, 0)), (300, (0, 0, 255))]
+
+
+def test_pdf_is_stored_unchanged(tmp_path: Path) -> None:
+    sample = corpus.small_pdf()
+    _, cleaned = _clean(tmp_path, sample)
+    assert cleaned.path.read_bytes() == sample[1]
+    assert cleaned.size == len(sample[1])
+    assert cleaned.width is None
+
+
+def test_cleaned_file_is_private_and_hashed(tmp_path: Path) -> None:
+    import hashlib
+
+    _, cleaned = _clean(tmp_path, corpus.gps_jpeg())
+    assert cleaned.path.stat().st_mode & 0o777 == 0o600
+    assert cleaned.sha256 == hashlib.sha256(cleaned.path.read_bytes()).hexdigest()
+    assert cleaned.size == cleaned.path.stat().st_size
+
+
+@pytest.mark.parametrize(
+    "make", [corpus.gps_jpeg, corpus.png_with_text, corpus.animated_gif, corpus.transparent_png]
+)
+def test_thumbnail_is_small_and_clean(tmp_path: Path, make: object) -> None:
+    sample = make()  # type: ignore[operator]
+    inspected, cleaned = _clean(tmp_path, sample)
+    for source in (corpus.write(tmp_path, sample, "orig.bin"), cleaned.path):
+        thumb = make_thumbnail(source, inspected)
+        assert thumb is not None
+        assert sniff_kind(thumb) in {"jpeg", "png"}
+        assert [m for m in METADATA_MARKERS if m in thumb] == []
+        with Image.open(io.BytesIO(thumb)) as im:
+            assert max(im.size) <= 320
+
+
+def test_thumbnail_of_large_image_keeps_aspect(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 800), "green").save(out, "JPEG")
+    inspected, cleaned = _clean(tmp_path, ("stor.jpg", out.getvalue()))
+    thumb = make_thumbnail(cleaned.path, inspected)
+    assert thumb is not None and sniff_kind(thumb) == "jpeg"
+    with Image.open(io.BytesIO(thumb)) as im:
+        assert im.size == (320, 160)
+
+
+def test_thumbnail_of_upright_photo_is_rotated(tmp_path: Path) -> None:
+    inspected, _ = _clean(tmp_path, corpus.gps_jpeg())
+    thumb = make_thumbnail(corpus.write(tmp_path, corpus.gps_jpeg(), "o.bin"), inspected)
+    assert thumb is not None
+    with Image.open(io.BytesIO(thumb)) as im:
+        assert im.size == (200, 300)
+
+
+def test_no_thumbnail_for_pdf(tmp_path: Path) -> None:
+    inspected, cleaned = _clean(tmp_path, corpus.small_pdf())
+    assert make_thumbnail(cleaned.path, inspected) is None
