@@ -149,8 +149,25 @@ def jpeg_end(data: bytes) -> int | None:
     return None
 
 
+_MAX_MPO_IMAGES = 8
+
+
+def _mpo_end(data: bytes) -> int | None:
+    """Phones (MPO: gain maps, depth maps) put more complete JPEGs after the first EOI.
+
+    Each must itself be a well-formed JPEG stream; cleaning keeps only the first image.
+    """
+    end = jpeg_end(data)
+    for _ in range(_MAX_MPO_IMAGES):
+        if end is None or not data.startswith(b"\xff\xd8\xff", end):
+            return end
+        more = jpeg_end(data[end:])
+        end = None if more is None else end + more
+    return end
+
+
 def image_end(kind: str, data: bytes) -> int | None:
-    finder = {"png": png_end, "gif": gif_end, "jpeg": jpeg_end}[kind]
+    finder = {"png": png_end, "gif": gif_end, "jpeg": _mpo_end}[kind]
     return finder(data)
 
 

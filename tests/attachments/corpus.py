@@ -122,6 +122,22 @@ def animated_gif() -> Sample:
     return "rörelse.gif", out.getvalue()
 
 
+def mpo_jpeg() -> Sample:
+    """A phone-style JPEG with a second image after the first EOI (MPO)."""
+    out = io.BytesIO()
+    _picture((64, 48)).save(
+        out, "MPO", save_all=True, append_images=[Image.new("RGB", (32, 24), "blue")]
+    )
+    return "telefon.jpg", out.getvalue()
+
+
+def progressive_jpeg() -> Sample:
+    """Progressive scans with restart markers: several SOS segments before EOI."""
+    out = io.BytesIO()
+    _picture((300, 200)).save(out, "JPEG", progressive=True, restart_marker_blocks=1)
+    return "progressiv.jpg", out.getvalue()
+
+
 def small_pdf() -> Sample:
     return "röntgensvar åäö.pdf", _pdf_bytes(_blank_writer())
 
@@ -181,6 +197,10 @@ def jpeg_after_eoi() -> Sample:
     out = io.BytesIO()
     _picture((32, 32)).save(out, "JPEG")
     return "foto.jpg", out.getvalue() + b"<?php system($_GET['c']); ?>"
+
+
+def mpo_with_trailing_zip() -> Sample:
+    return "telefon.jpg", mpo_jpeg()[1] + _zip_bytes()
 
 
 def gif_after_trailer() -> Sample:

@@ -149,3 +149,12 @@ def test_thumbnail_of_upright_photo_is_rotated(tmp_path: Path) -> None:
 def test_no_thumbnail_for_pdf(tmp_path: Path) -> None:
     inspected, cleaned = _clean(tmp_path, corpus.small_pdf())
     assert make_thumbnail(cleaned.path, inspected) is None
+
+
+def test_mpo_keeps_only_the_first_image(tmp_path: Path) -> None:
+    assert corpus.mpo_jpeg()[1].count(b"\xff\xd8\xff") == 2
+    _, cleaned = _clean(tmp_path, corpus.mpo_jpeg())
+    raw = cleaned.path.read_bytes()
+    assert raw.count(b"\xff\xd8\xff") == 1
+    with Image.open(cleaned.path) as im:
+        assert im.format == "JPEG" and im.size == (64, 48)

@@ -43,6 +43,7 @@ REJECTED: list[tuple[Callable[[], Sample], str]] = [
     (corpus.png_with_zip, "polyglot"),
     (corpus.jpeg_after_eoi, "polyglot"),
     (corpus.gif_after_trailer, "polyglot"),
+    (corpus.mpo_with_trailing_zip, "polyglot"),
     (corpus.png_with_embedded_elf, "polyglot"),
     (corpus.pdf_with_trailing_zip, "polyglot"),
     (corpus.pdf_with_javascript, "pdf_javascript"),
@@ -86,6 +87,8 @@ ACCEPTED: list[tuple[Callable[[], Sample], str]] = [
     (corpus.transparent_png, "png"),
     (corpus.animated_gif, "gif"),
     (corpus.small_pdf, "pdf"),
+    (corpus.mpo_jpeg, "jpeg"),
+    (corpus.progressive_jpeg, "jpeg"),
 ]
 
 
