@@ -83,11 +83,11 @@ def inspect_file(
 
     Synchronous CPU and disk work: run it in a thread pool.
     """
-    validate_filename(claimed_name)
+    name = validate_filename(claimed_name)
     size = path.stat().st_size
     _check_size(size, limits)
     kind = _sniff(path)
-    if _claimed_kinds(claimed_name, claimed_type) - {kind}:
+    if _claimed_kinds(name, claimed_type) - {kind}:
         raise rejection(
             Reason.TYPE_MISMATCH, "The file's name or declared type does not match its content."
         )

@@ -124,6 +124,10 @@ def test_declared_mime_type_mismatch(tmp_path: Path) -> None:
     assert _inspect(tmp_path, sample, claimed_type="application/octet-stream").kind == "png"
 
 
+def test_extension_is_read_from_the_trimmed_name(tmp_path: Path) -> None:
+    assert _reason(tmp_path, ("foto.jpg  ", corpus.small_png()[1])) == "type_mismatch"
+
+
 def test_extension_match_is_case_insensitive(tmp_path: Path) -> None:
     assert _inspect(tmp_path, ("FOTO.PNG", corpus.small_png()[1])).kind == "png"
     assert _reason(tmp_path, ("FOTO.JPEG", corpus.small_png()[1])) == "type_mismatch"

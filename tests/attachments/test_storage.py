@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator
@@ -7,8 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from chat.attachments import BlobStore, LocalBlobStore, iter_chunks, receive_to_file
+from chat.attachments import (
+    AttachmentLimits,
+    BlobStore,
+    LocalBlobStore,
+    check_message_files,
+    clean_file,
+    inspect_file,
+    iter_chunks,
+    make_thumbnail,
+    receive_to_file,
+)
 from chat.errors import ErrorCode, NaraError
+
+from . import corpus
 
 
 def _listing(path: Path) -> list[Path]:
@@ -151,3 +164,23 @@ async def test_iter_chunks_adapts_read_chunk() -> None:
             return self.left.pop(0)
 
     assert [c async for c in iter_chunks(Part())] == [b"ab", b"cd"]
+
+
+async def test_upload_pipeline(tmp_path: Path) -> None:
+    """The order the server uses: stream to disk, inspect, clean, store, thumbnail."""
+    name, data = corpus.gps_jpeg()
+    received = tmp_path / "received"
+    limits = AttachmentLimits()
+    size, _ = await receive_to_file(
+        _chunks([data[:1000], data[1000:]]), received, max_bytes=limits.max_file_bytes
+    )
+    check_message_files([size], limits)
+    inspected = await asyncio.to_thread(
+        inspect_file, received, claimed_name=name, claimed_type="image/jpeg", limits=limits
+    )
+    cleaned = await asyncio.to_thread(clean_file, received, inspected, tmp_path / "cleaned")
+    store = LocalBlobStore(tmp_path / "blobs")
+    key = await store.put(cleaned.path)
+    assert key == cleaned.sha256
+    assert b"GPS" not in await _collect(store, key)
+    assert await asyncio.to_thread(make_thumbnail, cleaned.path, inspected) is not None
