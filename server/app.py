@@ -49,7 +49,7 @@ def create_app(config: Config) -> web.Application:
 
 def _manager(config: Config) -> socketio.AsyncManager:
     if config.redis_url:
-        return socketio.AsyncRedisManager(config.redis_url)
+        return socketio.AsyncRedisManager(config.redis_url, channel=config.redis_channel)
     return socketio.AsyncManager()
 
 

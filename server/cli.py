@@ -52,13 +52,33 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def serve(config: Config) -> int:
+    setup_logging(config.log_level)
+    try:
+        asyncio.run(_serve(config))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _serve(config: Config) -> None:
+    """Run until SIGINT/SIGTERM; with port 0 the kernel picks a port, logged as "listening"."""
+    import signal
+
     from server.app import create_app
 
-    setup_logging(config.log_level)
-    app = create_app(config)
-    log.info("listening", extra={"host": config.host, "port": config.port})
-    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
-    return 0
+    runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port)
+    await site.start()
+    port = runner.addresses[0][1]
+    log.info("listening", extra={"host": config.host, "port": port})
+    print(f"Nära listens on http://{config.host}:{port}/", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await runner.cleanup()
 
 
 def db_upgrade(config: Config) -> int:

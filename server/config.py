@@ -22,6 +22,7 @@ class Config:
     data_dir: Path = Path("data")
     database_url: str = ""  # empty: SQLite file in data_dir
     redis_url: str = ""  # empty: in-process bus
+    redis_channel: str = "nara"
     session_ttl_hours: int = 12
     cookie_secure: bool = False
     allowed_origins: tuple[str, ...] = ()
@@ -47,6 +48,7 @@ class Config:
             "data_dir": data_dir,
             "database_url": _env("DATABASE_URL", ""),
             "redis_url": _env("REDIS_URL", ""),
+            "redis_channel": _env("NARA_REDIS_CHANNEL", "nara"),
             "session_ttl_hours": int(_env("NARA_SESSION_TTL_HOURS", "12")),
             "cookie_secure": _env("NARA_COOKIE_SECURE", "0") == "1",
             "allowed_origins": _list("NARA_ALLOWED_ORIGINS"),

@@ -57,6 +57,7 @@ ROUTING = {
 STAFF = {
     "sara": ("Sara Lind", "sjuksköterska", ["allman", "triage"], False),
     "lars": ("Lars Berg", "distriktsläkare", ["allman"], True),
+    "ulla": ("Ulla Dahl", "undersköterska", ["allman"], False),
     "fia": ("Fia Holm", "fysioterapeut", ["rehab"], False),
     "kim": ("Kim Ek", "kurator", ["psykisk_halsa"], False),
     "bodil": ("Bodil Ström", "barnmorska", ["mvc", "bvc"], False),

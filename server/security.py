@@ -13,7 +13,7 @@ from server.keys import CHAT, CONFIG, SESSIONS
 
 log = logging.getLogger("nara.http")
 COOKIE_NAME = "nara_session"
-ACTOR = "nara.actor"
+ACTOR = web.RequestKey("actor", Actor)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 CSP = (
@@ -36,8 +36,7 @@ def bearer_or_cookie(request: web.Request) -> str | None:
 
 
 def actor_of(request: web.Request) -> Actor | None:
-    actor = request.get(ACTOR)
-    return actor if isinstance(actor, Actor) else None
+    return request.get(ACTOR)
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...]) -> bool:

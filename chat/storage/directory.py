@@ -69,7 +69,7 @@ class DirectoryRepository:
                 StaffMember.user_id.in_(set(ids))
             )
         )
-        return {uid: prof for uid, prof in rows.tuples()}
+        return {uid: prof for uid, prof in rows}
 
     async def patient(self, patient_id: uuid.UUID) -> Patient | None:
         return await self.s.get(Patient, patient_id)
@@ -186,7 +186,7 @@ class DirectoryRepository:
         rows = await self.s.execute(
             select(RoutingRule.category, RoutingRule.team_id).where(RoutingRule.unit_id == unit_id)
         )
-        return {cat: team for cat, team in rows.tuples()}
+        return {cat: team for cat, team in rows}
 
     async def replace_routing_table(self, unit_id: uuid.UUID, table: dict[str, uuid.UUID]) -> None:
         for rule in await self.s.scalars(select(RoutingRule).where(RoutingRule.unit_id == unit_id)):

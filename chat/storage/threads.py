@@ -46,7 +46,7 @@ class ThreadRepository:
         ).first()
         if row is None:
             return None
-        thread, unit_id = row.tuple()
+        thread, unit_id = row
         return ThreadScope(
             thread_id=thread.id,
             patient_id=thread.patient_id,
@@ -129,7 +129,7 @@ class ThreadRepository:
                 ReadState.user_id == user_id, ReadState.thread_id.in_(set(thread_ids))
             )
         )
-        return {t: int(seq) for t, seq in rows.tuples()}
+        return {t: int(seq) for t, seq in rows}
 
     async def unread_counts(
         self, user_id: uuid.UUID, thread_ids: Sequence[uuid.UUID], *, include_internal: bool
@@ -155,7 +155,7 @@ class ThreadRepository:
         if not include_internal:
             q = q.where(Message.kind != MessageKind.INTERNAL_NOTE)
         rows = await self.s.execute(q)
-        return {t: int(n) for t, n in rows.tuples()}
+        return {t: int(n) for t, n in rows}
 
     async def mark_read(
         self, thread_id: uuid.UUID, user_id: uuid.UUID, seq: int, at: datetime
@@ -185,7 +185,7 @@ class ThreadRepository:
                 ReadState.thread_id == thread_id
             )
         )
-        return [(u, int(s)) for u, s in rows.tuples()]
+        return [(u, int(s)) for u, s in rows]
 
     def add_correction(self, correction: RoutingCorrection) -> None:
         self.s.add(correction)
@@ -196,4 +196,4 @@ class ThreadRepository:
                 RoutingCorrection.id
             )
         )
-        return [(t, c) for t, c in rows.tuples()]
+        return [(t, c) for t, c in rows]

@@ -1,0 +1,95 @@
+"""Databases for tests: a migrated template with the demo loaded, copied fresh for each test.
+
+Embedded defaults: SQLite files. With ``DATABASE_URL`` set (PostgreSQL): ``CREATE DATABASE ...
+TEMPLATE``. ``REDIS_URL`` switches live delivery to Redis (a channel of its own per test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from chat.storage import Database
+from server.demo import DemoIds, load_demo
+from server.migrate import upgrade
+
+PG_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+@dataclass
+class Template:
+    kind: str  # "sqlite" or "postgresql"
+    source: str  # file path or database name
+    demo: DemoIds
+
+
+def pg_url_for(name: str) -> str:
+    url = make_url(PG_URL).set(drivername="postgresql+asyncpg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def _admin_dsn() -> str:
+    url = make_url(PG_URL).set(drivername="postgresql", database="postgres")
+    return url.render_as_string(hide_password=False)
+
+
+async def _pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(_admin_dsn())
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def build_template(tmp: Path) -> Template:
+    if PG_URL:
+        name = f"nara_tpl_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        url = pg_url_for(name)
+        kind, source = "postgresql", name
+    else:
+        path = tmp / "template.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+        kind, source = "sqlite", str(path)
+    upgrade(url)
+    demo = asyncio.run(_load(url))
+    return Template(kind, source, demo)
+
+
+async def _load(url: str) -> DemoIds:
+    db = Database(url)
+    try:
+        ids = await load_demo(db)
+        assert ids is not None
+        return ids
+    finally:
+        await db.dispose()
+
+
+async def fresh_database(template: Template, tmp: Path) -> tuple[str, str]:
+    """A copy of the template: (SQLAlchemy URL, name to drop afterwards)."""
+    if template.kind == "sqlite":
+        path = tmp / f"nara-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(template.source, path)
+        return f"sqlite+aiosqlite:///{path}", str(path)
+    name = f"nara_t_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template.source}"')
+    return pg_url_for(name), name
+
+
+async def drop_database(template: Template, name: str) -> None:
+    if template.kind == "postgresql":
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def drop_template(template: Template) -> None:
+    if template.kind == "postgresql":
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{template.source}" WITH (FORCE)'))
