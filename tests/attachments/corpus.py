@@ -203,6 +203,15 @@ def mpo_with_trailing_zip() -> Sample:
     return "telefon.jpg", mpo_jpeg()[1] + _zip_bytes()
 
 
+def gif_with_xmp() -> Sample:
+    """An XMP application extension (with a position in it) right after the colour table."""
+    data = animated_gif()[1]
+    xmp = b"<x:xmpmeta>GPSLatitude 56.87 secret-xmp</x:xmpmeta>"
+    ext = b"\x21\xff\x0bXMP DataXMP" + bytes([len(xmp)]) + xmp + b"\x00"
+    table_end = 13 + 3 * (2 ** ((data[10] & 7) + 1))
+    return "rörelse.gif", data[:table_end] + ext + data[table_end:]
+
+
 def gif_after_trailer() -> Sample:
     return "anim.gif", animated_gif()[1] + b"MZ trailing payload after the trailer"
 
@@ -307,6 +316,68 @@ def encrypted_pdf() -> Sample:
     writer = _blank_writer()
     writer.encrypt("hemligt", algorithm="AES-256")
     return "svar.pdf", _pdf_bytes(writer)
+
+
+def _pdf15(objects: dict[int, bytes], compressed: dict[int, bytes]) -> bytes:
+    """A PDF 1.5 file with ``compressed`` objects in a Flate object stream and an xref stream."""
+    stm_num = max(objects.keys() | compressed.keys()) + 1
+    xref_num = stm_num + 1
+    body, offsets = b"", []
+    for num, obj in compressed.items():
+        offsets.append((num, len(body)))
+        body += obj + b"\n"
+    header = b"".join(b"%d %d " % (num, off) for num, off in offsets)
+    packed = zlib.compress(header + body)
+    objects = dict(objects)
+    objects[stm_num] = (
+        b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(compressed), len(header), len(packed))
+        + packed
+        + b"\nendstream"
+    )
+    out, where = b"%PDF-1.5\n", {}
+    for num in sorted(objects):
+        where[num] = len(out)
+        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    for num in range(1, xref_num + 1):
+        if num in compressed:
+            index = list(compressed).index(num)
+            rows.append(struct.pack(">BIH", 2, stm_num, index))
+        else:
+            rows.append(struct.pack(">BIH", 1, where.get(num, len(out)), 0))
+    data = b"".join(rows)
+    xref_at = len(out)
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % (xref_num, xref_num + 1, len(data))
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+    return out + b"startxref\n%d\n%%%%EOF\n" % xref_at
+
+
+def pdf_with_object_stream() -> Sample:
+    """A harmless PDF 1.5 whose page object lives in a compressed object stream."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    }
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+    return "svar.pdf", _pdf15(objects, {3: page})
+
+
+def pdf_with_javascript_in_object_stream() -> Sample:
+    """The JavaScript action is compressed inside an object stream: invisible to a byte scan."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    }
+    action = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    data = _pdf15(objects, {4: action})
+    assert b"JavaScript" not in data
+    return "svar.pdf", data
 
 
 def invalid_pdf() -> Sample:

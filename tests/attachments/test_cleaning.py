@@ -96,6 +96,15 @@ def test_animated_gif_keeps_frames_durations_and_loop(tmp_path: Path) -> None:
     assert seen == [(100, (255, 0, 0)), (200, (0, 255, 0)), (300, (0, 0, 255))]
 
 
+def test_gif_xmp_extension_removed(tmp_path: Path) -> None:
+    assert b"secret-xmp" in corpus.gif_with_xmp()[1]
+    _, cleaned = _clean(tmp_path, corpus.gif_with_xmp())
+    raw = cleaned.path.read_bytes()
+    assert b"secret-xmp" not in raw and b"XMP" not in raw and b"secret comment" not in raw
+    with Image.open(cleaned.path) as im:
+        assert getattr(im, "n_frames", 1) == 3
+
+
 def test_pdf_is_stored_unchanged(tmp_path: Path) -> None:
     sample = corpus.small_pdf()
     _, cleaned = _clean(tmp_path, sample)

@@ -49,6 +49,7 @@ REJECTED: list[tuple[Callable[[], Sample], str]] = [
     (corpus.pdf_with_javascript, "pdf_javascript"),
     (corpus.pdf_with_annotation_javascript, "pdf_javascript"),
     (corpus.pdf_with_obfuscated_javascript, "pdf_javascript"),
+    (corpus.pdf_with_javascript_in_object_stream, "pdf_javascript"),
     (corpus.pdf_with_launch, "pdf_launch"),
     (corpus.pdf_with_embedded_file, "pdf_embedded_file"),
     (corpus.encrypted_pdf, "pdf_encrypted"),
@@ -89,6 +90,7 @@ ACCEPTED: list[tuple[Callable[[], Sample], str]] = [
     (corpus.small_pdf, "pdf"),
     (corpus.mpo_jpeg, "jpeg"),
     (corpus.progressive_jpeg, "jpeg"),
+    (corpus.pdf_with_object_stream, "pdf"),
 ]
 
 
