@@ -14,9 +14,13 @@ from chat.attachments.reasons import Reason, rejection
 from chat.attachments.sniffing import has_foreign_signature, is_padding, pdf_trailing
 from chat.errors import NaraError
 
-# Names that make a PDF active. XFA forms and RichMedia can carry scripts or payloads too.
+# Names that make a PDF active. XFA forms and RichMedia can carry scripts or payloads too;
+# GoToR/ImportData open other files (e.g. a UNC path that leaks Windows credentials).
 _NAME_REASON = {
     "/Launch": Reason.PDF_LAUNCH,
+    "/GoToR": Reason.PDF_LAUNCH,
+    "/ImportData": Reason.PDF_LAUNCH,
+    "/GoToE": Reason.PDF_EMBEDDED_FILE,
     "/JS": Reason.PDF_JAVASCRIPT,
     "/JavaScript": Reason.PDF_JAVASCRIPT,
     "/XFA": Reason.PDF_JAVASCRIPT,
@@ -27,13 +31,14 @@ _NAME_REASON = {
 }
 _PRIORITY = (Reason.PDF_LAUNCH, Reason.PDF_JAVASCRIPT, Reason.PDF_EMBEDDED_FILE)
 _MESSAGES = {
-    Reason.PDF_LAUNCH: "The PDF tries to start a program.",
+    Reason.PDF_LAUNCH: "The PDF tries to start a program or open another file.",
     Reason.PDF_JAVASCRIPT: "The PDF contains JavaScript or a scripted form.",
     Reason.PDF_EMBEDDED_FILE: "The PDF contains embedded files.",
 }
 # Raw-byte fallback for objects a lenient viewer could find but pypdf's xref does not list.
 _RAW_NAMES = re.compile(
-    rb"/(Launch|JS|JavaScript|XFA|EmbeddedFiles?|FileAttachment|RichMedia)(?=[\s/<>\[\]()%]|$)"
+    rb"/(Launch|GoToR|ImportData|GoToE|JS|JavaScript|XFA|EmbeddedFiles?|FileAttachment|RichMedia)"
+    rb"(?=[\s/<>\[\]()%]|$)"
 )
 
 

