@@ -47,6 +47,10 @@ def _check_header(path: Path, kind: str, limits: AttachmentLimits) -> ImageFacts
         if width * height > limits.max_pixels:
             raise _too_many_pixels(limits.max_pixels)
         frames = getattr(im, "n_frames", 1) if kind == "gif" else 1
+        if frames > limits.max_frames:
+            raise rejection(
+                Reason.TOO_MANY_PIXELS, f"The animation has more than {limits.max_frames} frames."
+            )
         if frames * width * height > limits.max_animation_pixels:
             raise _too_many_pixels(limits.max_animation_pixels)
         im.verify()  # PNG: chunk CRCs; cheap, no pixel decoding

@@ -19,6 +19,8 @@ class AttachmentLimits:
     max_pixels: int = 40_000_000
     # Sum over all GIF frames: each frame is decoded to a full canvas in memory.
     max_animation_pixels: int = 100_000_000
+    # Many tiny frames cost time and per-frame memory while decoding and cleaning.
+    max_frames: int = 1000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AttachmentLimits:

@@ -169,6 +169,12 @@ def test_gif_frames_count_towards_the_pixel_budget(tmp_path: Path) -> None:
     assert _reason(tmp_path, sample, limits=tight) == "too_many_pixels"
 
 
+def test_gif_frame_count_is_limited(tmp_path: Path) -> None:
+    sample = corpus.animated_gif()
+    assert _inspect(tmp_path, sample, limits=AttachmentLimits(max_frames=3)).animated
+    assert _reason(tmp_path, sample, limits=AttachmentLimits(max_frames=2)) == "too_many_pixels"
+
+
 def test_small_padding_after_image_end_is_tolerated(tmp_path: Path) -> None:
     name, data = corpus.small_png()
     assert _inspect(tmp_path, (name, data + b"\x00" * 16)).kind == "png"
