@@ -248,6 +248,16 @@ def pixel_bomb_png(side: int = 30_000) -> Sample:
     return "bomb.png", data
 
 
+def pixel_bomb_jpeg() -> Sample:
+    """A small JPEG whose SOF0 header claims 60000 x 60000 pixels."""
+    out = io.BytesIO()
+    _picture((16, 16)).save(out, "JPEG")
+    data = bytearray(out.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 60_000, 60_000)
+    return "bomb.jpg", bytes(data)
+
+
 def huge_screen_gif() -> Sample:
     """A GIF whose logical screen is 65535 x 65535 with a 1x1 image inside."""
     header = b"GIF89a" + struct.pack("<HHBBB", 65535, 65535, 0x80, 0, 0) + b"\x00" * 6

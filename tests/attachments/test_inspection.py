@@ -56,6 +56,7 @@ REJECTED: list[tuple[Callable[[], Sample], str]] = [
     (corpus.encrypted_pdf, "pdf_encrypted"),
     (corpus.invalid_pdf, "pdf_invalid"),
     (corpus.pixel_bomb_png, "too_many_pixels"),
+    (corpus.pixel_bomb_jpeg, "too_many_pixels"),
     (corpus.huge_screen_gif, "too_many_pixels"),
     (corpus.truncated_png, "image_invalid"),
     (corpus.corrupt_png_crc, "image_invalid"),
