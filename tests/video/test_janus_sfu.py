@@ -1,0 +1,64 @@
+"""Meetings through a real Janus VideoRoom (in its own network namespace)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from signaling.janus import JanusClient
+from signaling.janus_admin import JanusAdmin
+from signaling.probe import leave, probe_janus, run_meeting, wait_all_video
+from tests.video.harness import SMALL_MEDIA, JanusServer
+
+pytestmark = pytest.mark.janus
+
+
+async def test_six_party_meeting_everyone_sees_everyone(
+    janus_client: JanusClient, janus_admin: JanusAdmin
+) -> None:
+    control = await janus_client.create_session()
+    handle = await control.attach_videoroom()
+    room = await handle.create_room(publishers=6)
+    participants = await run_meeting(janus_client, room, 6, media=SMALL_MEDIA, timeout_s=30)
+    try:
+        assert await wait_all_video(participants, timeout_s=40)
+        feeds = {p.feed_id for p in participants}
+        assert len(feeds) == 6
+        for p in participants:
+            video = p.video_by_feed()
+            assert set(video) == feeds - {p.feed_id}, (p.key, video)
+            assert all(s.frames > 0 for s in video.values()), (p.key, video)
+            assert all(s.first_frame_at is not None for s in video.values())
+        listed = await handle.list_participants(room.room_id)
+        assert {int(x["id"]) for x in listed if x.get("publisher")} == feeds
+        # Every participant's session holds its publisher and subscriber handles.
+        sessions = await janus_admin.all_handles()
+        for p in participants:
+            assert len(sessions[p.session.id]) == 2
+    finally:
+        await asyncio.gather(*(leave(p) for p in participants))
+        await handle.destroy_room(room)
+        await control.destroy()
+
+
+async def test_probe_reports_frames_through_the_sfu(
+    janus_server: JanusServer, janus_admin: JanusAdmin
+) -> None:
+    report = await probe_janus(janus_server.url, janus_server.api_secret, participants=2,
+                               duration=0.5, media=SMALL_MEDIA)
+    assert report["ok"], report
+    assert len(report["participants_report"]) == 2
+    for entry in report["participants_report"]:
+        (frames,) = entry["video_frames"].values()
+        assert frames > 0
+        (first_ms,) = entry["first_video_frame_ms"].values()
+        assert first_ms is not None
+    # The probe leaves nothing behind on Janus.
+    assert await janus_admin.list_sessions() == []
+
+
+async def test_probe_without_api_secret_is_refused(janus_server: JanusServer) -> None:
+    report = await probe_janus(janus_server.url, "wrong-secret", participants=1)
+    assert not report["ok"]
+    assert "error" in report
