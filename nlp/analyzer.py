@@ -1,0 +1,81 @@
+"""Turns a message into aligned token views (surface, folded, lemma) and clause ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .normalize import Lemmatizer, fold
+from .redflag_rules import CLAUSE_BREAKS
+
+_TEMP_RE = re.compile(r"^(3[89]|4[01])([.,]\d{1,2})?$")
+_SENTENCE_ENDS = frozenset(".!?\n")
+TEMP_TOKEN = "tempvarde"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    surface: tuple[str, ...]
+    folded: tuple[str, ...]
+    lemmas: tuple[str, ...]
+    clause: tuple[int, ...]
+    sentence: tuple[int, ...]
+    doc: Doc
+
+    def clause_text(self, index: int) -> str:
+        """Folded surface text of one clause, padded with spaces for cue lookup."""
+        cid = self.clause[index]
+        words = [w for w, c in zip(self.folded, self.clause, strict=True) if c == cid]
+        return " " + " ".join(words) + " "
+
+    def sentence_text(self, index: int) -> str:
+        sid = self.sentence[index]
+        words = [w for w, s in zip(self.folded, self.sentence, strict=True) if s == sid]
+        return " " + " ".join(words) + " "
+
+
+class Analyzer:
+    """Tokenises with spaCy's Swedish tokenizer and lemmatises with the folded table."""
+
+    def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:
+        self.nlp = nlp
+        self.lemmatizer = lemmatizer
+
+    def lemma_of(self, folded: str) -> str:
+        if _TEMP_RE.match(folded):
+            return TEMP_TOKEN
+        return self.lemmatizer.lemma(folded)
+
+    def analyse(self, text: str) -> Analysis:
+        tokens = self.nlp.tokenizer(text)
+        surface: list[str] = []
+        folded: list[str] = []
+        clause: list[int] = []
+        sentence: list[int] = []
+        cid = sid = 0
+        for tok in tokens:
+            if tok.is_space:
+                if "\n" in tok.text:
+                    cid, sid = cid + 1, sid + 1
+                continue
+            low = fold(tok.text)
+            surface.append(tok.text)
+            folded.append(low)
+            clause.append(cid)
+            sentence.append(sid)
+            if low in CLAUSE_BREAKS:
+                cid += 1
+            if low and low[-1] in _SENTENCE_ENDS:
+                sid += 1
+        lemmas = [self.lemma_of(w) for w in folded]
+        doc = Doc(self.nlp.vocab, words=lemmas)
+        return Analysis(
+            tuple(surface), tuple(folded), tuple(lemmas), tuple(clause), tuple(sentence), doc
+        )
+
+    def phrase_doc(self, phrase: str) -> Doc:
+        """A pattern normalised exactly like a message."""
+        return self.analyse(phrase).doc

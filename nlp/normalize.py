@@ -1,0 +1,110 @@
+"""Text normalisation: diacritic folding, lookup lemmas and light typo repair.
+
+Patients often type without å/ä/ö ("ont i magen sedan i gar"), so every token is
+lower-cased and folded (å/ä→a, ö→o) *before* lemma lookup; the lemma table is keyed on
+folded forms, so "går" and "gar" both become "ga". The table is derived from
+spacy-lookups-data at training time and pruned to lemmas the model and the rules know,
+which keeps the shipped model small and loading fast.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+_FOLD = str.maketrans(
+    {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o", "’": "'"}
+)
+_MIN_TYPO_LEN = 5
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip Swedish diacritics."""
+    return text.lower().translate(_FOLD)
+
+
+def full_lemma_table() -> dict[str, str]:
+    """Folded form -> folded lemma for the whole Swedish lookup table (training only)."""
+    import spacy_lookups_data
+
+    path = os.path.join(
+        os.path.dirname(spacy_lookups_data.__file__), "data", "sv_lemma_lookup.json.gz"
+    )
+    with gzip.open(path, "rt", encoding="utf8") as fh:
+        raw: dict[str, str] = json.load(fh)
+    table: dict[str, str] = {}
+    for form, lemma in raw.items():
+        ffold, lfold = fold(form), fold(lemma)
+        if ffold == lfold:
+            continue
+        # An undiacritic spelling wins: "har" is far more often "ha" than "här".
+        if ffold not in table or form.lower() == ffold:
+            table[ffold] = lfold
+    return table
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Lemmatizer:
+    """Folded lookup lemmatiser with a one-edit typo repair over the known vocabulary."""
+
+    def __init__(self, table: dict[str, str], known: Iterable[str]) -> None:
+        self.table = table
+        self.known = frozenset(known)
+        self._typo: dict[str, str] = {}
+        for word in sorted(self.known):
+            if len(word) >= _MIN_TYPO_LEN - 1 and word.isalpha():
+                for variant in _deletes(word):
+                    self._typo.setdefault(variant, word)
+        self._cache: dict[str, str] = {}
+
+    def lemma(self, token: str) -> str:
+        """Lemma of one (already folded) token; cached, so the hot path is a dict hit."""
+        hit = self._cache.get(token)
+        if hit is not None:
+            return hit
+        result = self._lemma_uncached(token)
+        if len(self._cache) < 200_000:
+            self._cache[token] = result
+        return result
+
+    def _lemma_uncached(self, token: str) -> str:
+        if token in self.table:
+            return self.table[token]
+        if token in self.known or len(token) < _MIN_TYPO_LEN or not token.isalpha():
+            return token
+        repaired = self._repair(token)
+        return self.table.get(repaired, repaired) if repaired else token
+
+    def _repair(self, token: str) -> str | None:
+        # Missing letter ("recpt"), extra letter, substitution or swap ("recpet").
+        if token in self._typo:
+            return self._typo[token]
+        for variant in sorted(_deletes(token)):
+            if variant in self.known:
+                return variant
+            if variant in self._typo:
+                return self._typo[variant]
+        return None
+
+    @classmethod
+    def pruned(cls, full: dict[str, str], vocabulary: Iterable[str]) -> Lemmatizer:
+        """Keep only inflections of lemmas that occur in `vocabulary` (folded tokens)."""
+        lemmas = {full.get(w, w) for w in vocabulary}
+        table = {form: lemma for form, lemma in full.items() if lemma in lemmas}
+        known = lemmas | set(table)
+        return cls(table, known)
+
+    def save(self, path: Path) -> None:
+        payload = {"table": self.table, "known": sorted(self.known)}
+        path.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True), "utf8")
+
+    @classmethod
+    def load(cls, path: Path) -> Lemmatizer:
+        payload = json.loads(path.read_text("utf8"))
+        return cls(payload["table"], payload["known"])

@@ -1,0 +1,195 @@
+"""Named red-flag rules (life-threatening now -> call 112) and context cues.
+
+A rule fires when one of its `alone` phrases, or one phrase from *each* group of a pair,
+occurs in the message without a cancelling cue in the same clause (negation just before
+the phrase, a past/history marker, or a hypothetical/question frame).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Group = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RedFlagRule:
+    kind: str
+    label_sv: str
+    alone: Group = ()
+    pairs: tuple[tuple[Group, Group], ...] = field(default_factory=tuple)
+
+
+CHEST: Group = (
+    "ont i bröstet", "bröstsmärta", "bröstsmärtor", "tryck över bröstet",
+    "trycker över bröstet", "tryck i bröstet", "smärta i bröstet", "värk i bröstet",
+    "bröstet värker", "ont över bröstet", "kramp i bröstet", "det trycker i bröstet",
+    "chest pain", "pain in my chest", "pain in his chest", "pain in her chest",
+    "pressure in my chest", "tightness in my chest", "chest tightness", "chest hurts",
+    "crushing chest",
+)
+CHEST_COMPANION: Group = (
+    "andfådd", "andfåddhet", "andnöd", "svårt att andas", "får inte luft", "får dålig luft",
+    "kan inte andas", "strålar ut", "strålar", "kallsvettig", "kallsvettas", "svettas",
+    "ont i vänster arm", "ut i armen", "ut i käken", "short of breath", "breathless",
+    "can't breathe", "cannot breathe", "shortness of breath", "radiating", "cold sweat",
+    "sweating", "down my arm", "into my jaw", "trouble breathing",
+)
+BREATHING: Group = (
+    "kan inte andas", "inte kan andas", "kan knappt andas", "får inte luft", "får ingen luft",
+    "kvävs", "håller på att kvävas", "blå om läpparna", "blåa läppar", "blå runt munnen",
+    "jättesvårt att andas", "väldigt svårt att andas", "mycket svårt att andas",
+    "kippar efter luft", "andas jättekonstigt", "can't breathe", "cannot breathe",
+    "can barely breathe", "struggling to breathe", "lips are blue", "lips turning blue",
+    "choking", "gasping for air", "severe difficulty breathing",
+)
+STROKE: Group = (
+    "sned i ansiktet", "sned i munnen", "sned mun", "hängande mungipa", "mungipan hänger",
+    "munnen hänger", "ansiktet hänger", "sluddrar", "sluddrigt", "sluddrande", "sluddrig",
+    "stroke", "slaganfall", "propp i hjärnan", "face drooping", "face is drooping",
+    "drooping face", "slurred", "slurring", "slurred speech",
+)
+STROKE_WEAK: Group = (
+    "kan inte prata", "svårt att prata", "får inte fram orden", "kan inte lyfta armen",
+    "kan inte röra armen", "kan inte röra benet", "domnad i ena", "förlamad", "ena sidan",
+    "ena armen", "can't speak", "cannot speak", "can't lift", "can't move", "one side",
+    "numb on one side", "arm is weak",
+)
+SUDDEN: Group = (
+    "plötsligt", "helt plötsligt", "nyss", "just nu", "sedan en timme", "för en stund sedan",
+    "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
+)
+BLEEDING: Group = (
+    "blöder kraftigt", "kraftig blödning", "kraftiga blödningar", "slutar inte blöda",
+    "går inte att stoppa", "blöder jättemycket", "blöder väldigt mycket", "blöder mycket",
+    "forsar blod", "sprutar blod", "kräks blod", "kräkts blod", "kräktes blod",
+    "hostar blod", "hostar upp blod", "stor blödning", "massor av blod",
+    "bleeding heavily", "heavy bleeding", "won't stop bleeding", "will not stop bleeding",
+    "bleeding a lot", "vomiting blood", "coughing up blood", "blood everywhere",
+    "soaking through",
+)
+ANAPHYLAXIS: Group = (
+    "anafylaxi", "anafylaktisk", "anafylaktisk chock", "svullnar i halsen",
+    "svullen i halsen", "halsen svullnar", "svullen tunga", "tungan svullnar",
+    "tungan är svullen", "halsen sväller", "sväller i halsen", "anaphylaxis",
+    "anaphylactic", "throat is swelling", "throat swelling", "throat is closing",
+    "tongue is swelling", "swollen tongue",
+)
+ALLERGEN: Group = (
+    "getingstick", "geting", "bistick", "stucken", "stack", "nötter", "jordnötter",
+    "nötallergi", "allergisk", "allergisk reaktion", "allergi", "penicillin", "räkor",
+    "sting", "stung", "wasp", "bee", "peanut", "peanuts", "nuts", "allergic",
+    "allergic reaction", "shellfish",
+)
+ALLERGY_SEVERE: Group = (
+    "svårt att andas", "andnöd", "andas tungt", "svullen i ansiktet", "ansiktet svullnar",
+    "läpparna svullnar", "svullna läppar", "svullen i läpparna", "svimfärdig", "svimmar",
+    "svimmade", "nässelutslag över hela kroppen", "utslag över hela kroppen",
+    "hes och", "väser", "pipande andning", "trouble breathing", "difficulty breathing",
+    "hard to breathe", "face is swelling", "face swelling", "lips swelling",
+    "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
+)
+SUICIDAL: Group = (
+    "ta livet av mig", "ta mitt liv", "tar livet av mig", "vill dö", "inte vill leva",
+    "inte vilja leva", "orkar inte leva", "vill inte leva längre", "självmord",
+    "självmordstankar", "suicid", "suicidtankar", "skada mig själv", "göra slut på allt",
+    "ta livet av sig", "tänker ta livet", "har tabletterna framme", "avsluta mitt liv",
+    "kill myself", "suicide", "suicidal", "end my life", "want to die",
+    "don't want to live", "do not want to live", "harm myself", "end it all",
+    "take my own life", "kill himself", "kill herself",
+)
+UNCONSCIOUS: Group = (
+    "medvetslös", "medvetslösa", "svarar inte på tilltal", "reagerar inte", "går inte att väcka",
+    "vaknar inte", "kan inte väcka", "kan inte få kontakt med", "andas inte",
+    "unconscious", "not responding", "won't wake up", "can't wake", "cannot wake",
+    "unresponsive", "not breathing",
+)
+COLLAPSE: Group = (
+    "svimmade", "ramlade ihop", "föll ihop", "segnade ihop", "ligger på golvet", "kollapsade",
+    "collapsed", "passed out", "fainted",
+)
+NO_RESPONSE: Group = (
+    "svarar inte", "vaknar inte", "kommer inte till sig", "är borta", "slö och svarar inte",
+    "not waking", "isn't responding", "doesn't respond", "won't respond",
+)
+FEVER: Group = (
+    "feber", "febrig", "tempen", "temp", "tempvarde", "grader", "het", "varm",
+    "fever", "temperature", "high temp",
+)
+INFANT_WORDS: Group = ("nyfödd", "nyfödda", "nyfött", "newborn", "new born", "neonate")
+THUNDERCLAP: Group = (
+    "värsta huvudvärken", "värsta huvudvärk", "huvudvärk som en blixt", "exploderar i huvudet",
+    "värsta jag haft", "worst headache", "thunderclap", "head is exploding",
+)
+HEADACHE: Group = ("huvudvärk", "ont i huvudet", "huvudet", "headache")
+HEADACHE_SEVERE: Group = (
+    "värsta", "aldrig haft så ont", "som ett slag", "som en smäll", "som ett blixtnedslag",
+    "exploderar", "kom som en smäll", "worst", "ever had", "like a thunderclap",
+    "hit by", "explod",
+)
+
+RULES: tuple[RedFlagRule, ...] = (
+    RedFlagRule(
+        "chest_pain_breathless", "bröstsmärta med andfåddhet", pairs=((CHEST, CHEST_COMPANION),)
+    ),
+    RedFlagRule("stroke", "tecken på stroke", alone=STROKE, pairs=((STROKE_WEAK, SUDDEN),)),
+    RedFlagRule("bleeding", "kraftig blödning", alone=BLEEDING),
+    RedFlagRule(
+        "anaphylaxis",
+        "allergisk chock (anafylaxi)",
+        alone=ANAPHYLAXIS,
+        pairs=((ALLERGEN, ALLERGY_SEVERE),),
+    ),
+    RedFlagRule("suicidal", "självmordstankar", alone=SUICIDAL),
+    RedFlagRule(
+        "unconscious", "medvetslöshet", alone=UNCONSCIOUS, pairs=((COLLAPSE, NO_RESPONSE),)
+    ),
+    RedFlagRule(
+        "infant_fever", "feber hos spädbarn under tre månader", pairs=((FEVER, INFANT_WORDS),)
+    ),
+    RedFlagRule(
+        "thunderclap_headache",
+        "plötslig svår huvudvärk",
+        alone=THUNDERCLAP,
+        pairs=((HEADACHE, HEADACHE_SEVERE),),
+    ),
+    RedFlagRule("breathing", "svår andnöd", alone=BREATHING),
+)
+
+# Cues, as folded surface tokens or token sequences.
+NEGATIONS: frozenset[str] = frozenset(
+    "inte ej ingen inga inget aldrig utan no not never without don't doesn't didn't "
+    "haven't hasn't isn't wasn't n't nt dont doesnt didnt".split()
+)
+# Past events and family history ("min pappa hade ... för tio år sedan").
+PAST_CUES: tuple[str, ...] = (
+    "hade", "förra året", "förra veckan", "förra månaden", "förra sommaren", "förra vintern",
+    "i fjol", "för länge sedan", "år sedan", "års sedan", "månader sedan", "veckor sedan",
+    "tidigare", "när jag var", "när han var", "när hon var", "som barn", "dog av", "dog i",
+    "avled", "gick bort", "i somras", "i våras", "i höstas", "i vintras",
+    "på 90-talet", "opererades", "last year", "years ago", "months ago", "weeks ago",
+    "had a", "had an", "used to", "history of", "died of", "died from", "passed away",
+    "in the past", "previously", "back in", "when i was", "last summer", "a while ago",
+    "ärftlighet", "ärftligt", "i släkten", "släkten", "runs in the family",
+    "family history",
+)
+# Questions about symptoms and hypothetical situations.
+HYPOTHETICAL_CUES: tuple[str, ...] = (
+    "vad ska man göra om", "vad gör man om", "vad gör man när", "om man", "om någon",
+    "om jag skulle", "om hon skulle", "om han skulle", "ifall", "vilka är symtomen",
+    "symtomen på", "symtom på", "tecken på", "hur känner man igen", "hur vet man",
+    "risk för", "riskerar", "rädd för att få", "orolig för att få", "förebygga",
+    "information om", "broschyr", "läste om", "läst om", "föreläsning", "kurs i", "utbildning",
+    "hjärt-lungräddning", "första hjälpen", "what should i do if", "what to do if",
+    "what are the symptoms", "symptoms of", "signs of", "how do i know", "how do you know",
+    "risk of", "afraid of getting", "worried about getting", "if someone", "if i ever",
+    "in case", "what happens if", "prevent", "first aid", "read about",
+)
+# Past cues are ignored when the same clause also says it is happening now.
+NOW_CUES: tuple[str, ...] = (
+    "nu", "just nu", "nyss", "idag", "i dag", "ikväll", "i kväll", "i natt", "inatt",
+    "i morse", "igen", "now", "right now", "just now", "today", "tonight", "again",
+    "this morning",
+)
+# Tokens that end a clause for the cue window.
+CLAUSE_BREAKS: frozenset[str] = frozenset(". , ; : ! ? och men eller så and but or so".split())

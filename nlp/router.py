@@ -1,0 +1,129 @@
+"""Router: text in, RoutingDecision out (rules for red flags, textcat for the rest)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from spacy.language import Language
+
+from .corpus import load_split
+from .decision import RoutingDecision
+from .emergency import emergency_reply
+from .featurize import Features, Featurizer
+from .model import CATEGORY_PIPE, URGENCY_PIPE, is_model_dir, load_pipeline, train_model
+from .normalize import Lemmatizer
+from .pii import find_personal_data, mask_personal_data, mask_spans
+from .rules import RedFlagHit
+from .taxonomy import CATEGORIES, CATEGORY_LABELS_SV, TRIAGE_KEY, URGENCIES
+
+log = logging.getLogger(__name__)
+
+SHIPPED_MODEL_DIR = Path(__file__).parent / "model"
+# Below this category probability the message goes to triage (calibrated on dev, see README).
+DEFAULT_TRIAGE_THRESHOLD = 0.35
+# Red-flag kinds whose category is clear whatever the wording.
+_FLAG_CATEGORY = {"suicidal": "psykisk_halsa", "infant_fever": "barn"}
+_MAX_KEYWORDS = 6
+
+
+def default_model_dir() -> Path:
+    return Path(os.environ.get("NARA_DATA_DIR", "./data")) / "nlp-model"
+
+
+class Router:
+    """Thread-safe message router; construct with `Router.load()`."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        lemmatizer: Lemmatizer,
+        triage_threshold: float = DEFAULT_TRIAGE_THRESHOLD,
+    ) -> None:
+        self.featurizer = Featurizer(nlp, lemmatizer)
+        self.triage_threshold = triage_threshold
+        self._category = nlp.get_pipe(CATEGORY_PIPE)
+        self._urgency = nlp.get_pipe(URGENCY_PIPE)
+        # spaCy's StringStore is not guaranteed thread-safe; routing is fast, so serialise.
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None) -> Router:
+        """Load `model_dir` if present, else the shipped `nlp/model/`, else train.
+
+        Training (a few seconds) writes to `model_dir` or `$NARA_DATA_DIR/nlp-model`.
+        """
+        for candidate in (model_dir, SHIPPED_MODEL_DIR):
+            if candidate is not None and is_model_dir(candidate):
+                return cls(*load_pipeline(candidate))
+        target = model_dir or default_model_dir()
+        if not is_model_dir(target):
+            log.info("No NLP model found; training one into %s", target)
+            train_model(load_split("train") + load_split("dev"), target, progress=False)
+        return cls(*load_pipeline(target))
+
+    def scores(self, feats: Features) -> tuple[dict[str, float], dict[str, float]]:
+        with self._lock:
+            doc = self._urgency(self._category(self.featurizer.doc(feats)))
+        cats = {c: float(doc.cats[c]) for c in CATEGORIES}
+        urgs = {u: float(doc.cats[u]) for u in URGENCIES}
+        return cats, urgs
+
+    def route(
+        self, text: str, routing_table: Mapping[str, str] | None = None
+    ) -> RoutingDecision:
+        spans = find_personal_data(text)
+        feats = self.featurizer.extract(mask_spans(text, spans))
+        cats, urgs = self.scores(feats)
+        flags = self.featurizer.rules.red_flags(feats.analysis)
+        category, confidence, reasons = self._category_decision(feats, cats, flags)
+        if flags:
+            urgency = "akut"
+            reasons = [f"Röd flagga: {h.rule.label_sv} ({h.text})" for h in flags] + reasons
+        else:
+            urgency = max(("bradskande", "snart", "rutin"), key=lambda u: urgs[u])
+        needs_triage = confidence < self.triage_threshold
+        if needs_triage:
+            reasons.append(f"Osäker kategori ({confidence:.0%}) – skickas till triage")
+        team = _team(routing_table, TRIAGE_KEY if needs_triage else category)
+        return RoutingDecision(
+            category=category,
+            urgency=urgency,
+            confidence=round(confidence, 4),
+            reasons=tuple(mask_personal_data(r) for r in reasons),
+            pii_spans=spans,
+            language=feats.language,
+            target_team=team,
+            needs_triage=needs_triage,
+            emergency_reply=emergency_reply(feats.language) if flags else None,
+            red_flag_kind=flags[0].rule.kind if flags else None,
+        )
+
+    def _category_decision(
+        self, feats: Features, cats: dict[str, float], flags: list[RedFlagHit]
+    ) -> tuple[str, float, list[str]]:
+        category = max(cats, key=lambda c: cats[c])
+        confidence = cats[category]
+        reasons: list[str] = []
+        forced = next((_FLAG_CATEGORY[h.rule.kind] for h in flags if h.rule.kind in
+                       _FLAG_CATEGORY), None)
+        if feats.infant:
+            forced = "barn"
+            reasons.append("Barn under ett år: barnhälsovården")
+        if forced is not None and forced != category:
+            category, confidence = forced, max(0.9, cats[forced])
+        words = list(dict.fromkeys(h.text.lower() for h in feats.keyword_hits
+                                   if h.category == category))
+        if words:
+            reasons.append("Nyckelord: " + ", ".join(words[:_MAX_KEYWORDS]))
+        reasons.append(f"Textmodellen: {CATEGORY_LABELS_SV[category]} ({confidence:.0%})")
+        return category, confidence, reasons
+
+
+def _team(routing_table: Mapping[str, str] | None, key: str) -> str | None:
+    if routing_table is None:
+        return None
+    return routing_table.get(key, routing_table.get(TRIAGE_KEY))

@@ -1,0 +1,179 @@
+"""Rule layer: keyword hits per category, red flags with context cues, infant age."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+
+from .analyzer import Analysis, Analyzer
+from .lexicon import KEYWORDS
+from .normalize import fold
+from .redflag_rules import (
+    HYPOTHETICAL_CUES,
+    INFANT_WORDS,
+    NEGATIONS,
+    NOW_CUES,
+    PAST_CUES,
+    RULES,
+    RedFlagRule,
+)
+
+_NEG_WINDOW = 4
+_NUM = (
+    r"(\d{1,2}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio|elva|tolv|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+_WORDNUM = {
+    w: i
+    for i, w in enumerate(
+        "noll en tva tre fyra fem sex sju atta nio tio elva tolv".split()
+    )
+}
+_WORDNUM.update(
+    {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten "
+                                "eleven twelve".split())}
+)
+_WORDNUM["ett"] = 1
+_AGE_RE = re.compile(
+    _NUM + r"[\s-]*(dagar|dygn|days?|veckor|veckors|vecka|weeks?|manader|manaders|manad|months?)"
+    r"(?![a-z])"
+)
+_AGE_AFTER_RE = re.compile(r"\s*-?\s*(gammal|gamla|gml|old\b)")
+_CHILD_BEFORE_RE = re.compile(
+    r"\b(bebis\w*|baby|son\w*|dotter\w*|dottern|barn\w*|lillebror|lillasyster|flicka|pojke|"
+    r"grabb\w*|tjej\w*|spadbarn\w*|daughter|infant|newborn|nyfod\w*|lilla)[^.,!?]{0,9}$"
+)
+# A calendar year ("min stroke 2019") dates the event to the past.
+_YEAR_RE = re.compile(r" (19[5-9]\d|20[0-2]\d)(-talet)? ")
+_PREGNANT_RE = re.compile(r"gravid|pregnan|vecka \d|graviditet|barnmorsk|midwife")
+_INFANT_RE = re.compile(r"\b(bebis|bebben|babis|spadbarn|nyfodd|nyfott|baby|infant|newborn)")
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RedFlagHit:
+    rule: RedFlagRule
+    text: str
+
+
+def _folded_cues(cues: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(" " + fold(c) + " " for c in cues)
+
+
+def _is_age(folded_text: str, m: re.Match[str]) -> bool:
+    # "6 veckor gammal", "bebisen på 3 veckor", "vår 5 månaders" are ages;
+    # "i två månader", "feber i fem dagar" are durations.
+    after = folded_text[m.end() : m.end() + 8]
+    before = folded_text[max(0, m.start() - 25) : m.start()]
+    return bool(_AGE_AFTER_RE.match(after) or m.group(2).endswith("aders")
+                or _CHILD_BEFORE_RE.search(before))
+
+
+def infant_age_months(folded_text: str) -> float | None:
+    """Age in months if the message states an infant's age in days/weeks/months."""
+    if _PREGNANT_RE.search(folded_text):
+        return None
+    ages: list[float] = []
+    for m in _AGE_RE.finditer(folded_text):
+        if not _is_age(folded_text, m):
+            continue
+        raw, unit = m.group(1), m.group(2)
+        n = int(raw) if raw.isdigit() else _WORDNUM.get(raw, 99)
+        if unit.startswith(("dag", "dygn", "day")):
+            ages.append(n / 30)
+        elif unit.startswith(("veck", "week")):
+            ages.append(n / 4.3)
+        else:
+            ages.append(float(n))
+    return min(ages) if ages else None
+
+
+def is_infant(folded_text: str) -> bool:
+    """A child under one year is mentioned (the `barn` convention)."""
+    age = infant_age_months(folded_text)
+    if age is not None and age < 12:
+        return True
+    return bool(_INFANT_RE.search(folded_text)) and not _PREGNANT_RE.search(folded_text)
+
+
+class RuleEngine:
+    """PhraseMatchers over lemma docs for keywords and red flags."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        vocab = analyzer.nlp.vocab
+        self.keywords = PhraseMatcher(vocab)
+        for cat, phrases in KEYWORDS.items():
+            self.keywords.add(f"kw_{cat}", [analyzer.phrase_doc(p) for p in phrases])
+        self.flags = PhraseMatcher(vocab)
+        for rule in RULES:
+            self._add(f"{rule.kind}|alone", rule.alone)
+            for i, (first, second) in enumerate(rule.pairs):
+                self._add(f"{rule.kind}|{i}a", first)
+                self._add(f"{rule.kind}|{i}b", second)
+        self.past = _folded_cues(PAST_CUES)
+        self.now = _folded_cues(NOW_CUES)
+        self.hypothetical = _folded_cues(HYPOTHETICAL_CUES)
+
+    def _add(self, key: str, phrases: tuple[str, ...]) -> None:
+        if phrases:
+            self.flags.add(key, [self.analyzer.phrase_doc(p) for p in phrases])
+
+    def keyword_hits(self, an: Analysis) -> list[KeywordHit]:
+        vocab = self.analyzer.nlp.vocab
+        hits = []
+        for match_id, start, end in self.keywords(an.doc):
+            text = " ".join(an.surface[start:end])
+            hits.append(KeywordHit(vocab.strings[match_id][3:], text))
+        return hits
+
+    def cancelled(self, an: Analysis, start: int, end: int) -> bool:
+        """True if a negation, past/history or hypothetical cue governs the phrase."""
+        for i in range(start - 1, max(-1, start - 1 - _NEG_WINDOW), -1):
+            if an.clause[i] != an.clause[start]:
+                break
+            if an.folded[i] in NEGATIONS:
+                return True
+        clause = an.clause_text(start)
+        past = any(c in clause for c in self.past) or bool(_YEAR_RE.search(clause))
+        if past and not any(c in clause for c in self.now):
+            return True
+        sentence = an.sentence_text(start)
+        return any(c in sentence for c in self.hypothetical)
+
+    def red_flags(self, an: Analysis) -> list[RedFlagHit]:
+        vocab = self.analyzer.nlp.vocab
+        found: dict[str, dict[str, str]] = {}
+        for match_id, start, end in self.flags(an.doc):
+            if self.cancelled(an, start, end):
+                continue
+            kind, part = vocab.strings[match_id].split("|")
+            found.setdefault(kind, {}).setdefault(part, " ".join(an.surface[start:end]))
+        folded_text = " ".join(an.folded)
+        if _infant_under_three_months(folded_text):
+            found.setdefault("infant_fever", {}).setdefault("0b", "spädbarn")
+        hits = []
+        for rule in RULES:
+            parts = found.get(rule.kind, {})
+            if "alone" in parts:
+                hits.append(RedFlagHit(rule, parts["alone"]))
+                continue
+            for i in range(len(rule.pairs)):
+                if f"{i}a" in parts and f"{i}b" in parts:
+                    hits.append(RedFlagHit(rule, f"{parts[f'{i}a']} + {parts[f'{i}b']}"))
+                    break
+        return hits
+
+
+def _infant_under_three_months(folded_text: str) -> bool:
+    age = infant_age_months(folded_text)
+    if age is not None:
+        return age < 3
+    return any(fold(w) in folded_text for w in INFANT_WORDS)
