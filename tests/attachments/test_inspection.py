@@ -1,17 +1,25 @@
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from chat.attachments import AttachmentLimits, InspectedFile, check_message_files, inspect_file
+from chat.attachments import (
+    AttachmentLimits,
+    InspectedFile,
+    Reason,
+    check_message_files,
+    inspect_file,
+)
 from chat.errors import ErrorCode, NaraError
 
 from . import corpus
 from .corpus import Sample
 
 LIMITS = AttachmentLimits()
+ALL_REASONS = {str(r) for r in Reason}
 MB = 1024 * 1024
 
 
@@ -226,3 +234,28 @@ def test_limits_from_env() -> None:
     assert AttachmentLimits.from_env({}) == AttachmentLimits()
     with pytest.raises(ValueError):
         AttachmentLimits.from_env({"NARA_ATTACHMENT_MAX_PIXELS": "0"})
+
+
+MUTATED = [corpus.gps_jpeg, corpus.png_with_text, corpus.animated_gif, corpus.small_pdf]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow warns about damaged EXIF
+@pytest.mark.parametrize("make", MUTATED, ids=[m.__name__ for m in MUTATED])
+def test_damaged_files_only_ever_raise_nara_errors(
+    tmp_path: Path, make: Callable[[], Sample]
+) -> None:
+    """Seeded random damage: every outcome is a result or a rejection, never a crash."""
+    rng = random.Random(20261125)
+    name, data = make()
+    for _ in range(60):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 6)):
+            pos = rng.randrange(len(damaged))
+            if rng.random() < 0.7:
+                damaged[pos] = rng.randrange(256)
+            else:
+                del damaged[pos : pos + rng.randint(1, 32)]
+        try:
+            _inspect(tmp_path, (name, bytes(damaged)))
+        except NaraError as err:
+            assert err.reason in ALL_REASONS
