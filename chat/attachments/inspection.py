@@ -7,10 +7,12 @@ from pathlib import Path
 
 from chat.attachments.filenames import validate_filename
 from chat.attachments.imagecheck import check_image
-from chat.attachments.limits import AttachmentLimits
+from chat.attachments.limits import AttachmentLimits, check_message_files
 from chat.attachments.pdfcheck import check_pdf
 from chat.attachments.reasons import Reason, rejection
 from chat.attachments.sniffing import MIME, sniff_kind
+
+__all__ = ["AttachmentLimits", "InspectedFile", "check_message_files", "inspect_file"]
 
 _EXTENSIONS = {
     ".pdf": "pdf",
