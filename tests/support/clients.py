@@ -16,7 +16,7 @@ class ApiClient:
     def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url = base_url
         self.token = token
-        self.session = aiohttp.ClientSession()
+        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
     async def close(self) -> None:
         await self.session.close()
