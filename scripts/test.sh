@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One command: set up everything the tests need and run them, twice: on the embedded defaults
+# (SQLite, in-process bus) and on PostgreSQL + Redis. Lint and type checks run first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh
+bash scripts/setup.sh
+bash scripts/services.sh
+if [ -f web_client/package.json ]; then bash scripts/build-web.sh; fi
+
+echo "== ruff"; .venv/bin/ruff check .
+echo "== mypy"; .venv/bin/mypy
+echo "== tests on the embedded defaults (SQLite, in-process bus)"
+env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q "$@"
+echo "== tests on PostgreSQL + Redis"
+DATABASE_URL=${NARA_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
+REDIS_URL=${NARA_TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
+  .venv/bin/pytest -q -m "not browser and not janus" "$@"
