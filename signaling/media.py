@@ -28,7 +28,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.mediastreams import MediaStreamError
-from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from aiortc.rtcconfiguration import RTCBundlePolicy, RTCIceTransportPolicy
 from aiortc.sdp import candidate_from_sdp
 
 from signaling.turn import IceServerConfig
@@ -40,6 +40,36 @@ log = logging.getLogger("nara.signaling.media")
 VIDEO_CLOCK = 90_000
 AUDIO_RATE = 48_000
 AUDIO_PTIME = 0.02
+
+
+def split_candidates(jsep: Jsep) -> tuple[Jsep, list[Jsep]]:
+    """The description without its ``a=candidate``/``a=end-of-candidates`` lines, and the
+    candidates as trickle dicts (to exercise trickle with aiortc, which gathers every
+    candidate before it returns a description)."""
+    mids = _mids(jsep["sdp"])
+    kept: list[str] = []
+    candidates: list[Jsep] = []
+    mline = -1
+    for line in jsep["sdp"].splitlines():
+        if line.startswith("m="):
+            mline += 1
+        if line.startswith("a=candidate:"):
+            candidates.append(
+                {"candidate": line[2:], "sdpMLineIndex": mline, "sdpMid": mids[mline]}
+            )
+        elif not line.startswith("a=end-of-candidates"):
+            kept.append(line)
+    return {"type": jsep["type"], "sdp": "\r\n".join(kept) + "\r\n"}, candidates
+
+
+def _mids(sdp: str) -> list[str | None]:
+    mids: list[str | None] = []
+    for line in sdp.splitlines():
+        if line.startswith("m="):
+            mids.append(None)
+        elif line.startswith("a=mid:") and mids:
+            mids[-1] = line[len("a=mid:"):]
+    return mids
 
 
 class SyntheticCamera(MediaStreamTrack):
@@ -159,6 +189,10 @@ class MediaPeer:
         config = RTCConfiguration(
             iceServers=rtc_ice_servers(self.options.ice_servers),  # [] = no STUN at all
             iceTransportPolicy=policy,
+            # With aiortc's default "balanced" policy the second audio m-line of a Janus
+            # multistream offer stays on a discarded transport and its packets get routed
+            # to the first audio track; max-bundle puts every m-line on one transport.
+            bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
         )
         self.pc = RTCPeerConnection(configuration=config)
         self.stats: dict[str, RemoteTrackStats] = {}

@@ -187,14 +187,24 @@ async def run_meeting(
     return joined
 
 
-async def wait_all_video(participants: Sequence[JanusParticipant], timeout_s: float) -> bool:
+async def wait_all_media(
+    participants: Sequence[JanusParticipant],
+    timeout_s: float,
+    kinds: Sequence[str] = ("video",),
+) -> bool:
+    """True once every subscribed stream of the given kinds decoded a frame everywhere."""
+
     async def one(p: JanusParticipant) -> bool:
         assert p.sub_peer is not None
-        mids = [m for m, _ in p.feed_by_mid.items()
-                if any(t.mid == m and t.kind == "video" for t in p.sub_peer.pc.getTransceivers())]
+        mids = [t.mid for t in p.sub_peer.pc.getTransceivers()
+                if t.mid in p.feed_by_mid and t.kind in kinds]
         return await p.sub_peer.wait_for_frames(mids=mids, timeout_s=timeout_s)
 
     return all(await asyncio.gather(*(one(p) for p in participants)))
+
+
+async def wait_all_video(participants: Sequence[JanusParticipant], timeout_s: float) -> bool:
+    return await wait_all_media(participants, timeout_s, ("video",))
 
 
 async def probe_janus(

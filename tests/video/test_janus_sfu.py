@@ -8,7 +8,8 @@ import pytest
 
 from signaling.janus import JanusClient
 from signaling.janus_admin import JanusAdmin
-from signaling.probe import leave, probe_janus, run_meeting, wait_all_video
+from signaling.media import MediaPeer, split_candidates
+from signaling.probe import leave, probe_janus, run_meeting, wait_all_media
 from tests.video.harness import SMALL_MEDIA, JanusServer
 
 pytestmark = pytest.mark.janus
@@ -22,14 +23,17 @@ async def test_six_party_meeting_everyone_sees_everyone(
     room = await handle.create_room(publishers=6)
     participants = await run_meeting(janus_client, room, 6, media=SMALL_MEDIA, timeout_s=30)
     try:
-        assert await wait_all_video(participants, timeout_s=40)
+        assert await wait_all_media(participants, timeout_s=40, kinds=("video", "audio"))
         feeds = {p.feed_id for p in participants}
         assert len(feeds) == 6
         for p in participants:
-            video = p.video_by_feed()
+            video, audio = p.video_by_feed(), p.audio_by_feed()
             assert set(video) == feeds - {p.feed_id}, (p.key, video)
             assert all(s.frames > 0 for s in video.values()), (p.key, video)
             assert all(s.first_frame_at is not None for s in video.values())
+            assert all((s.width, s.height) == (160, 120) for s in video.values())
+            assert set(audio) == feeds - {p.feed_id}, (p.key, audio)
+            assert all(s.frames > 0 for s in audio.values()), (p.key, audio)
         listed = await handle.list_participants(room.room_id)
         assert {int(x["id"]) for x in listed if x.get("publisher")} == feeds
         # Every participant's session holds its publisher and subscriber handles.
@@ -62,3 +66,25 @@ async def test_probe_without_api_secret_is_refused(janus_server: JanusServer) ->
     report = await probe_janus(janus_server.url, "wrong-secret", participants=1)
     assert not report["ok"]
     assert "error" in report
+
+
+async def test_publisher_connects_with_trickled_candidates(janus_client: JanusClient) -> None:
+    control = await janus_client.create_session()
+    peer = MediaPeer("trickler", SMALL_MEDIA)
+    try:
+        handle = await control.attach_videoroom()
+        room = await handle.create_room(publishers=2)
+        await handle.join_publisher(room, "trickler")
+        offer, candidates = split_candidates(await peer.create_offer())
+        assert candidates and "a=candidate" not in offer["sdp"]
+        answer = await handle.publish(offer)
+        await peer.apply_answer(answer)
+        for candidate in candidates:
+            await handle.trickle(candidate)
+        await handle.trickle(None)  # end-of-candidates
+        await handle.wait_webrtcup(timeout_s=20)
+        assert await peer.wait_connection(timeout_s=20) == "connected"
+        await handle.destroy_room(room)
+    finally:
+        await peer.close()
+        await control.destroy()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from signaling.media import MediaPeer, MediaPeerOptions
+from signaling.media import MediaPeer, MediaPeerOptions, split_candidates
 
 
 async def test_mesh_pair_decodes_video_and_audio_both_ways() -> None:
@@ -21,6 +21,23 @@ async def test_mesh_pair_decodes_video_and_audio_both_ways() -> None:
             assert peer.audio_stats()[0].frames >= 3
         # No STUN server was configured, so only host candidates exist.
         assert alice.local_candidate_types() == {"host"}
+    finally:
+        await alice.close()
+        await bob.close()
+
+
+async def test_mesh_pair_connects_with_trickled_answer_candidates() -> None:
+    opts = MediaPeerOptions(ice_servers=(), width=160, height=120, fps=10, send_audio=False)
+    alice, bob = MediaPeer("alice", opts), MediaPeer("bob", opts)
+    try:
+        answer, candidates = split_candidates(await bob.accept_offer(await alice.create_offer()))
+        assert candidates
+        await alice.apply_answer(answer)
+        for candidate in candidates:
+            await alice.add_candidate(candidate)
+        await alice.add_candidate(None)
+        assert await alice.wait_for_frames(video_tracks=1, timeout_s=20), alice.stats
+        assert await bob.wait_for_frames(video_tracks=1, timeout_s=20), bob.stats
     finally:
         await alice.close()
         await bob.close()
