@@ -10,13 +10,14 @@ from spacy.tokens import Doc
 from .analyzer import TEMP_TOKEN, Analysis, Analyzer
 from .language import detect_language
 from .normalize import Lemmatizer
-from .rules import KeywordHit, RuleEngine, is_infant
+from .rules import KeywordHit, RuleEngine, infant_age_months, is_infant
 
 
 @dataclass(frozen=True)
 class Features:
     analysis: Analysis
     keyword_hits: tuple[KeywordHit, ...]
+    urgency_hits: tuple[KeywordHit, ...]
     language: str
     infant: bool
     words: tuple[str, ...]
@@ -30,15 +31,20 @@ class Featurizer:
 
     def extract(self, masked_text: str) -> Features:
         an = self.analyzer.analyse(masked_text)
-        hits = tuple(self.rules.keyword_hits(an))
+        all_hits = self.rules.keyword_hits(an)
+        hits = tuple(h for h in all_hits if h.kind == "kw")
+        urgency_hits = tuple(h for h in all_hits if h.kind == "uk")
         lang = detect_language(an.folded)
-        infant = is_infant(" ".join(an.folded))
+        folded_text = " ".join(an.folded)
+        infant = is_infant(folded_text)
         words = [w for w in an.lemmas if w == TEMP_TOKEN or any(c.isalpha() for c in w)]
-        words += sorted({f"kw_{h.category}" for h in hits})
+        words += sorted({f"{h.kind}_{h.category}" for h in all_hits})
         words.append(f"lang_{lang}")
         if infant:
             words.append("age_infant")
-        return Features(an, hits, lang, infant, tuple(words))
+        if infant_age_months(folded_text) is not None:
+            words.append("age_small_child")
+        return Features(an, hits, urgency_hits, lang, infant, tuple(words))
 
     def doc(self, feats: Features) -> Doc:
         return Doc(self.nlp.vocab, words=list(feats.words))

@@ -16,7 +16,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "sertralin", "omeprazol", "levaxin", "metformin", "enalapril", "simvastatin",
         "atorvastatin", "kortison", "penicillin", "astmamedicin", "inhalator", "spray",
         "salva", "eltroxin", "citalopram", "tramadol", "morfin", "sömntabletter",
-        "e-recept", "uttag", "receptet", "pills", "pill", "prescription", "refill",
+        "e-recept", "uttag", "receptet", "piller", "nya tabletter", "börjat med", "fel tabletter",
+        "started", "new tablets", "pills", "pill", "prescription", "refill",
         "renew", "medication", "medicine", "side effect", "side effects", "dose",
         "dosage", "pharmacy", "tablets", "inhaler",
     ),
@@ -65,14 +66,16 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "barn": (
         "bvc", "barnavårdscentral", "bebis", "bebisen", "spädbarn", "bäbis", "nyfödd",
-        "sonen", "dottern", "min son", "min dotter", "barnet", "barnen", "ettåring",
+        "ettåring",
         "tvååring", "växer", "vikt", "viktkurva", "längdkurva", "utveckling", "krypa",
         "gå", "prata", "vaccin", "vaccination", "vaccinera", "vaccinationsprogram",
         "amma", "ammar", "flaska", "ersättning", "välling", "gröt", "smakportioner",
         "tänder", "tandsprickning", "blöja", "bajsar", "kolik", "skriker", "sover dåligt",
-        "månader gammal", "veckor gammal", "förskola", "baby", "toddler", "infant",
-        "child health", "vaccinations", "vaccines", "breastfeeding", "formula",
-        "my son", "my daughter", "months old", "growth chart",
+        "månader gammal", "veckor gammal", "förskola", "säger bara", "ord", "talet",
+        "pratar inte", "stammar", "språket", "motorik", "toddler", "talks", "speech", "baby",
+        "toddler", "infant",
+        "child health", "vaccinations", "breastfeeding", "formula", "months old",
+        "growth chart", "weeks old",
     ),
     "diabetes": (
         "diabetes", "diabetiker", "blodsocker", "blodsockret", "sockret", "insulin",
@@ -96,7 +99,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "hud": (
         "utslag", "eksem", "klåda", "kliar", "kli", "födelsemärke", "leverfläck",
         "fläck", "prick", "mole", "psoriasis", "akne", "finnar", "torr hud", "hud",
-        "huden", "nässelfeber", "nässelutslag", "vårta", "vårtor", "svamp", "nagelsvamp",
+        "huden", "håret", "hårbotten", "håravfall", "hair", "nässelfeber", "nässelutslag",
+        "vårta", "vårtor", "svamp", "nagelsvamp",
         "bett", "fästingbett", "myggbett", "getingstick", "bistick", "stack", "svullnade",
         "allergisk", "allergi", "solskadad", "bildremiss", "bild på", "foto", "rodnad",
         "blåsor", "ringorm", "rash", "eczema", "itchy", "itching", "mole", "skin",
@@ -108,7 +112,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "järnvärde", "sköldkörtelprov", "tsh", "crp", "b12", "vitamin d", "kolesterolvärde",
         "leverprover", "njurvärden", "urinprov", "odling", "cellprov", "psa",
         "blodvärde", "lämnade prover", "test results", "blood test", "lab results",
-        "results", "levels", "smear test",
+        "results", "levels", "smear test", "tests", "test", "natrium", "kalium", "inr",
+        "sodium", "potassium", "provresultat",
     ),
     "infektion": (
         "förkyld", "förkylning", "feber", "febrig", "halsont", "ont i halsen", "hosta",
@@ -123,10 +128,33 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "ovrigt": (
         "huvudvärk", "trött", "trötthet", "yr", "tinnitus", "hörsel", "synen", "glasögon",
-        "vaccin resa", "resevaccin", "klagomål", "synpunkt", "hemtjänst", "hjälp hemma",
+        "vaccin resa", "resevaccin", "resan", "utlandsresa", "travel", "travelling", "trip",
+        "bmi", "narkos", "operation", "klagomål", "synpunkt", "hemtjänst", "hjälp hemma",
         "rökavvänjning", "sluta röka", "snus", "vikt", "gå ner i vikt", "dietist",
         "tandläkare", "hemorrojder", "förstoppning", "snarkar", "minnet", "glömsk",
         "demens", "headache", "tired", "tiredness", "dizzy", "quit smoking",
         "hearing", "memory", "constipation", "complaint",
+    ),
+}
+
+# Cue words for the urgency classifier (brådskande = contact today, snart = days, rutin).
+URGENCY_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "bradskande": (
+        "idag", "i dag", "så fort som möjligt", "snarast", "nu", "kan inte stå",
+        "hög feber", "40 graders feber", "frossa", "förvirrad", "slö", "kräks hela tiden",
+        "inte kissat", "sprider sig", "snabbt", "kraftig", "kraftiga", "fruktansvärt",
+        "fel håll", "ser dubbelt", "synen", "blodpropp", "ketoner", "slut idag",
+        "av misstag", "dubbel dos", "vattnet har gått", "rör sig inte", "inte rört sig",
+        "today", "as soon as possible", "urgent", "confused", "deformed", "won't slow down",
+        "very sleepy", "hasn't moved", "suddenly lost", "ran out",
+    ),
+    "snart": (
+        "sedan igår", "sedan i går", "några dagar", "en vecka", "blir inte bättre", "värre",
+        "feber", "svullen", "svullnat", "ont", "svider", "oroliga", "orolig", "biverkning",
+        "since yesterday", "getting worse", "swollen", "a few days", "fever", "worried",
+    ),
+    "rutin": (
+        "undrar", "fråga", "boka", "förnya", "när", "hur", "kontroll", "information",
+        "kan jag få", "vill ha", "question", "wondering", "renew", "book", "when", "how",
     ),
 }

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from .analyzer import Analyzer
 from .corpus import LabelledMessage
 from .featurize import Featurizer
-from .lexicon import KEYWORDS
+from .lexicon import KEYWORDS, URGENCY_KEYWORDS
 from .normalize import Lemmatizer, fold, full_lemma_table
 from .pii import mask_personal_data
 from .redflag_rules import RULES
@@ -61,12 +61,35 @@ def _pattern_phrases() -> Iterable[str]:
             yield from second
 
 
+def _urgency_phrases() -> Iterable[str]:
+    for phrases in URGENCY_KEYWORDS.values():
+        yield from phrases
+
+
 def build_lemmatizer(nlp: Language, texts: Iterable[str]) -> Lemmatizer:
     """Prune the full lookup table to the vocabulary of the corpus and the rules."""
     vocab: set[str] = set()
-    for text in [*texts, *_pattern_phrases()]:
+    for text in [*texts, *_pattern_phrases(), *_urgency_phrases()]:
         vocab.update(fold(t.text) for t in nlp.tokenizer(text))
     return Lemmatizer.pruned(full_lemma_table(), vocab)
+
+
+def lexicon_rows() -> list[LabelledMessage]:
+    """Every keyword as a one-phrase example, so rare words get weight from the start.
+
+    Urgency cue words get an empty category, which the category classifier skips.
+    """
+    rows = [
+        LabelledMessage(f"kw-{cat}-{i}", phrase, cat, None)
+        for cat, phrases in KEYWORDS.items()
+        for i, phrase in enumerate(phrases)
+    ]
+    rows += [
+        LabelledMessage(f"uk-{level}-{i}", phrase, "", level)
+        for level, phrases in URGENCY_KEYWORDS.items()
+        for i, phrase in enumerate(phrases)
+    ]
+    return rows
 
 
 def _examples(
@@ -75,8 +98,9 @@ def _examples(
     cat_examples, urg_examples = [], []
     for row in rows:
         doc = featurizer.doc(featurizer.extract(mask_personal_data(row.text)))
-        cats = {c: float(c == row.category) for c in CATEGORIES}
-        cat_examples.append(Example.from_dict(doc, {"cats": cats}))
+        if row.category:
+            cats = {c: float(c == row.category) for c in CATEGORIES}
+            cat_examples.append(Example.from_dict(doc, {"cats": cats}))
         if row.urgency is not None:
             urgs = {u: float(u == row.urgency) for u in URGENCIES}
             urg_examples.append(Example.from_dict(doc.copy(), {"cats": urgs}))
@@ -96,7 +120,7 @@ def train_model(
     nlp = blank_pipeline()
     lemmatizer = build_lemmatizer(nlp, (r.text for r in rows))
     featurizer = Featurizer(nlp, lemmatizer)
-    cat_ex, urg_ex = _examples(nlp, featurizer, rows)
+    cat_ex, urg_ex = _examples(nlp, featurizer, [*rows, *lexicon_rows()])
     cat_pipe, urg_pipe = nlp.get_pipe(CATEGORY_PIPE), nlp.get_pipe(URGENCY_PIPE)
     cat_pipe.initialize(lambda: cat_ex, nlp=nlp)  # type: ignore[attr-defined]
     urg_pipe.initialize(lambda: urg_ex, nlp=nlp)  # type: ignore[attr-defined]

@@ -19,6 +19,15 @@ _FOLD = str.maketrans(
     {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o", "’": "'"}
 )
 _MIN_TYPO_LEN = 5
+_MIN_HEAD = 4
+
+
+# The lookup table picks the wrong reading for some very common words ("har" -> "hare",
+# "får" -> "fåra", "vill" -> "villa"); these are far more often verbs in messages.
+_OVERRIDES = {
+    "har": "ha", "far": "fa", "vill": "vilja", "mar": "ma", "ska": "ska", "nar": "nar",
+    "bara": "bara", "mitt": "min", "mina": "min", "sa": "sa", "kan": "kunna",
+}
 
 
 def fold(text: str) -> str:
@@ -43,6 +52,7 @@ def full_lemma_table() -> dict[str, str]:
         # An undiacritic spelling wins: "har" is far more often "ha" than "här".
         if ffold not in table or form.lower() == ffold:
             table[ffold] = lfold
+    table.update(_OVERRIDES)
     return table
 
 
@@ -79,7 +89,19 @@ class Lemmatizer:
         if token in self.known or len(token) < _MIN_TYPO_LEN or not token.isalpha():
             return token
         repaired = self._repair(token)
-        return self.table.get(repaired, repaired) if repaired else token
+        if repaired:
+            return self.table.get(repaired, repaired)
+        head = self._compound_head(token)
+        return self.table.get(head, head) if head else token
+
+    def _compound_head(self, token: str) -> str | None:
+        # Swedish compounds: "blodtryckspiller" is a kind of "piller"; keep the longest
+        # known tail of at least four letters.
+        for i in range(2, len(token) - _MIN_HEAD + 1):
+            tail = token[i:]
+            if tail in self.known or tail in self.table:
+                return tail
+        return None
 
     def _repair(self, token: str) -> str | None:
         # Missing letter ("recpt"), extra letter, substitution or swap ("recpet").

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,8 +26,16 @@ log = logging.getLogger(__name__)
 SHIPPED_MODEL_DIR = Path(__file__).parent / "model"
 # Below this category probability the message goes to triage (calibrated on dev, see README).
 DEFAULT_TRIAGE_THRESHOLD = 0.35
+# Share of the category score taken from keyword hits (tuned on dev, see README).
+DEFAULT_KEYWORD_WEIGHT = 0.4
 # Red-flag kinds whose category is clear whatever the wording.
-_FLAG_CATEGORY = {"suicidal": "psykisk_halsa", "infant_fever": "barn"}
+_FLAG_CATEGORY = {
+    "suicidal": "psykisk_halsa",
+    "infant_fever": "barn",
+    "stroke": "hjarta_karl",
+    "chest_pain_breathless": "hjarta_karl",
+    "thunderclap_headache": "ovrigt",
+}
 _MAX_KEYWORDS = 6
 
 
@@ -42,7 +51,9 @@ class Router:
         nlp: Language,
         lemmatizer: Lemmatizer,
         triage_threshold: float = DEFAULT_TRIAGE_THRESHOLD,
+        keyword_weight: float = DEFAULT_KEYWORD_WEIGHT,
     ) -> None:
+        self.keyword_weight = keyword_weight
         self.featurizer = Featurizer(nlp, lemmatizer)
         self.triage_threshold = triage_threshold
         self._category = nlp.get_pipe(CATEGORY_PIPE)
@@ -102,14 +113,28 @@ class Router:
             red_flag_kind=flags[0].rule.kind if flags else None,
         )
 
+    def _with_keywords(self, cats: dict[str, float], feats: Features) -> dict[str, float]:
+        """Blend the classifier with the share of distinct keyword hits per category."""
+        votes = Counter({(h.category, h.text.lower()) for h in feats.keyword_hits})
+        per_cat = Counter(cat for cat, _ in votes)
+        total = sum(per_cat.values())
+        if not total:
+            return cats
+        w = self.keyword_weight
+        return {c: (1 - w) * p + w * per_cat[c] / total for c, p in cats.items()}
+
     def _category_decision(
         self, feats: Features, cats: dict[str, float], flags: list[RedFlagHit]
     ) -> tuple[str, float, list[str]]:
+        cats = self._with_keywords(cats, feats)
         category = max(cats, key=lambda c: cats[c])
         confidence = cats[category]
         reasons: list[str] = []
         forced = next((_FLAG_CATEGORY[h.rule.kind] for h in flags if h.rule.kind in
                        _FLAG_CATEGORY), None)
+        # Allergic reactions go to hud, unless caused by a medicine (lakemedel).
+        if any(h.rule.kind == "anaphylaxis" for h in flags) and category != "lakemedel":
+            forced = forced or "hud"
         if feats.infant:
             forced = "barn"
             reasons.append("Barn under ett år: barnhälsovården")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.matcher import PhraseMatcher
 
 from .analyzer import Analysis, Analyzer
-from .lexicon import KEYWORDS
+from .lexicon import KEYWORDS, URGENCY_KEYWORDS
 from .normalize import fold
 from .redflag_rules import (
     HYPOTHETICAL_CUES,
@@ -21,6 +21,7 @@ from .redflag_rules import (
 )
 
 _NEG_WINDOW = 4
+_PURPOSE = frozenset({"mot", "against", "for", "för", "vid"})
 _NUM = (
     r"(\d{1,2}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio|elva|tolv|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -53,8 +54,9 @@ _INFANT_RE = re.compile(r"\b(bebis|bebben|babis|spadbarn|nyfodd|nyfott|baby|infa
 
 @dataclass(frozen=True)
 class KeywordHit:
-    category: str
+    category: str  # a category, or an urgency level when kind == "uk"
     text: str
+    kind: str = "kw"
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class RuleEngine:
         self.keywords = PhraseMatcher(vocab)
         for cat, phrases in KEYWORDS.items():
             self.keywords.add(f"kw_{cat}", [analyzer.phrase_doc(p) for p in phrases])
+        for level, phrases in URGENCY_KEYWORDS.items():
+            self.keywords.add(f"uk_{level}", [analyzer.phrase_doc(p) for p in phrases])
         self.flags = PhraseMatcher(vocab)
         for rule in RULES:
             self._add(f"{rule.kind}|alone", rule.alone)
@@ -130,12 +134,15 @@ class RuleEngine:
         vocab = self.analyzer.nlp.vocab
         hits = []
         for match_id, start, end in self.keywords(an.doc):
-            text = " ".join(an.surface[start:end])
-            hits.append(KeywordHit(vocab.strings[match_id][3:], text))
+            key = vocab.strings[match_id]
+            hits.append(KeywordHit(key[3:], " ".join(an.surface[start:end]), key[:2]))
         return hits
 
     def cancelled(self, an: Analysis, start: int, end: int) -> bool:
         """True if a negation, past/history or hypothetical cue governs the phrase."""
+        # "medicin mot anafylaxi", "prescription for anaphylaxis": a treatment, not an event.
+        if start > 0 and an.folded[start - 1] in _PURPOSE:
+            return True
         for i in range(start - 1, max(-1, start - 1 - _NEG_WINDOW), -1):
             if an.clause[i] != an.clause[start]:
                 break
