@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -17,6 +18,8 @@ from server.api import build_api
 from server.auth import LocalPasswordIdentity, SessionManager
 from server.config import Config
 from server.keys import CHAT, CONFIG, DB, DIRECTORY, EXTRAS, IDENTITY, MANAGEMENT, SESSIONS, SIO
+from server.logs import quiet_sensitive_loggers
+from server.nlp_bridge import load_classifier
 from server.realtime import ChatNamespace, SocketLiveEvents
 from server.security import authenticate, errors, security_headers
 
@@ -25,6 +28,7 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web_client" / "dist"
 
 
 def create_app(config: Config) -> web.Application:
+    quiet_sensitive_loggers()
     app = web.Application(
         middlewares=[security_headers, errors, authenticate], client_max_size=64 * 1024**2
     )
@@ -58,7 +62,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(config.effective_database_url)
     app[DB] = db
-    chat = ChatService(db, live=SocketLiveEvents(app[SIO]))
+    classifier = await asyncio.to_thread(load_classifier, config)
+    chat = ChatService(db, live=SocketLiveEvents(app[SIO]), classifier=classifier)
     app[CHAT] = chat
     app[MANAGEMENT] = ThreadManagement(chat)
     app[DIRECTORY] = Directory(chat)

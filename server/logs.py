@@ -24,6 +24,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+# Libraries that would log SQL parameters (message text, personnummer) or file fragments.
+SENSITIVE_LOGGERS = ("aiosqlite", "sqlalchemy.engine", "asyncpg", "pypdf", "PIL")
+
+
+def quiet_sensitive_loggers() -> None:
+    """Pin these to WARNING, whatever the root level, so debug logging never leaks data."""
+    for name in SENSITIVE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def setup_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -31,3 +41,4 @@ def setup_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    quiet_sensitive_loggers()
