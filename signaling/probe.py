@@ -1,8 +1,9 @@
 """Synthetic participants in a Janus VideoRoom: the base of ``nara video probe``, the SFU
 tests and the benchmark.
 
-A participant publishes camera + microphone through one handle and receives the feeds it
-subscribes to through one multistream subscriber handle (one PeerConnection each way).
+A participant publishes camera + microphone through one handle and receives feeds through
+subscriptions: each is one multistream subscriber handle with its own PeerConnection
+(feeds present at join time in one subscription, later publishers in further ones).
 """
 
 from __future__ import annotations
@@ -32,6 +33,28 @@ log = logging.getLogger("nara.signaling.probe")
 
 
 @dataclass
+class Subscription:
+    handle: VideoRoomHandle
+    peer: MediaPeer
+    feed_by_mid: dict[str, int]
+    started_at: float  # monotonic time the subscription was requested
+
+    def by_feed(self, kind: str) -> dict[int, RemoteTrackStats]:
+        return {
+            self.feed_by_mid[s.mid]: s
+            for s in self.peer.stats.values()
+            if s.kind == kind and s.mid in self.feed_by_mid
+        }
+
+    def mids(self, kinds: Sequence[str]) -> list[str]:
+        return [
+            str(t.mid)
+            for t in self.peer.pc.getTransceivers()
+            if t.mid in self.feed_by_mid and t.kind in kinds
+        ]
+
+
+@dataclass
 class JanusParticipant:
     key: str  # pseudonymous; used as the Janus display name
     session: JanusSession
@@ -39,31 +62,17 @@ class JanusParticipant:
     pub_peer: MediaPeer
     joined: JoinedPublisher
     joined_at: float  # monotonic time the join started
-    subscriber: VideoRoomHandle | None = None
-    sub_peer: MediaPeer | None = None
-    feed_by_mid: dict[str, int] = field(default_factory=dict)
+    subscriptions: list[Subscription] = field(default_factory=list)
 
     @property
     def feed_id(self) -> int:
         return self.joined.publisher_id
 
     def video_by_feed(self) -> dict[int, RemoteTrackStats]:
-        if self.sub_peer is None:
-            return {}
-        return {
-            self.feed_by_mid[s.mid]: s
-            for s in self.sub_peer.video_stats()
-            if s.mid in self.feed_by_mid
-        }
+        return {f: st for sub in self.subscriptions for f, st in sub.by_feed("video").items()}
 
     def audio_by_feed(self) -> dict[int, RemoteTrackStats]:
-        if self.sub_peer is None:
-            return {}
-        return {
-            self.feed_by_mid[s.mid]: s
-            for s in self.sub_peer.audio_stats()
-            if s.mid in self.feed_by_mid
-        }
+        return {f: st for sub in self.subscriptions for f, st in sub.by_feed("audio").items()}
 
 
 async def join_and_publish(
@@ -102,34 +111,37 @@ async def subscribe(
     *,
     media: MediaPeerOptions | None = None,
     timeout_s: float = 15.0,
-) -> None:
-    """One subscriber handle receiving all ``feeds`` (audio and video of each)."""
+) -> Subscription:
+    """A new subscriber handle receiving all ``feeds`` (audio and video of each)."""
+    started = time.monotonic()
     handle = await participant.session.attach_videoroom()
     opts = media or MediaPeerOptions()
     recv_opts = MediaPeerOptions(ice_servers=opts.ice_servers, relay_only=opts.relay_only,
                                  send_video=False, send_audio=False)
     peer = MediaPeer(f"{participant.key}-sub", recv_opts)
-    participant.subscriber, participant.sub_peer = handle, peer
+    sub = Subscription(handle, peer, {}, started)
+    participant.subscriptions.append(sub)
     offer = await handle.join_subscriber(room, list(feeds), participant.joined.private_id)
-    participant.feed_by_mid.update(offer.feed_by_mid())
+    sub.feed_by_mid.update(offer.feed_by_mid())
     answer = await peer.accept_offer(offer.jsep, send=False)
     await handle.start(answer)
     await handle.wait_webrtcup(timeout_s)
+    return sub
 
 
 async def leave(participant: JanusParticipant) -> None:
-    """Leave the room, close both PeerConnections and destroy the session (best effort,
+    """Leave the room, close the PeerConnections and destroy the session (best effort,
     every step runs even if an earlier one fails)."""
-    with contextlib.suppress(JanusError):
-        if participant.subscriber is not None:
-            await participant.subscriber.detach()
+    for sub in participant.subscriptions:
+        with contextlib.suppress(JanusError):
+            await sub.handle.detach()
     with contextlib.suppress(JanusError):
         await participant.publisher.leave()
     with contextlib.suppress(JanusError):
         await participant.publisher.detach()
-    for peer in (participant.sub_peer, participant.pub_peer):
-        if peer is not None:
-            await peer.close()
+    for sub in participant.subscriptions:
+        await sub.peer.close()
+    await participant.pub_peer.close()
     await participant.session.destroy()
 
 
@@ -195,10 +207,11 @@ async def wait_all_media(
     """True once every subscribed stream of the given kinds decoded a frame everywhere."""
 
     async def one(p: JanusParticipant) -> bool:
-        assert p.sub_peer is not None
-        mids = [t.mid for t in p.sub_peer.pc.getTransceivers()
-                if t.mid in p.feed_by_mid and t.kind in kinds]
-        return await p.sub_peer.wait_for_frames(mids=mids, timeout_s=timeout_s)
+        results = await asyncio.gather(
+            *(sub.peer.wait_for_frames(mids=sub.mids(kinds), timeout_s=timeout_s)
+              for sub in p.subscriptions)
+        )
+        return bool(p.subscriptions) and all(results)
 
     return all(await asyncio.gather(*(one(p) for p in participants)))
 

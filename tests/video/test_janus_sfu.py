@@ -9,7 +9,14 @@ import pytest
 from signaling.janus import JanusClient
 from signaling.janus_admin import JanusAdmin
 from signaling.media import MediaPeer, split_candidates
-from signaling.probe import leave, probe_janus, run_meeting, wait_all_media
+from signaling.probe import (
+    join_and_publish,
+    leave,
+    probe_janus,
+    run_meeting,
+    subscribe,
+    wait_all_media,
+)
 from tests.video.harness import SMALL_MEDIA, JanusServer
 
 pytestmark = pytest.mark.janus
@@ -87,4 +94,33 @@ async def test_publisher_connects_with_trickled_candidates(janus_client: JanusCl
         await handle.destroy_room(room)
     finally:
         await peer.close()
+        await control.destroy()
+
+
+async def test_late_joiner_is_announced_and_subscribed_to(janus_client: JanusClient) -> None:
+    control = await janus_client.create_session()
+    handle = await control.attach_videoroom()
+    room = await handle.create_room(publishers=3)
+    people = []
+    try:
+        first = await join_and_publish(janus_client, room, "early", media=SMALL_MEDIA)
+        people.append(first)
+        assert first.joined.publishers == []
+        late = await join_and_publish(janus_client, room, "late", media=SMALL_MEDIA)
+        people.append(late)
+        # The late joiner learns about the early feed in its join answer...
+        assert [int(p["id"]) for p in late.joined.publishers] == [first.feed_id]
+        # ...and the early one through a "publishers" event.
+        announced = await first.publisher.wait_for_publishers(1, timeout_s=20)
+        assert set(announced) == {late.feed_id}
+        await asyncio.gather(
+            subscribe(first, room, [late.feed_id], media=SMALL_MEDIA),
+            subscribe(late, room, [first.feed_id], media=SMALL_MEDIA),
+        )
+        assert await wait_all_media(people, timeout_s=20, kinds=("video", "audio"))
+        assert set(first.video_by_feed()) == {late.feed_id}
+        assert set(late.video_by_feed()) == {first.feed_id}
+    finally:
+        await asyncio.gather(*(leave(p) for p in people))
+        await handle.destroy_room(room)
         await control.destroy()
