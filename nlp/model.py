@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -34,7 +35,7 @@ URGENCY_PIPE = "urgency"
 _BOW = {
     "@architectures": "spacy.TextCatBOW.v3",
     "exclusive_classes": True,
-    "ngram_size": 2,
+    "ngram_size": 1,
     "no_output_layer": False,
     "length": 32768,
 }
@@ -68,10 +69,15 @@ def _urgency_phrases() -> Iterable[str]:
 
 def build_lemmatizer(nlp: Language, texts: Iterable[str]) -> Lemmatizer:
     """Prune the full lookup table to the vocabulary of the corpus and the rules."""
-    vocab: set[str] = set()
-    for text in [*texts, *_pattern_phrases(), *_urgency_phrases()]:
-        vocab.update(fold(t.text) for t in nlp.tokenizer(text))
-    return Lemmatizer.pruned(full_lemma_table(), vocab)
+    corpus: Counter[str] = Counter()
+    for text in texts:
+        corpus.update(fold(t.text) for t in nlp.tokenizer(text))
+    patterns = {
+        fold(t.text)
+        for phrase in [*_pattern_phrases(), *_urgency_phrases()]
+        for t in nlp.tokenizer(phrase)
+    }
+    return Lemmatizer.pruned(full_lemma_table(), corpus, patterns)
 
 
 def lexicon_rows() -> list[LabelledMessage]:

@@ -12,21 +12,29 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 _FOLD = str.maketrans(
     {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o", "’": "'"}
 )
-_MIN_TYPO_LEN = 5
+_MIN_TYPO_LEN = 6
 _MIN_HEAD = 4
+_MIN_CORPUS_COUNT = 3
+_INTENSIFIERS = ("jatte", "skit", "super", "kanon", "mega", "sjukt")
 
 
 # The lookup table picks the wrong reading for some very common words ("har" -> "hare",
 # "får" -> "fåra", "vill" -> "villa"); these are far more often verbs in messages.
 _OVERRIDES = {
     "har": "ha", "far": "fa", "vill": "vilja", "mar": "ma", "ska": "ska", "nar": "nar",
-    "bara": "bara", "mitt": "min", "mina": "min", "sa": "sa", "kan": "kunna",
+    "bara": "bara", "mitt": "min", "mina": "min", "sa": "sa", "kan": "kunna", "gar": "ga",
+    "for": "for", "pa": "pa", "med": "med", "vad": "vad", "vikt": "vikt", "stiger": "stiga",
+    "ater": "ata", "over": "over", "fran": "fran", "nagon": "nagon", "nagot": "nagot",
+    "da": "da", "andra": "andra", "stroke": "stroke", "strokes": "stroke", "led": "led",
+    "leder": "led", "lederna": "led", "varsta": "varst", "varst": "varst", "slot": "slot",
+    "stop": "stop", "nose": "nose", "en": "en", "ett": "en", "det": "det", "mig": "mig",
 }
 
 
@@ -68,7 +76,7 @@ class Lemmatizer:
         self.known = frozenset(known)
         self._typo: dict[str, str] = {}
         for word in sorted(self.known):
-            if len(word) >= _MIN_TYPO_LEN - 1 and word.isalpha():
+            if len(word) >= _MIN_TYPO_LEN and word.isalpha():
                 for variant in _deletes(word):
                     self._typo.setdefault(variant, word)
         self._cache: dict[str, str] = {}
@@ -91,6 +99,11 @@ class Lemmatizer:
         repaired = self._repair(token)
         if repaired:
             return self.table.get(repaired, repaired)
+        for prefix in _INTENSIFIERS:
+            # "jätteont", "skitont": an intensifier glued to a known word.
+            rest = token[len(prefix) :]
+            if token.startswith(prefix) and (rest in self.known or rest in self.table):
+                return self.table.get(rest, rest)
         head = self._compound_head(token)
         return self.table.get(head, head) if head else token
 
@@ -115,12 +128,21 @@ class Lemmatizer:
         return None
 
     @classmethod
-    def pruned(cls, full: dict[str, str], vocabulary: Iterable[str]) -> Lemmatizer:
-        """Keep only inflections of lemmas that occur in `vocabulary` (folded tokens)."""
-        lemmas = {full.get(w, w) for w in vocabulary}
+    def pruned(
+        cls, full: dict[str, str], corpus: Counter[str], patterns: Iterable[str]
+    ) -> Lemmatizer:
+        """Keep only inflections of lemmas seen in the corpus or the rule patterns.
+
+        A corpus token counts as a real word if the lookup table knows it or it occurs at
+        least `_MIN_CORPUS_COUNT` times; one-off typos must stay repairable, not "known".
+        """
+        dictionary = set(full.values())
+        words = {w for w, n in corpus.items()
+                 if w in full or w in dictionary or n >= _MIN_CORPUS_COUNT}
+        words.update(patterns)
+        lemmas = {full.get(w, w) for w in words}
         table = {form: lemma for form, lemma in full.items() if lemma in lemmas}
-        known = lemmas | set(table)
-        return cls(table, known)
+        return cls(table, lemmas | set(table))
 
     def save(self, path: Path) -> None:
         payload = {"table": self.table, "known": sorted(self.known)}

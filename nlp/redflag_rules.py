@@ -50,7 +50,9 @@ STROKE: Group = (
     "drooping face", "slurred", "slurring", "slurred speech",
 )
 STROKE_WEAK: Group = (
-    "kan inte prata", "svårt att prata", "får inte fram orden", "kan inte lyfta armen",
+    "kan inte prata", "svårt att prata", "kan inte tala", "can't talk", "cannot talk",
+    "talk properly", "arm is numb", "numb on one side", "domnar i ena", "ena armen domnar",
+    "får inte fram orden", "kan inte lyfta armen",
     "kan inte röra armen", "kan inte röra benet", "domnad i ena", "förlamad", "ena sidan",
     "ena armen", "can't speak", "cannot speak", "can't lift", "can't move", "one side",
     "numb on one side", "arm is weak",
@@ -60,7 +62,8 @@ SUDDEN: Group = (
     "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
 )
 BLEEDING: Group = (
-    "blöder kraftigt", "kraftig blödning", "kraftiga blödningar", "slutar inte blöda",
+    "blöder kraftigt", "blöder massor", "blöder rejält", "blöder som en kran", "kraftig blödning",
+    "kraftiga blödningar", "slutar inte blöda",
     "går inte att stoppa", "blöder jättemycket", "blöder väldigt mycket", "blöder mycket",
     "forsar blod", "sprutar blod", "kräks blod", "kräkts blod", "kräktes blod",
     "hostar blod", "hostar upp blod", "stor blödning", "massor av blod",
@@ -71,7 +74,8 @@ BLEEDING: Group = (
 ANAPHYLAXIS: Group = (
     "anafylaxi", "anafylaktisk", "anafylaktisk chock", "svullnar i halsen",
     "svullen i halsen", "halsen svullnar", "svullen tunga", "tungan svullnar",
-    "tungan är svullen", "halsen sväller", "sväller i halsen", "anaphylaxis",
+    "tungan är svullen", "svullnar tungan", "svullnar halsen", "svullnar i ansiktet och halsen",
+    "halsen sväller", "sväller i halsen", "anaphylaxis",
     "anaphylactic", "throat is swelling", "throat swelling", "throat is closing",
     "tongue is swelling", "swollen tongue",
 )
@@ -94,7 +98,8 @@ SUICIDAL: Group = (
     "inte vilja leva", "orkar inte leva", "vill inte leva längre", "självmord",
     "självmordstankar", "suicid", "suicidtankar", "skada mig själv", "göra slut på allt",
     "ta livet av sig", "tänker ta livet", "har tabletterna framme", "avsluta mitt liv",
-    "kill myself", "suicide", "suicidal", "end my life", "want to die",
+    "kill myself", "killing myself", "ending my life", "hurting myself", "suicide", "suicidal",
+    "end my life", "want to die",
     "don't want to live", "do not want to live", "harm myself", "end it all",
     "take my own life", "kill himself", "kill herself",
 )
@@ -125,7 +130,6 @@ HEADACHE: Group = ("huvudvärk", "ont i huvudet", "huvudet", "headache")
 HEADACHE_SEVERE: Group = (
     "värsta", "aldrig haft så ont", "som ett slag", "som en smäll", "som ett blixtnedslag",
     "exploderar", "kom som en smäll", "worst", "ever had", "like a thunderclap",
-    "hit by", "explod",
 )
 
 RULES: tuple[RedFlagRule, ...] = (
@@ -170,8 +174,7 @@ PAST_CUES: tuple[str, ...] = (
     "på 90-talet", "opererades", "last year", "years ago", "months ago", "weeks ago",
     "had a", "had an", "used to", "history of", "died of", "died from", "passed away",
     "in the past", "previously", "back in", "when i was", "last summer", "a while ago",
-    "ärftlighet", "ärftligt", "i släkten", "släkten", "runs in the family",
-    "family history",
+    "förra", "två gånger", "en gång", "twice", "once",
 )
 # Questions about symptoms and hypothetical situations.
 HYPOTHETICAL_CUES: tuple[str, ...] = (
@@ -183,7 +186,11 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "hjärt-lungräddning", "första hjälpen", "what should i do if", "what to do if",
     "what are the symptoms", "symptoms of", "signs of", "how do i know", "how do you know",
     "risk of", "afraid of getting", "worried about getting", "if someone", "if i ever",
-    "in case", "what happens if", "prevent", "first aid", "read about",
+    "in case", "what happens if", "at what", "just asking", "when should", "när ska man",
+    "hur hög", "how high", "prevent", "first aid", "read about",
+    "förklara", "vad är", "vad innebär", "vad betyder", "what is", "explain", "what does",
+    "ärftlighet", "ärftligt", "ärftlig", "i släkten", "släkten", "runs in the family",
+    "family history", "hereditary", "genetic",
 )
 # Past cues are ignored when the same clause also says it is happening now.
 NOW_CUES: tuple[str, ...] = (

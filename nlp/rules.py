@@ -38,8 +38,8 @@ _WORDNUM.update(
 )
 _WORDNUM["ett"] = 1
 _AGE_RE = re.compile(
-    _NUM + r"[\s-]*(dagar|dygn|days?|veckor|veckors|vecka|weeks?|manader|manaders|manad|months?)"
-    r"(?![a-z])"
+    # Units tolerate typos ("6 veckro", "2 mnader").
+    _NUM + r"[\s-]*(dagar|dygn|days?|ve?c?k[a-z]*|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
 )
 _AGE_AFTER_RE = re.compile(r"\s*-?\s*(gammal|gamla|gml|old\b)")
 _CHILD_BEFORE_RE = re.compile(
@@ -48,7 +48,10 @@ _CHILD_BEFORE_RE = re.compile(
 )
 # A calendar year ("min stroke 2019") dates the event to the past.
 _YEAR_RE = re.compile(r" (19[5-9]\d|20[0-2]\d)(-talet)? ")
-_PREGNANT_RE = re.compile(r"gravid|pregnan|vecka \d|graviditet|barnmorsk|midwife")
+_PREGNANT_RE = re.compile(
+    r"gravid|pregnan|prgnant|prengant|pregant|vecka \d|graviditet|barnmorsk|midwife|foster|"
+    r"rort sig|ror sig|sparkar|moved|kicks"
+)
 _INFANT_RE = re.compile(r"\b(bebis|bebben|babis|spadbarn|nyfodd|nyfott|baby|infant|newborn)")
 
 
@@ -88,9 +91,9 @@ def infant_age_months(folded_text: str) -> float | None:
             continue
         raw, unit = m.group(1), m.group(2)
         n = int(raw) if raw.isdigit() else _WORDNUM.get(raw, 99)
-        if unit.startswith(("dag", "dygn", "day")):
+        if unit.startswith(("d",)):
             ages.append(n / 30)
-        elif unit.startswith(("veck", "week")):
+        elif unit.startswith(("v", "w")):
             ages.append(n / 4.3)
         else:
             ages.append(float(n))

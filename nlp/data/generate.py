@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .fragments_en import EN
 from .fragments_flags import AKUT, TRICKY
+from .fragments_more import EN_MORE, SV_MORE
 from .fragments_sv import SV
 from .fragments_urgent import BRADSKANDE
 
@@ -103,7 +104,7 @@ def stylise(core: str, lang: str, akut: bool, rng: random.Random) -> str:
 
 def cores() -> Iterator[tuple[str, str, str, str, str, bool]]:
     """(stratum, text, category, urgency, lang, tricky) for every hand-written core."""
-    for lang, table in (("sv", SV), ("en", EN)):
+    for lang, table in (("sv", SV), ("en", EN), ("sv", SV_MORE), ("en", EN_MORE)):
         for cat, items in table.items():
             for code, text in items:
                 yield f"{lang}-{cat}", text, cat, URG[code], lang, False

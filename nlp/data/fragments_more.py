@@ -1,0 +1,150 @@
+"""More hand-written cores in other voices (elderly writers, relatives, municipal nurses,
+colloquial and short messages): (urgency code, text)."""
+
+SV_MORE: dict[str, list[tuple[str, str]]] = {
+    "lakemedel": [
+        ("r", "HEJ DET ÄR ASTRID 84 ÅR. JAG BEHÖVER MER AV MINA VATTENDRIVANDE TABLETTER."),
+        ("s", "Sedan jag fick nya värktabletter är jag så förstoppad och yr, kan jag byta?"),
+        ("r", "Dosetten från apoteket saknar kvällstabletterna denna vecka, undrar om det är "
+              "ändrat?"),
+        ("r", "tja, behöver nytt recept på min allergimedicin inför pollensäsongen"),
+        ("s", "Kommunsjuksköterska på Hemtjänst Norr. Brukaren vägrar ta sina mediciner sedan i "
+              "måndags, hur ska vi göra med Eliquis?"),
+        ("r", "Min mamma får så många piller, kan en läkare se över om alla behövs?"),
+        ("r", "Får man dricka alkohol när man äter antibiotika?"),
+        ("s", "Har fått svullna anklar efter att doktorn höjde dosen amlodipin."),
+    ],
+    "tidsbokning": [
+        ("r", "Hej! Vill ha en telefontid med läkare om min sjukskrivning, helst efter kl 15."),
+        ("r", "Kan min dotter följa med in på besöket? Jag hör dåligt."),
+        ("r", "Jag kommer 10 minuter sent till min tid kl 14, går det bra?"),
+        ("r", "Behöver intyg om att jag kan resa med flyg, har gips på benet."),
+        ("r", "Hur byter jag till en annan fast läkare hos er?"),
+        ("r", "Fick aldrig någon tid efter förra samtalet, kan ni boka in mig?"),
+        ("r", "Vi har fått en kallelse till mammas årskontroll men hon ligger på sjukhus, kan "
+              "ni skjuta upp den?"),
+        ("r", "Behöver läkarintyg för att få parkeringstillstånd för rörelsehindrade."),
+    ],
+    "psykisk_halsa": [
+        ("s", "har ingen ork alls, ligger i sängen hela dagarna och bryr mig inte om någonting"),
+        ("r", "Vill gärna träffa en psykolog, har haft det jobbigt med min tonåring."),
+        ("s", "Hjärtat slår hårt och jag kan inte andas lugnt när jag ska till jobbet, ångesten "
+              "tar över."),
+        ("r", "Min man sover bara tre fyra timmar per natt sedan han blev arbetslös, vill ha "
+              "hjälp med sömnen."),
+        ("s", "Kommunsjuksköterska. Boende har slutat äta och gråter mycket sedan hennes make "
+              "dog, vi tror hon är deprimerad."),
+        ("r", "Tycker livet känns grått sedan hösten, är det vinterdepression?"),
+        ("r", "kan man få prata med kuratorn om stress i skolan? är 17"),
+        ("s", "Har börjat dricka varje kväll för att kunna somna, det känns inte bra."),
+    ],
+    "rehab": [
+        ("r", "Hej, jag är 79 år och har svårt att gå i trappor, knäna viker sig."),
+        ("s", "Stukade handleden när jag föll av hästen igår, svullen och öm."),
+        ("r", "Stel i hela kroppen på morgnarna, lederna värker."),
+        ("b", "Sonen ramlade från klätterställningen och armen ser konstig ut, han skriker."),
+        ("s", "Har ett skärsår i handflatan från i förrgår som har blivit rött och varmt."),
+        ("r", "Behöver träningsprogram efter min höftoperation."),
+        ("r", "Kommunsjuksköterska: boende behöver ny bedömning av rullstol och liftsele."),
+        ("s", "Fick en spark på smalbenet i fotbollen, stor bula och haltar."),
+    ],
+    "graviditet": [
+        ("r", "Jag är gravid med andra barnet och undrar när första besöket hos barnmorskan är."),
+        ("s", "I vecka 28 och det hugger i magen då och då, magen blir hård."),
+        ("r", "Vill ha hjälp med preventivmedel efter förlossningen, jag ammar."),
+        ("r", "Min flickvän tror att hon är gravid, vart ska hon vända sig?"),
+        ("s", "Kraftigt illamående och kräks allt jag äter, gravid vecka 10."),
+        ("r", "Funderar på att sluta med p-sprutan, hur snabbt kan man bli gravid?"),
+        ("r", "Kan jag få glukosbelastning tidigare? Jag hade graviditetsdiabetes förra gången."),
+        ("s", "Har klåda i händer och fötter, gravid i vecka 35."),
+    ],
+    "barn": [
+        ("r", "Vår bebis på 2 månader har torra fläckar på kinderna, ska vi smörja?"),
+        ("r", "Hej BVC, hur mycket ska en bebis på fem månader sova på dagen?"),
+        ("s", "Lillan 7 månader har haft diarré i tre dagar men dricker bra."),
+        ("r", "Spädbarnet har gulaktig hy fortfarande vid två veckor, är det normalt?"),
+        ("r", "Ska vår 10 månaders få D-droppar fortfarande?"),
+        ("s", "Sonen på 9 månader har slagit huvudet i golvet, har en bula men leker som vanligt."),
+        ("r", "Min son 20 månader biter andra barn på förskolan, kan vi få råd?"),
+        ("r", "Vill prata med BVC-sköterskan om tandborstning och napp."),
+    ],
+    "diabetes": [
+        ("r", "Hej, mitt blodsocker ligger bra men jag har fått stickningar i fötterna."),
+        ("s", "Sockret går ner till 3 varje eftermiddag sedan jag bytte jobb."),
+        ("r", "Behöver förbrukningsartiklar till insulinpumpen, kanyler och slangar."),
+        ("r", "Kommunsjuksköterska: önskar ny ordination för blodsockerkontroller på boende med "
+              "typ 2-diabetes, nu tas det fyra gånger per dag."),
+        ("s", "Min son med diabetes typ 1 har magsjuka och sockret svänger mellan 4 och 19."),
+        ("r", "Jag vill prova GLP-1 medicin för min diabetes och vikt."),
+        ("r", "Vad ska HbA1c ligga på när man är 80?"),
+        ("s", "Har diabetes och ett skoskav på hälen som inte läker, lite rött runtom."),
+    ],
+    "hjarta_karl": [
+        ("r", "Är 67 och vill kontrollera blodtrycket, har ingen mätare hemma."),
+        ("s", "Känner att hjärtat slår snabbt och ojämnt när jag ligger ner på kvällen."),
+        ("r", "Min pappa har hjärtsvikt och undrar hur mycket han får dricka per dag."),
+        ("s", "Har blivit mer andfådd när jag går uppför trappan senaste veckan, har känd "
+              "hjärtsvikt."),
+        ("r", "Har jag fortfarande förmaksflimmer? EKG:t var normalt i somras."),
+        ("r", "Kan jag ta värktabletter när jag har hjärtsvikt?"),
+        ("s", "Svimmade nästan när jag reste mig från soffan, pulsen var 40."),
+        ("r", "Kolesterolvärdet är högt, vill diskutera statiner."),
+    ],
+    "hud": [
+        ("r", "Har en fjällande fläck i pannan som inte läker, skickar foto."),
+        ("s", "Min dotter har fått impetigo tror jag, gula krustor runt munnen."),
+        ("r", "Svettas jättemycket under armarna, finns det behandling?"),
+        ("s", "Kommunsjuksköterska: boende har trycksår på hälen som blivit större och mörkare."),
+        ("r", "Rosacean blossar upp i ansiktet, kan jag få en kräm?"),
+        ("s", "Blev biten av katten i går, handen är svullen och röd."),
+        ("r", "Har fått små röda prickar på bröstet, kliar inte."),
+        ("r", "vill ta bort en hudflik på halsen"),
+    ],
+    "provsvar": [
+        ("r", "Kan ni ringa mig med svaren från gastroskopin?"),
+        ("r", "Vad betyder det att sänkan var 40?"),
+        ("r", "Jag har fått tillbaka ett svar på 1177 som jag inte förstår, kreatinin 110."),
+        ("r", "Pappa tog blodprover för blodbrist förra veckan, har ni fått svar?"),
+        ("s", "Fick veta att mitt ferritin är 5, vad ska jag göra?"),
+        ("r", "När får jag svar på biopsin?"),
+        ("r", "hej kom provsvaren på min klamydiaundersökning?"),
+        ("r", "Har testet på glutenintolerans kommit?"),
+    ],
+    "infektion": [
+        ("s", "Jag tror jag har fått bältros nej förresten, det är nog bara förkylning, feber "
+              "38 och värk i kroppen."),
+        ("s", "Ont i örat och lock för örat efter badet, kliar och rinner."),
+        ("r", "Är snuvig och lite hängig, kan jag gå till jobbet?"),
+        ("s", "Hostar gult slem och har feber sedan fyra dagar, röker."),
+        ("s", "Kommunsjuksköterska: boende har sveda vid vattenkastning och illaluktande urin, "
+              "ingen feber."),
+        ("s", "Min son 9 år har kräkts hela natten och har ont i magen."),
+        ("r", "Jag har fått munsår igen, kan jag få receptfritt?"),
+        ("s", "Halsont och svullna körtlar, svårt att öppna munnen."),
+    ],
+    "ovrigt": [
+        ("r", "Har ni något råd om hur man kan gå ner i vikt när man har ont i lederna?"),
+        ("r", "Vill ha remiss till ögonläkare, ser suddigt när jag läser."),
+        ("r", "Mamma har blivit så förvirrad och glömmer att stänga av spisen."),
+        ("s", "Har haft ont i magen till höger uppe efter feta måltider, kommer och går."),
+        ("r", "Jag vill anmäla att jag inte fått svar på mitt förra meddelande."),
+        ("r", "Vad kostar det att få ett vaccin mot TBE hos er?"),
+        ("r", "Har blodig näsa ibland när luften är torr."),
+        ("r", "Vill testa mig för sexuellt överförbara sjukdomar."),
+    ],
+}
+
+EN_MORE: dict[str, list[tuple[str, str]]] = {
+    "lakemedel": [("r", "Can I take ibuprofen with my blood thinners?")],
+    "tidsbokning": [("r", "Can I change my appointment to a video call?")],
+    "psykisk_halsa": [("s", "I'm so stressed I can't stop crying, I need help.")],
+    "rehab": [("r", "My shoulder has been stiff for months, I'd like to see a physio.")],
+    "graviditet": [("r", "When is my next antenatal appointment with the midwife?")],
+    "barn": [("r", "Our 8 month old isn't crawling yet, is that normal?")],
+    "diabetes": [("r", "My HbA1c was 60, should I change my diabetes medication?")],
+    "hjarta_karl": [("s", "My pulse is irregular and I get dizzy, I have atrial fibrillation.")],
+    "hud": [("r", "I have itchy dry patches of skin on my elbows.")],
+    "provsvar": [("r", "Can you explain my cholesterol results?")],
+    "infektion": [("s", "My throat is so sore and I have a temperature, 38.5.")],
+    "ovrigt": [("r", "I'd like help with snoring and poor sleep quality from my partner's view.")],
+}
