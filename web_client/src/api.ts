@@ -1,0 +1,144 @@
+// REST calls under /api/v1. The session lives in an HttpOnly cookie set by the login.
+import type {
+  CareContact,
+  Me,
+  Message,
+  OutgoingMessage,
+  ReadMark,
+  SendResult,
+  Team,
+  Thread,
+  ThreadStatus,
+} from "./types";
+
+const PREFIX = "/api/v1";
+
+/** A failed call: the server's stable error code (and reason), or "network" when unreachable. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly reason: string | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; reason?: string };
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: "same-origin", headers: {} };
+  if (body instanceof FormData) {
+    init.body = body;
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { "Content-Type": "application/json" };
+  }
+  let resp: Response;
+  try {
+    resp = await fetch(PREFIX + path, init);
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  if (resp.status === 204) return undefined as T;
+  let data: unknown = null;
+  if ((resp.headers.get("Content-Type") ?? "").includes("application/json")) {
+    data = await resp.json().catch(() => null);
+  }
+  if (!resp.ok) {
+    const err = (data as ErrorBody | null)?.error;
+    throw new ApiError(
+      resp.status,
+      err?.code ?? `http_${resp.status}`,
+      err?.message ?? resp.statusText,
+      err?.reason ?? null,
+    );
+  }
+  return data as T;
+}
+
+export interface NewThread {
+  patient_id: string;
+  subject: string;
+  message: OutgoingMessage;
+  care_contact_id?: string;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    call<{ user: unknown }>("POST", "/auth/login", { username, password }),
+  logout: () => call<void>("POST", "/auth/logout"),
+  me: () => call<Me>("GET", "/me"),
+  careContacts: () => call<CareContact[]>("GET", "/care-contacts"),
+  threads: (status?: ThreadStatus) =>
+    call<{ threads: Thread[] }>("GET", "/threads" + (status ? `?status=${status}` : "")).then(
+      (r) => r.threads,
+    ),
+  thread: (id: string) => call<Thread>("GET", `/threads/${id}`),
+  createThread: (t: NewThread) => call<SendResult>("POST", "/threads", t),
+  history: (id: string, q: { before_seq?: number; after_seq?: number; limit?: number } = {}) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return call<Message[]>("GET", `/threads/${id}/messages${qs ? "?" + qs : ""}`);
+  },
+  send: (id: string, m: OutgoingMessage) => call<SendResult>("POST", `/threads/${id}/messages`, m),
+  markRead: (id: string, seq: number) =>
+    call<{ seq: number }>("POST", `/threads/${id}/read`, { seq }),
+  readMarks: (id: string) => call<ReadMark[]>("GET", `/threads/${id}/read-marks`),
+  assign: (id: string, assigneeId: string | null) =>
+    call<Thread>("POST", `/threads/${id}/assign`, { assignee_id: assigneeId }),
+  transfer: (id: string, teamId: string) =>
+    call<Thread>("POST", `/threads/${id}/transfer`, { team_id: teamId }),
+  setStatus: (id: string, status: ThreadStatus) =>
+    call<Thread>("POST", `/threads/${id}/status`, { status }),
+  setAttachmentsAllowed: (id: string, allowed: boolean) =>
+    call<Thread>("POST", `/threads/${id}/attachments-setting`, { allowed }),
+  teams: () => call<Team[]>("GET", "/teams"),
+  uploadAttachments: (id: string, files: File[]) => {
+    const form = new FormData();
+    for (const f of files) form.append("file", f, f.name);
+    return call<unknown>("POST", `/threads/${id}/attachments`, form);
+  },
+  openapi: () => call<OpenApiDoc>("GET", "/openapi.json"),
+};
+
+export interface OpenApiDoc {
+  paths: Record<string, unknown>;
+  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+}
+
+/** The attachment ids in an upload answer, whatever envelope the server chooses. */
+export function attachmentIds(answer: unknown): string[] {
+  const list = Array.isArray(answer)
+    ? answer
+    : ((answer as { attachments?: unknown[]; ids?: unknown[] } | null)?.attachments ??
+      (answer as { ids?: unknown[] } | null)?.ids ??
+      []);
+  return list
+    .map((a) => (typeof a === "string" ? a : (a as { id?: unknown } | null)?.id))
+    .filter((id): id is string => typeof id === "string");
+}
+
+/** What this server supports, read once from its OpenAPI document (features land over time). */
+export interface Features {
+  attachments: boolean;
+  requestFiles: boolean;
+}
+
+export async function detectFeatures(): Promise<Features> {
+  try {
+    const doc = await api.openapi();
+    const props = doc.components?.schemas?.["MessageIn"]?.properties ?? {};
+    return {
+      attachments: "/api/v1/threads/{thread_id}/attachments" in doc.paths,
+      requestFiles: "request_files" in props,
+    };
+  } catch {
+    return { attachments: false, requestFiles: false };
+  }
+}

@@ -1,0 +1,79 @@
+// The messages the client knows, per thread, keyed by seq: whatever arrives twice (a live
+// event and a catch-up, a send ack and its echo) is stored once.
+import type { Message } from "../types";
+
+export class ThreadMessages {
+  private readonly bySeq = new Map<number, Message>();
+  /** True until the oldest page has been loaded. */
+  hasOlder = true;
+
+  add(m: Message): boolean {
+    if (this.bySeq.has(m.seq)) return false;
+    this.bySeq.set(m.seq, m);
+    return true;
+  }
+
+  get lastSeq(): number {
+    let max = 0;
+    for (const seq of this.bySeq.keys()) if (seq > max) max = seq;
+    return max;
+  }
+
+  get firstSeq(): number | null {
+    let min: number | null = null;
+    for (const seq of this.bySeq.keys()) if (min === null || seq < min) min = seq;
+    return min;
+  }
+
+  list(): Message[] {
+    return [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  get size(): number {
+    return this.bySeq.size;
+  }
+}
+
+export type MessagesListener = (threadId: string, added: Message[]) => void;
+
+export class MessageStore {
+  private readonly threads = new Map<string, ThreadMessages>();
+  private readonly listeners = new Set<MessagesListener>();
+
+  thread(id: string): ThreadMessages {
+    let t = this.threads.get(id);
+    if (!t) {
+      t = new ThreadMessages();
+      this.threads.set(id, t);
+    }
+    return t;
+  }
+
+  has(id: string): boolean {
+    return this.threads.has(id);
+  }
+
+  /** Threads whose history was loaded: these are caught up after a reconnect. */
+  loadedThreads(): [string, number][] {
+    return [...this.threads.entries()].map(([id, t]) => [id, t.lastSeq]);
+  }
+
+  /** Add messages; listeners hear only about the ones that were new. */
+  add(messages: Message[]): Message[] {
+    const added: Message[] = [];
+    for (const m of messages) if (this.thread(m.thread_id).add(m)) added.push(m);
+    const byThread = new Map<string, Message[]>();
+    for (const m of added) byThread.set(m.thread_id, [...(byThread.get(m.thread_id) ?? []), m]);
+    for (const [id, list] of byThread) for (const l of this.listeners) l(id, list);
+    return added;
+  }
+
+  subscribe(listener: MessagesListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  reset(): void {
+    this.threads.clear();
+  }
+}

@@ -1,0 +1,123 @@
+// Entry point: log in, then show the patient view or the staff inbox.
+import "./style.css";
+
+import { api, ApiError, detectFeatures } from "./api";
+import { parseHash, type AppContext, type View } from "./context";
+import { clear, focusHeading, h } from "./dom";
+import { lang, setLang, t } from "./i18n";
+import { LiveConnection } from "./live/connection";
+import { renderLogin } from "./views/login";
+import { PatientView } from "./views/patient";
+import { ConnectionBanner } from "./views/banner";
+import { StaffView } from "./views/staff";
+
+const root = document.getElementById("app") as HTMLElement;
+let view: View | null = null;
+let live: LiveConnection | null = null;
+let banner: ConnectionBanner | null = null;
+let ctx: AppContext | null = null;
+
+function topBar(): HTMLElement {
+  const langButton = h("button", {
+    type: "button",
+    class: "button button-quiet",
+    lang: lang() === "sv" ? "en" : "sv",
+    "aria-label": t("lang.switchLabel"),
+    text: t("lang.switch"),
+    onclick: () => {
+      setLang(lang() === "sv" ? "en" : "sv");
+      redraw();
+    },
+  });
+  const right = h("div", { class: "topbar-actions" }, langButton);
+  if (ctx) {
+    right.prepend(h("span", { class: "topbar-user", text: t("auth.signedInAs", { name: ctx.me.user.name }) }));
+    right.append(
+      h("button", { type: "button", class: "button button-quiet", text: t("auth.logout"), onclick: () => void logout() }),
+    );
+  }
+  return h(
+    "header",
+    { class: "topbar" },
+    h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true", text: "N" }), h("span", { class: "brand-name", text: t("app.name") })),
+    right,
+  );
+}
+
+function footer(): HTMLElement {
+  return h(
+    "footer",
+    { class: "site-footer" },
+    h("p", { text: t("emergency.always") }),
+  );
+}
+
+/** The frame around a view; drawn again on a language change. */
+function frame(content: HTMLElement): void {
+  clear(root);
+  const main = h("main", { id: "main", class: "main", tabindex: "-1" }, content);
+  root.append(
+    h("a", { class: "skip-link", href: "#main", text: t("app.skip"), onclick: (e: Event) => { e.preventDefault(); main.focus(); } }),
+    topBar(),
+  );
+  if (banner) root.append(banner.element);
+  root.append(main, footer());
+  document.title = t("app.name");
+}
+
+function redraw(): void {
+  banner?.render();
+  if (view) {
+    view.render();
+    frame(view.element);
+  } else {
+    showLogin();
+  }
+}
+
+function showLogin(error?: string): void {
+  ctx = null;
+  frame(renderLogin({ onLoggedIn: () => void boot(), error }));
+  focusHeading(root.querySelector("h1"));
+}
+
+async function boot(): Promise<void> {
+  frame(h("p", { class: "loading", role: "status", text: t("app.loading") }));
+  let me;
+  try {
+    me = await api.me();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return showLogin();
+    return showLogin(t("error.network"));
+  }
+  const features = await detectFeatures();
+  live = new LiveConnection();
+  ctx = { me, live, features };
+  banner = new ConnectionBanner(live);
+  live.start();
+  view = me.user.kind === "staff" ? new StaffView(ctx) : new PatientView(ctx);
+  view.route(location.hash);
+  frame(view.element);
+  focusHeading(root.querySelector("h1"));
+}
+
+async function logout(): Promise<void> {
+  await api.logout().catch(() => undefined);
+  view?.destroy();
+  view = null;
+  live?.stop();
+  live = null;
+  banner = null;
+  history.replaceState(null, "", location.pathname);
+  showLogin();
+}
+
+window.addEventListener("hashchange", () => {
+  if (!view) return;
+  view.route(location.hash);
+  const { kind } = parseHash(location.hash);
+  if (kind !== "home") focusHeading(view.element.querySelector<HTMLElement>("[data-focus-on-route]"));
+});
+
+setLang(lang());
+void boot();

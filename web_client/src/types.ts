@@ -1,0 +1,137 @@
+// The shapes the server sends (chat/views.py, server/api/schemas.py). Only what the client uses.
+
+export type Urgency = "akut" | "bradskande" | "snart" | "rutin";
+export type ThreadStatus = "open" | "waiting_for_patient" | "closed";
+export type MessageKind = "text" | "internal_note" | "system";
+
+export interface Person {
+  id: string;
+  name: string;
+  kind: string; // "patient" | "staff"
+  profession?: string | null;
+}
+
+export interface Attachment {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  url: string;
+  thumbnail_url?: string | null;
+}
+
+export interface Message {
+  id: string;
+  thread_id: string;
+  seq: number;
+  kind: MessageKind | string;
+  body: string;
+  author: Person | null;
+  client_id: string | null;
+  event?: Record<string, unknown> | null;
+  attachments?: Attachment[];
+  created_at: string;
+}
+
+export interface Team {
+  id: string;
+  key: string;
+  name: string;
+  unit_id: string;
+}
+
+export interface Routing {
+  category: string;
+  urgency: string;
+  confidence: number;
+  reasons: string[];
+  needs_triage: boolean;
+  red_flag_kind?: string | null;
+}
+
+export interface Thread {
+  id: string;
+  subject: string;
+  case_type: string;
+  status: ThreadStatus | string;
+  patient: Person;
+  team: Team;
+  assignee: Person | null;
+  last_seq: number;
+  unread: number;
+  read_seq: number;
+  attachments_allowed: boolean;
+  patient_visible: boolean;
+  urgency: Urgency | string | null;
+  category: string | null;
+  flagged_acute: boolean;
+  routing?: Routing | null;
+  response_due_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CareContact {
+  id: string;
+  patient_id: string;
+  title: string;
+  team: Team | null;
+  coordinator: Person | null;
+  members: Person[];
+  how_to_reach: string;
+  when_to_reach: string;
+  response_time_hours: number;
+  communication_terms: string;
+}
+
+export interface Emergency {
+  reply: string;
+  red_flag_kind?: string | null;
+  message?: Message;
+}
+
+export interface SendResult {
+  message: Message;
+  duplicate?: boolean;
+  thread?: Thread | null;
+  emergency?: Emergency | null;
+}
+
+export interface Me {
+  user: Person;
+  patients: Person[];
+  team_ids: string[];
+  unit_ids: string[];
+  admin_unit_ids: string[];
+}
+
+export interface ReadMark {
+  user: Person;
+  seq: number;
+}
+
+export interface OutgoingMessage {
+  client_id: string;
+  body: string;
+  kind?: "text" | "internal_note";
+  attachment_ids?: string[];
+  request_files?: boolean;
+}
+
+// Live events on the /chat namespace (server/realtime.py, chat/service.py).
+export interface ReadEvent {
+  thread_id: string;
+  user_id: string;
+  seq: number;
+}
+export interface TypingEvent {
+  thread_id: string;
+  user_id: string;
+  name: string;
+  internal: boolean;
+}
+export interface AcuteAlert {
+  thread_id: string;
+  red_flag_kind: string | null;
+  reasons: string[];
+}

@@ -1,0 +1,46 @@
+// The emergency message: impossible to miss, with links that dial 112 and 1177 on a phone.
+import { h } from "../dom";
+import { t } from "../i18n";
+
+/** The alert after a send that the server judged acute (`emergency` in the send result). */
+export function emergencyAlert(reply: string, onDismiss?: () => void): HTMLElement {
+  const box = h(
+    "div",
+    { class: "emergency-alert", role: "alert", tabindex: "-1", "data-testid": "emergency-alert" },
+    h("h2", { class: "emergency-title", text: t("emergency.title") }),
+    h("p", { class: "emergency-reply", text: reply || t("emergency.body") }),
+    h(
+      "div",
+      { class: "emergency-actions" },
+      h("a", { class: "button button-emergency", href: "tel:112", text: t("emergency.call112") }),
+      h("a", { class: "button button-secondary", href: "tel:1177", text: t("emergency.call1177") }),
+    ),
+  );
+  if (onDismiss) {
+    box.append(
+      h("button", {
+        type: "button",
+        class: "button button-quiet",
+        text: t("emergency.dismiss"),
+        onclick: onDismiss,
+      }),
+    );
+  }
+  return box;
+}
+
+/** The stored automatic reply inside a thread (a system message with event type "emergency"). */
+export function emergencyNote(body: string): HTMLElement {
+  return h(
+    "div",
+    { class: "emergency-note" },
+    h("p", { class: "emergency-note-title", text: t("emergency.title") }),
+    h("p", { class: "message-body", text: body }),
+    h(
+      "p",
+      { class: "emergency-actions" },
+      h("a", { class: "button button-emergency", href: "tel:112", text: t("emergency.call112") }),
+      h("a", { class: "button button-secondary", href: "tel:1177", text: t("emergency.call1177") }),
+    ),
+  );
+}
