@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from chat.access import Actor
 from chat.models import Message, Patient, Team, Thread, User
 from chat.storage import Store
 from chat.views import MessageView, PersonView, RoutingView, ThreadView
@@ -17,6 +18,13 @@ async def people(store: Store, ids: set[uuid.UUID]) -> dict[uuid.UUID, PersonVie
         uid: PersonView(id=uid, name=u.display_name, kind=u.kind, profession=professions.get(uid))
         for uid, u in users.items()
     }
+
+
+def author_of(actor: Actor) -> PersonView:
+    """The sender as shown with a message, without a database round trip."""
+    return PersonView(
+        id=actor.user_id, name=actor.display_name, kind=actor.kind, profession=actor.profession
+    )
 
 
 def message_view(

@@ -221,3 +221,54 @@ DEMO_LOGINS = [
     ("fia", "fysioterapeut (rehab)"),
     ("maja", "kommunsjuksköterska, Växjö kommun"),
 ]
+
+
+async def add_patients(db: Database, count: int, password: str = DEMO_PASSWORD) -> list[str]:
+    """Extra demo patients (``patient1``…) with the allmän team as fixed care contact.
+
+    For load tests and benchmarks; returns the usernames.
+    """
+    hashed = hash_password(password)
+    names = []
+    async with db.write() as store:
+        unit = await store.directory.user_by_username("sara")
+        team = None
+        if unit is not None:
+            actor = await store.directory.load_actor(unit.id, date.today())
+            teams = await store.directory.teams(sorted(actor.unit_ids)) if actor else []
+            team = next((t for t in teams if t.key == "allman"), None)
+        if team is None:
+            raise RuntimeError("load the demo organisation first")
+        for i in range(1, count + 1):
+            username = f"patient{i}"
+            user = User(
+                id=uuid.uuid4(),
+                username=username,
+                password_hash=hashed,
+                display_name=f"Testpatient {i}",
+                kind=UserKind.PATIENT,
+            )
+            store.directory.add(user)
+            await store.directory.flush()
+            number = pnr(f"1970{(i // 28) % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}")
+            patient = Patient(
+                id=uuid.uuid4(),
+                personnummer=number,
+                name=user.display_name,
+                birth_date=birth_date(number),
+                user_id=user.id,
+                unit_id=team.unit_id,
+            )
+            store.directory.add(patient)
+            await store.directory.flush()
+            store.directory.add(
+                CareContact(
+                    id=uuid.uuid4(),
+                    patient_id=patient.id,
+                    team_id=team.id,
+                    title="Fast vårdkontakt",
+                    response_time_hours=48,
+                )
+            )
+            names.append(username)
+    return names

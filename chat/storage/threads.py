@@ -74,12 +74,19 @@ class ThreadRepository:
         result = await self.s.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def next_seq(self, thread_id: uuid.UUID) -> int:
-        """Take the next sequence number; the row lock serialises writers of one thread."""
+    async def next_seq(
+        self, thread_id: uuid.UUID, at: datetime | None = None, **values: object
+    ) -> int:
+        """Take the next sequence number; the row lock serialises writers of one thread.
+
+        ``at`` and ``values`` update the thread in the same statement.
+        """
+        if at is not None:
+            values["updated_at"] = at
         seq = await self.s.scalar(
             update(Thread)
             .where(Thread.id == thread_id)
-            .values(last_seq=Thread.last_seq + 1)
+            .values(last_seq=Thread.last_seq + 1, **values)
             .returning(Thread.last_seq)
         )
         assert seq is not None
@@ -158,9 +165,9 @@ class ThreadRepository:
         return {t: int(n) for t, n in rows}
 
     async def mark_read(
-        self, thread_id: uuid.UUID, user_id: uuid.UUID, seq: int, at: datetime
+        self, thread_id: uuid.UUID, user_id: uuid.UUID, seq: int, at: datetime, report: bool = True
     ) -> int:
-        """Move the read mark forward only; returns the mark now stored."""
+        """Move the read mark forward only; returns the mark now stored (if ``report``)."""
         insert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
         table = ReadState.__table__
         stmt = insert(ReadState).values(
@@ -172,6 +179,8 @@ class ThreadRepository:
             where=table.c.last_read_seq < seq,
         )
         await self.s.execute(stmt)
+        if not report:
+            return seq
         stored = await self.s.scalar(
             select(ReadState.last_read_seq).where(
                 and_(ReadState.thread_id == thread_id, ReadState.user_id == user_id)
