@@ -282,3 +282,34 @@ class RoutingCorrection(Base):
     from_category: Mapped[str | None] = mapped_column(String(30))
     to_category: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(Base):
+    """An uploaded file: content lives in the blob store under ``sha256``, never under ``name``.
+
+    ``message_id`` is NULL until a message binds it; unbound uploads are purged after a while.
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        Index("ix_attachments_message_id", "message_id"),
+        Index("ix_attachments_created_at", "created_at"),
+        # The purge asks "does any other row still use this blob?".
+        Index("ix_attachments_sha256", "sha256"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"))
+    uploader_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Where in its message (0-based): files are shown in the order the sender listed them.
+    position: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    bound_at: Mapped[datetime | None] = mapped_column()

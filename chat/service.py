@@ -39,6 +39,8 @@ class NewMessage:
     body: str
     kind: str = MessageKind.TEXT
     attachment_ids: tuple[uuid.UUID, ...] = ()
+    # Motfråga: staff ask the patient for files; attachments are turned on for the thread.
+    request_files: bool = False
 
 
 def today() -> date:
@@ -227,6 +229,7 @@ class ChatService:
     async def _append(
         self, store: Store, caller: Caller, thread_id: uuid.UUID, new: NewMessage, now: datetime
     ) -> MessageView:
+        changes: dict[str, Any] = _file_request_changes(caller.actor, new)
         seq = await store.threads.next_seq(thread_id)
         message = Message(
             id=uuid.uuid4(),
@@ -236,10 +239,10 @@ class ChatService:
             client_id=new.client_id,
             kind=new.kind,
             body=new.body,
+            event={"type": "file_request"} if new.request_files else None,
             created_at=now,
         )
         await store.messages.insert(message)
-        changes: dict[str, Any] = {}
         if not caller.actor.is_staff:
             changes["status"] = ThreadStatus.OPEN
         await store.threads.touch(thread_id, now, **changes)
@@ -412,6 +415,17 @@ class ChatService:
             "red_flag_kind": decision.red_flag_kind,
             "message": view.model_dump(mode="json"),
         }
+
+
+def _file_request_changes(actor: Actor, new: NewMessage) -> dict[str, Any]:
+    """A counter-question asking for files: staff only, visible to the patient."""
+    if not new.request_files:
+        return {}
+    if not actor.is_staff:
+        raise NaraError(ErrorCode.FORBIDDEN, "only staff may ask for files")
+    if new.kind != MessageKind.TEXT:
+        raise NaraError(ErrorCode.VALIDATION_FAILED, "a file request must reach the patient")
+    return {"attachments_allowed": True, "status": ThreadStatus.WAITING_FOR_PATIENT}
 
 
 def _pick_team(

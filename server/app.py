@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,13 +13,28 @@ from pathlib import Path
 import socketio
 from aiohttp import web
 
+from chat.attachments import AttachmentLimits, LocalBlobStore
+from chat.attachments.binder import StoredAttachmentBinder
+from chat.attachments.service import AttachmentService
 from chat.management import Directory, ThreadManagement
 from chat.service import ChatService
 from chat.storage import Database
 from server.api import build_api
+from server.api.attachment_routes import blob_dir
 from server.auth import LocalPasswordIdentity, SessionManager
 from server.config import Config
-from server.keys import CHAT, CONFIG, DB, DIRECTORY, EXTRAS, IDENTITY, MANAGEMENT, SESSIONS, SIO
+from server.keys import (
+    ATTACHMENTS,
+    CHAT,
+    CONFIG,
+    DB,
+    DIRECTORY,
+    EXTRAS,
+    IDENTITY,
+    MANAGEMENT,
+    SESSIONS,
+    SIO,
+)
 from server.logs import quiet_sensitive_loggers
 from server.nlp_bridge import load_classifier
 from server.realtime import ChatNamespace, SocketLiveEvents
@@ -46,6 +63,7 @@ def create_app(config: Config) -> web.Application:
     app[SIO] = sio
     sio.register_namespace(ChatNamespace(app))
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_attachments)
     build_api().mount(app)
     _mount_web_client(app)
     return app
@@ -71,6 +89,24 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[IDENTITY] = LocalPasswordIdentity(db)
     yield
     await db.dispose()
+
+
+async def _attachments(app: web.Application) -> AsyncIterator[None]:
+    """Uploads, downloads, binding to messages, and the purge of unused uploads."""
+    config = app[CONFIG]
+    limits = AttachmentLimits.from_env()
+    service = AttachmentService(app[DB], LocalBlobStore(blob_dir(config)), limits)
+    app[ATTACHMENTS] = service
+    app[CHAT].attachment_binder = StoredAttachmentBinder(limits)
+    # pypdf may quote fragments of a damaged file in its warnings: keep them out of the logs.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    interval = float(os.environ.get("NARA_UPLOAD_PURGE_SECONDS", "300"))
+    ttl = timedelta(minutes=config.upload_ttl_minutes)
+    purge = asyncio.create_task(service.purge_forever(interval, ttl))
+    yield
+    purge.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await purge
 
 
 def _mount_web_client(app: web.Application) -> None:

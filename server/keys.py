@@ -7,6 +7,7 @@ from typing import Any
 import socketio
 from aiohttp import web
 
+from chat.attachments.service import AttachmentService
 from chat.management import Directory, ThreadManagement
 from chat.service import ChatService
 from chat.storage import Database
@@ -22,3 +23,4 @@ SESSIONS = web.AppKey("sessions", SessionManager)
 IDENTITY = web.AppKey("identity", IdentityProvider)  # type: ignore[type-abstract]
 SIO = web.AppKey("sio", socketio.AsyncServer)
 EXTRAS = web.AppKey("extras", dict[str, Any])
+ATTACHMENTS = web.AppKey("attachments", AttachmentService)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from chat.storage.access_log import AccessLogRepository
+from chat.storage.attachments import AttachmentRepository
 from chat.storage.directory import DirectoryRepository
 from chat.storage.messages import MessageRepository
 from chat.storage.sessions import SessionRepository
@@ -32,6 +33,7 @@ class Store:
         self.messages = MessageRepository(session)
         self.sessions = SessionRepository(session)
         self.access_log = AccessLogRepository(session)
+        self.attachments = AttachmentRepository(session)
 
 
 class Database:
