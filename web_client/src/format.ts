@@ -77,3 +77,9 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} kB`;
   return `${(n / (1024 * 1024)).toLocaleString(locale(), { maximumFractionDigits: 1 })} MB`;
 }
+
+export function unreadBadge(n: number): { text: string; label: string } {
+  return n === 1
+    ? { text: t("thread.unreadOne"), label: t("thread.unreadLabelOne") }
+    : { text: t("thread.unread", { n }), label: t("thread.unreadLabel", { n }) };
+}

@@ -102,6 +102,7 @@ export class Conversation {
     document.addEventListener("visibilitychange", onVisible);
     this.unsubscribe.push(() => document.removeEventListener("visibilitychange", onVisible));
     this.drawPending();
+    this.markRead(); // what is already known is seen now; load() marks the rest
   }
 
   async load(): Promise<void> {
@@ -186,6 +187,10 @@ export class Conversation {
     );
     li.append(meta, h("p", { class: "message-body", text: m.body }));
     if (m.attachments && m.attachments.length > 0) li.append(attachmentList(m.attachments));
+    if (m.event?.["type"] === "file_request") {
+      li.append(h("p", { class: "file-request", text: t("thread.requestFiles") }));
+      if (this.picker) this.picker.element.hidden = false; // the server allowed attachments
+    }
     return li;
   }
 
@@ -383,8 +388,10 @@ export class Conversation {
       requestFiles = h("input", { type: "checkbox", id, name: "request_files" });
       form.append(h("div", { class: "choice" }, requestFiles, h("label", { for: id, text: t("staff.requestFiles") })));
     }
-    if (ctx.features.attachments && (audience === "staff" || thread.attachments_allowed)) {
+    if (ctx.features.attachments) {
+      // Hidden while the team has turned attachments off; a file request turns them on.
       this.picker = new FilePicker();
+      this.picker.element.hidden = audience === "patient" && !thread.attachments_allowed;
       form.append(this.picker.element);
     }
     this.sendButton = h("button", { type: "submit", class: "button button-primary", text: t("compose.send") });

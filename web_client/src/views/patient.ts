@@ -2,7 +2,7 @@
 import { api, attachmentIds, type NewThread } from "../api";
 import { parseHash, type AppContext, type View } from "../context";
 import { clientId, focusHeading, h, uid } from "../dom";
-import { errorText, formatDuration, formatTime } from "../format";
+import { errorText, formatDuration, formatTime, unreadBadge } from "../format";
 import { t } from "../i18n";
 import type { CareContact, Emergency, Person, Thread } from "../types";
 import { mountVideo, type VideoMount } from "../video";
@@ -26,12 +26,15 @@ export class PatientView implements View {
   private unreadLine: HTMLElement | null = null;
   private loaded = false;
   private readonly stopLive: () => void;
+  private readonly stopStore: () => void;
   private readonly refreshSoon = debounce(() => void this.refresh(), 250);
 
   constructor(private readonly ctx: AppContext) {
     const stored = sessionStorage.getItem(ACTING_KEY);
     const ids = ctx.me.patients.map((p) => p.id);
     this.actingFor = stored && ids.includes(stored) ? stored : (ids[0] ?? "");
+    // A new message changes unread counts and order; the thread events cover the rest.
+    this.stopStore = ctx.live.store.subscribe(() => this.refreshSoon());
     this.stopLive = ctx.live.listen({
       threadUpdated: () => this.refreshSoon(),
       resynced: () => this.refreshSoon(),
@@ -45,6 +48,7 @@ export class PatientView implements View {
 
   destroy(): void {
     this.stopLive();
+    this.stopStore();
     this.conversation?.destroy();
     this.video?.destroy();
   }
@@ -227,8 +231,8 @@ export class PatientView implements View {
           ? h("span", {
               class: "badge",
               "data-unread": th.unread,
-              "aria-label": t("thread.unreadLabel", { n: th.unread }),
-              text: t("thread.unread", { n: th.unread }),
+              "aria-label": unreadBadge(th.unread).label,
+              text: unreadBadge(th.unread).text,
             })
           : null,
       ),
@@ -264,7 +268,10 @@ export class PatientView implements View {
       emergency: this.emergencies.get(id) ?? null,
       onRead: (threadId) => {
         const th = this.threads.find((x) => x.id === threadId);
-        if (th) th.unread = 0;
+        if (th && th.unread) {
+          th.unread = 0;
+          this.drawThreadList(); // when the user went back before the answer came
+        }
       },
     });
     this.emergencies.delete(id);

@@ -3,7 +3,15 @@
 import { api } from "../api";
 import { parseHash, type AppContext, type View } from "../context";
 import { h, replace, uid } from "../dom";
-import { compareForInbox, errorText, formatTime, isOverdue, urgencyLabel, urgencyOf } from "../format";
+import {
+  compareForInbox,
+  errorText,
+  formatTime,
+  isOverdue,
+  unreadBadge,
+  urgencyLabel,
+  urgencyOf,
+} from "../format";
 import { t } from "../i18n";
 import type { AcuteAlert, Team, Thread, ThreadStatus } from "../types";
 import { mountVideo, type VideoMount } from "../video";
@@ -28,9 +36,12 @@ export class StaffView implements View {
   private video: VideoMount | null = null;
   private readonly acute: AcuteAlert[] = [];
   private readonly stopLive: () => void;
+  private readonly stopStore: () => void;
   private readonly refreshSoon = debounce(() => void this.refresh(), 250);
 
   constructor(private readonly ctx: AppContext) {
+    // A new message changes unread counts and order; the thread events cover the rest.
+    this.stopStore = ctx.live.store.subscribe(() => this.refreshSoon());
     this.stopLive = ctx.live.listen({
       threadUpdated: () => this.refreshSoon(),
       resynced: () => this.refreshSoon(),
@@ -49,6 +60,7 @@ export class StaffView implements View {
 
   destroy(): void {
     this.stopLive();
+    this.stopStore();
     this.conversation?.destroy();
     this.video?.destroy();
   }
@@ -155,8 +167,8 @@ export class StaffView implements View {
             ? h("span", {
                 class: "badge",
                 "data-unread": x.unread,
-                "aria-label": t("thread.unreadLabel", { n: x.unread }),
-                text: t("thread.unread", { n: x.unread }),
+                "aria-label": unreadBadge(x.unread).label,
+                text: unreadBadge(x.unread).text,
               })
             : null,
         ),

@@ -1,0 +1,122 @@
+"""Steps the browser tests share: open a page, log in, run axe."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Page
+
+from server.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web_client"
+DIST_INDEX = WEB / "dist" / "index.html"
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+
+@dataclasses.dataclass
+class UserPage:
+    """One user in their own browser context, with what the page did wrong."""
+
+    context: BrowserContext
+    page: Page
+    errors: list[str]
+    dialogs: list[str]
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.dialogs == [], self.dialogs
+
+
+async def open_page(
+    browser: Browser,
+    base_url: str,
+    viewport: dict[str, int] = DESKTOP,
+    *,
+    bypass_csp: bool = False,
+) -> UserPage:
+    """A fresh context. ``bypass_csp`` only for injecting axe (the CSP refuses inline scripts)."""
+    context = await browser.new_context(
+        viewport=viewport, locale="sv-SE", base_url=base_url, bypass_csp=bypass_csp
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    async def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        await dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    await page.goto("/")
+    await page.get_by_role("heading", name="Logga in").wait_for()
+    return UserPage(context, page, errors, dialogs)
+
+
+async def login_as(
+    browser: Browser,
+    base_url: str,
+    username: str,
+    viewport: dict[str, int] = DESKTOP,
+    *,
+    bypass_csp: bool = False,
+) -> UserPage:
+    user = await open_page(browser, base_url, viewport, bypass_csp=bypass_csp)
+    page = user.page
+    await page.get_by_label("Användarnamn").fill(username)
+    await page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
+    await page.get_by_role("button", name="Logga in").click()
+    await page.get_by_role("button", name="Logga ut").wait_for()
+    await page.locator(".loading").wait_for(state="detached")
+    return user
+
+
+async def run_axe(page: Page) -> list[dict[str, Any]]:
+    """Serious and critical WCAG 2.1 A/AA violations on the page as it is now."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+            });
+            return r.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
+            }));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+async def write_new_message(page: Page, body: str, to: str | None = None) -> None:
+    """Patient: "Skriv nytt meddelande", choose the recipient (default: the first), send."""
+    await page.get_by_role("link", name="Skriv nytt meddelande").click()
+    await page.get_by_role("heading", name="Nytt meddelande").wait_for()
+    if to is not None:
+        await page.get_by_label(to).check()
+    await page.get_by_label("Ditt meddelande").fill(body)
+    await page.get_by_role("button", name="Skicka").click()
+
+
+def message_log(page: Page) -> Any:
+    return page.get_by_role("log", name="Meddelanden")

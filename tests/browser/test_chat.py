@@ -1,0 +1,89 @@
+"""A patient and a nurse chat live in two browser contexts; markup stays text."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.browser.helpers import login_as, message_log, write_new_message
+
+pytestmark = pytest.mark.browser
+
+
+async def test_patient_and_nurse_chat_live(server, browser: Browser) -> None:
+    nurse = await login_as(browser, server.base_url, "sara")
+    await nurse.page.get_by_role("heading", name="Inkorg").wait_for()
+    patient = await login_as(browser, server.base_url, "anna")
+    tag = uuid.uuid4().hex[:6]
+
+    question = f"Hej! Kan jag få förnya mitt recept på Levaxin? ({tag})"
+    await write_new_message(patient.page, question)
+    patient_log = message_log(patient.page)
+    await expect(patient_log.get_by_text(question)).to_be_visible()
+    await expect(patient.page.get_by_text("Skickat – inte läst än")).to_be_visible()
+
+    # The nurse's inbox shows the new thread live, unread.
+    item = nurse.page.locator(".inbox-item", has_text=tag)
+    await expect(item.locator(".badge")).to_have_text("1 nytt")
+    await item.get_by_role("link").click()
+    nurse_log = message_log(nurse.page)
+    await expect(nurse_log.get_by_text(question)).to_be_visible()
+    await expect(item.locator(".badge")).to_have_count(0)
+
+    # Opening it is a read receipt for the patient, live.
+    await expect(patient.page.get_by_text("Läst av vården")).to_be_visible()
+
+    answer = f"Hej Anna! Receptet är förnyat. ({tag})"
+    await nurse.page.get_by_label("Skriv ett svar").fill(answer)
+    await nurse.page.get_by_role("button", name="Skicka").click()
+    await expect(nurse_log.get_by_text(answer)).to_be_visible()
+    await expect(patient_log.get_by_text(answer)).to_be_visible()
+
+    # On the home page the next answer shows as unread, and goes away when read.
+    await patient.page.get_by_role("link", name="Tillbaka").click()
+    thread_item = patient.page.locator(".thread-item", has_text=tag)
+    await expect(thread_item).to_be_visible()
+    await expect(thread_item.locator(".badge")).to_have_count(0)
+    second = f"Du kan hämta ut det på apoteket i morgon. ({tag})"
+    await nurse.page.get_by_label("Skriv ett svar").fill(second)
+    await nurse.page.get_by_role("button", name="Skicka").click()
+    await expect(thread_item.locator(".badge")).to_have_text("1 nytt")
+    await expect(patient.page.get_by_text("1 nytt svar")).to_be_visible()
+    await thread_item.get_by_role("link").click()
+    await expect(patient_log.get_by_text(second)).to_be_visible()
+    await patient.page.get_by_role("link", name="Tillbaka").click()
+    await expect(thread_item).to_be_visible()
+    await expect(thread_item.locator(".badge")).to_have_count(0)
+
+    # Every message is shown exactly once on both sides.
+    await thread_item.get_by_role("link").click()
+    for log in (patient_log, nurse_log):
+        for text in (question, answer, second):
+            await expect(log.locator(".message-body", has_text=text)).to_have_count(1)
+    patient.assert_clean()
+    nurse.assert_clean()
+
+
+async def test_markup_in_a_message_is_shown_as_text(server, browser: Browser) -> None:
+    evil = "<img src=x onerror=alert(1)>"
+    patient = await login_as(browser, server.base_url, "anna")
+    nurse = await login_as(browser, server.base_url, "sara")
+    await write_new_message(patient.page, evil)
+    body = message_log(patient.page).locator(".message-body", has_text=evil)
+    await expect(body).to_have_text(evil)
+
+    item = nurse.page.locator(".inbox-item", has_text=evil).first
+    await expect(item).to_be_visible()
+    await item.get_by_role("link").click()
+    await expect(message_log(nurse.page).locator(".message-body", has_text=evil)).to_have_text(evil)
+    await nurse.page.get_by_label("Skriv ett svar").fill(f"Svar: {evil}")
+    await nurse.page.get_by_role("button", name="Skicka").click()
+    await expect(message_log(patient.page).get_by_text(f"Svar: {evil}")).to_be_visible()
+
+    for user in (patient, nurse):
+        assert await user.page.locator("img[src='x'], img[onerror]").count() == 0
+        assert await user.page.evaluate("document.querySelectorAll('main img').length") == 0
+        assert await user.page.evaluate("typeof window.__nara_xss") == "undefined"
+        user.assert_clean()  # no dialog opened, no script error
