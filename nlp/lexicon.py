@@ -9,6 +9,8 @@ from __future__ import annotations
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "lakemedel": (
+        "nya antibiotikan", "nya medicinen", "nya tabletterna", "av medicinen", "av tabletterna",
+        "sedan jag började", "new medication", "new pills", "since starting", "since i started",
         "blodfettstabletter", "blodtryckstabletter", "värktabletter", "smärtstillande",
         "antidepressiva", "insulinpenna", "ordination", "ordinera", "förskrivning",
         "förpackning", "apodos", "dosdispensering", "läkemedelslista", "läkemedelslistan",
@@ -46,6 +48,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "opening hours", "invoice", "referral", "interpreter", "medical records",
     ),
     "psykisk_halsa": (
+        "sover", "timmar per natt", "högvarv", "sömnen", "burnt out", "burned out", "focus",
+        "concentrate", "koncentrera", "fokusera",
         "nedstämd", "ork", "ingen ork", "bryr mig inte", "gråtit", "ledsen", "tom",
         "hopplös", "meningslöst", "självkänsla", "oroar mig", "tankar", "grubblar", "ältar",
         "mardrömmar", "trauma", "ptsd", "adhd", "add", "autism", "bipolär", "psykos",
@@ -66,6 +70,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "mental health", "lonely",
     ),
     "rehab": (
+        "häl", "hälen", "hälsporre", "fotsulan", "heel", "foot pain",
         "ryggvärk", "nackspärr", "låste sig", "vrida", "böja", "haltar", "stödja", "belasta",
         "svullet", "bula", "blåmärke", "stukade", "ledband", "sena", "senor", "muskelbristning",
         "sträckning", "kryckor", "rullstol", "lift", "höftoperation", "knäoperation", "protes",
@@ -114,7 +119,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "bvc", "barnavårdscentral", "bebis", "bebisen", "spädbarn", "bäbis", "nyfödd",
         "ettåring",
         "tvååring", "växer", "vikt", "viktkurva", "längdkurva", "utveckling", "krypa",
-        "gå", "prata", "vaccin", "vaccination", "vaccinera", "vaccinationsprogram",
+        "vaccin", "vaccination", "vaccinera", "vaccinationsprogram",
         "amma", "ammar", "flaska", "ersättning", "välling", "gröt", "smakportioner",
         "tänder", "tandsprickning", "blöja", "bajsar", "kolik", "skriker", "sover dåligt",
         "månader gammal", "veckor gammal", "förskola", "säger bara", "ord", "talet",
@@ -212,6 +217,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "infection", "antibiotics",
     ),
     "ovrigt": (
+        "hör dåligt", "hör sämre", "lock i örat", "hard of hearing",
         "hemtjänsten", "hemsjukvård", "biståndshandläggare", "trygghetslarm",
         "minnesutredning", "minne", "förvirrad", "glömmer", "ögonläkare", "ser suddigt",
         "syn", "öronvax", "hörapparat", "tbe", "gulafeber", "hepatit", "resa utomlands",
