@@ -4,7 +4,9 @@ and Janus's CPU use, with synthetic aiortc participants.
 Every meeting is N-1 participants already talking plus one late joiner; the figures are
 the joiner's (join started → first decoded frame of each other participant) and the
 others' (joiner's join started → first decoded frame of the joiner). Janus CPU is read
-from /proc/<pid>/stat over a steady window with all N in the meeting.
+from /proc/<pid>/stat over a steady window with all N in the meeting. SFU participants
+run in worker processes (one asyncio process tops out at one core); "bench CPU" is the
+participants' CPU (all workers, or the one mesh process), 100 = one core.
 
 Run as root (Janus runs in a network namespace):
     .venv/bin/python bench/video.py [--sfu 2,4,6,8] [--mesh 2,4] [--window 5]
@@ -14,12 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing as mp
 import os
 import statistics
 import sys
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -27,10 +33,9 @@ from signaling.janus import JanusClient, VideoRoom  # noqa: E402
 from signaling.media import MediaPeer, MediaPeerOptions  # noqa: E402
 from signaling.probe import (  # noqa: E402
     JanusParticipant,
+    follow_publishers,
     join_and_publish,
     leave,
-    subscribe,
-    wait_all_media,
 )
 from signaling.testing.harness import JanusServer, running_janus  # noqa: E402
 
@@ -96,65 +101,172 @@ class CpuWindow:
         return janus, (time.process_time() - b0) / wall * 100
 
 
+# --- SFU: participants in worker processes (one Python process saturates one core) ------
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    url: str
+    api_secret: str
+    room: VideoRoom
+    media: MediaPeerOptions
+    timeout_s: float
+
+
+def _worker(conn: Connection, cfg: WorkerConfig) -> None:
+    asyncio.run(_worker_main(conn, cfg))
+
+
+async def _warm_up(media: MediaPeerOptions) -> None:
+    """First PeerConnection of a process pays for certificate generation and codec set-up;
+    keep that out of the join figures."""
+    a, b = MediaPeer("warm-a", media), MediaPeer("warm-b", media)
+    try:
+        await _connect_pair(a, b)
+        await b.wait_for_frames(timeout_s=20)
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def _worker_main(conn: Connection, cfg: WorkerConfig) -> None:
+    """Commands from the bench: ("join", key...) | ("report",) | ("leave",)."""
+    await _warm_up(cfg.media)
+    people: list[JanusParticipant] = []
+    followers: list[asyncio.Task[None]] = []
+    async with JanusClient(cfg.url, cfg.api_secret) as client:
+        while True:
+            cmd = await asyncio.to_thread(conn.recv)
+            if cmd[0] == "join":
+                joined = await asyncio.gather(*(
+                    join_and_publish(client, cfg.room, key, media=cfg.media,
+                                     timeout_s=cfg.timeout_s)
+                    for key in cmd[1:]
+                ))
+                for p in joined:
+                    people.append(p)
+                    followers.append(asyncio.create_task(follow_publishers(
+                        p, cfg.room, media=cfg.media, timeout_s=cfg.timeout_s)))
+                conn.send([(p.key, p.feed_id, p.joined_at) for p in joined])
+            elif cmd[0] == "report":
+                conn.send(({
+                    p.key: {
+                        "feed": p.feed_id,
+                        "joined_at": p.joined_at,
+                        "first": {f: st.first_frame_at for f, st in p.video_by_feed().items()},
+                        "frames": {f: st.frames for f, st in p.video_by_feed().items()},
+                    }
+                    for p in people
+                }, time.process_time()))
+            elif cmd[0] == "leave":
+                for task in followers:
+                    task.cancel()
+                await asyncio.gather(*followers, return_exceptions=True)
+                await asyncio.gather(*(leave(p) for p in people), return_exceptions=True)
+                conn.send("left")
+                return
+
+
+class Workers:
+    def __init__(self, count: int, cfg: WorkerConfig) -> None:
+        ctx = mp.get_context("spawn")
+        self.conns: list[Connection] = []
+        self.procs: list[BaseProcess] = []
+        self.locks: list[asyncio.Lock] = []
+        self._next = 0  # round-robin position across join calls
+        for _ in range(count):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(child, cfg), daemon=True)
+            proc.start()
+            self.conns.append(parent)
+            self.procs.append(proc)
+            self.locks.append(asyncio.Lock())
+
+    async def ask(self, index: int, cmd: tuple[str, ...]) -> Any:
+        # One request at a time per pipe: answers carry no id.
+        async with self.locks[index]:
+            conn = self.conns[index]
+            conn.send(cmd)
+            return await asyncio.to_thread(conn.recv)
+
+    async def join(self, keys: list[str]) -> list[tuple[str, int, float]]:
+        """Join ``keys`` spread round-robin over the workers, all at the same time."""
+        count = len(self.conns)
+        groups: list[list[str]] = [[] for _ in range(count)]
+        for key in keys:
+            groups[self._next % count].append(key)
+            self._next += 1
+        parts = await asyncio.gather(*(self.ask(i, ("join", *g))
+                                       for i, g in enumerate(groups) if g))
+        return [x for part in parts for x in part]
+
+    async def report(self) -> tuple[dict[str, Any], float]:
+        parts = await asyncio.gather(*(self.ask(i, ("report",)) for i in range(len(self.conns))))
+        merged: dict[str, Any] = {}
+        for people, _ in parts:
+            merged.update(people)
+        return merged, sum(cpu for _, cpu in parts)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(self.ask(i, ("leave",)) for i in range(len(self.conns))),
+                             return_exceptions=True)
+        for proc in self.procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+
+
+async def _wait_full_mesh(workers: Workers, keys: list[str], timeout_s: float) -> dict[str, Any]:
+    """Until every participant in ``keys`` decoded video from every other one."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        report, _ = await workers.report()
+        feeds = {report[k]["feed"] for k in keys}
+        if all(
+            all(report[k]["frames"].get(f, 0) > 0 for f in feeds - {report[k]["feed"]})
+            for k in keys
+        ):
+            return report
+        if time.monotonic() > deadline:
+            raise TimeoutError("not every stream decoded")
+        await asyncio.sleep(0.05)
+
+
 async def sfu_round(server: JanusServer, n: int, media: MediaPeerOptions,
-                    window: float, timeout_s: float) -> Row:
+                    window: float, timeout_s: float, processes: int) -> Row:
     async with JanusClient(server.url, server.api_secret) as client:
         control = await client.create_session()
         handle = await control.attach_videoroom()
         room = await handle.create_room(publishers=n)
-        people: list[JanusParticipant] = []
+        cfg = WorkerConfig(server.url, server.api_secret, room, media, timeout_s)
+        workers = Workers(processes, cfg)
         try:
-            first = await asyncio.gather(
-                *(join_and_publish(client, room, f"bench-{i}", media=media, timeout_s=timeout_s)
-                  for i in range(n - 1))
-            )
-            people.extend(first)
-            if len(first) > 1:
-                await asyncio.gather(*(
-                    subscribe(p, room, [q.feed_id for q in first if q is not p], media=media,
-                              timeout_s=timeout_s)
-                    for p in first
-                ))
-                assert await wait_all_media(first, timeout_s)
-            # The late joiner: publish, then subscribe to everyone already there while
-            # they, told by Janus about the new publisher, subscribe to it.
-            joiner = await join_and_publish(client, room, "bench-joiner", media=media,
-                                            timeout_s=timeout_s)
-            people.append(joiner)
-            await asyncio.gather(
-                subscribe(joiner, room, [p.feed_id for p in first], media=media,
-                          timeout_s=timeout_s),
-                *(_subscribe_when_announced(p, room, joiner.feed_id, media, timeout_s)
-                  for p in first),
-            )
-            assert await wait_all_media(people, timeout_s), "not every stream decoded"
-            joiner_ms = [
-                v for s in joiner.video_by_feed().values()
-                if (v := ms_since(joiner.joined_at, s.first_frame_at)) is not None
-            ]
-            seen_ms = [
-                v for p in first
-                if (st := p.video_by_feed().get(joiner.feed_id)) is not None
-                and (v := ms_since(joiner.joined_at, st.first_frame_at)) is not None
-            ]
-            frames0 = _video_frames(people)
-            janus_cpu, bench_cpu = await CpuWindow(server.pid).measure(window)
-            fps = (_video_frames(people) - frames0) / window / max(1, n * (n - 1))
-            return Row("sfu", n, joiner_ms, seen_ms, janus_cpu, bench_cpu, fps)
+            keys = [f"bench-{i}" for i in range(n - 1)]
+            await workers.join(keys)
+            await _wait_full_mesh(workers, keys, timeout_s)
+            # The late joiner; the others hear of it from Janus and subscribe on their own.
+            ((joiner, joiner_feed, joined_at),) = await workers.join(["bench-joiner"])
+            everyone = [*keys, joiner]
+            report = await _wait_full_mesh(workers, everyone, timeout_s)
+            joiner_ms = [(t - joined_at) * 1000 for t in report[joiner]["first"].values()]
+            seen_ms = [(report[k]["first"][joiner_feed] - joined_at) * 1000 for k in keys]
+            frames0 = _frames(report)
+            j0, t0 = proc_cpu_seconds(server.pid), time.monotonic()
+            _, cpu0 = await workers.report()
+            await asyncio.sleep(window)
+            report, cpu1 = await workers.report()
+            wall = time.monotonic() - t0
+            janus_cpu = (proc_cpu_seconds(server.pid) - j0) / wall * 100
+            fps = (_frames(report) - frames0) / wall / max(1, n * (n - 1))
+            return Row("sfu", n, joiner_ms, seen_ms, janus_cpu, (cpu1 - cpu0) / wall * 100, fps)
         finally:
-            await asyncio.gather(*(leave(p) for p in people), return_exceptions=True)
+            await workers.close()
             await handle.destroy_room(room)
             await control.destroy()
 
 
-async def _subscribe_when_announced(p: JanusParticipant, room: VideoRoom, feed: int,
-                                    media: MediaPeerOptions, timeout_s: float) -> None:
-    await p.publisher.wait_for(lambda _e: feed in p.publisher.active_publishers(), timeout_s)
-    await subscribe(p, room, [feed], media=media, timeout_s=timeout_s)
-
-
-def _video_frames(people: list[JanusParticipant]) -> int:
-    return sum(s.frames for p in people for s in p.video_by_feed().values())
+def _frames(report: dict[str, Any]) -> int:
+    return sum(sum(r["frames"].values()) for r in report.values())
 
 
 async def _connect_pair(a: MediaPeer, b: MediaPeer) -> None:
@@ -201,6 +313,23 @@ async def mesh_round(n: int, media: MediaPeerOptions, window: float, timeout_s: 
         await asyncio.gather(*(pc.close() for pc in links.values()), return_exceptions=True)
 
 
+def merge_rows(rows: list[Row]) -> Row:
+    """Pool the latency samples of several rounds; average the rates."""
+    def avg(xs: list[float]) -> float:
+        return sum(xs) / len(xs)
+
+    janus = [r.janus_cpu_pct for r in rows if r.janus_cpu_pct is not None]
+    return Row(
+        rows[0].mode,
+        rows[0].n,
+        [x for r in rows for x in r.joiner_ms],
+        [x for r in rows for x in r.seen_by_others_ms],
+        avg(janus) if janus else None,
+        avg([r.bench_cpu_pct for r in rows]),
+        avg([r.recv_fps for r in rows]),
+    )
+
+
 def print_table(rows: list[Row]) -> None:
     table = [HEADER] + [r.cells() for r in rows]
     widths = [max(len(r[c]) for r in table) for c in range(len(HEADER))]
@@ -223,19 +352,30 @@ async def main() -> None:
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=15)
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--rounds", type=int, default=3, help="meetings per size")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
+                        help="worker processes for the SFU participants")
     args = parser.parse_args()
     media = MediaPeerOptions(width=args.width, height=args.height, fps=args.fps)
     rows: list[Row] = []
     print(f"# {args.width}x{args.height} VP8 @ {args.fps} fps + opus, {os.cpu_count()} CPUs, "
-          f"CPU %: 100 = one core", flush=True)
+          f"{args.rounds} rounds per size, CPU %: 100 = one core", flush=True)
+    await _warm_up(media)
     for n in parse_sizes(args.mesh):
-        rows.append(await mesh_round(n, media, args.window, args.timeout))
-        print("  ".join(rows[-1].cells()), flush=True)
+        rounds = []
+        for _ in range(args.rounds):
+            rounds.append(await mesh_round(n, media, args.window, args.timeout))
+            print("  ".join(rounds[-1].cells()), flush=True)
+        rows.append(merge_rows(rounds))
     if parse_sizes(args.sfu):
         async with running_janus() as server:
             for n in parse_sizes(args.sfu):
-                rows.append(await sfu_round(server, n, media, args.window, args.timeout))
-                print("  ".join(rows[-1].cells()), flush=True)
+                rounds = []
+                for _ in range(args.rounds):
+                    rounds.append(await sfu_round(server, n, media, args.window,
+                                                  args.timeout, args.processes))
+                    print("  ".join(rounds[-1].cells()), flush=True)
+                rows.append(merge_rows(rounds))
             print(f"# janus pid {server.pid}: total CPU "
                   f"{proc_cpu_seconds(server.pid):.1f} s", flush=True)
     print()

@@ -145,6 +145,35 @@ async def leave(participant: JanusParticipant) -> None:
     await participant.session.destroy()
 
 
+async def follow_publishers(
+    participant: JanusParticipant,
+    room: VideoRoom,
+    *,
+    media: MediaPeerOptions | None = None,
+    timeout_s: float = 15.0,
+) -> None:
+    """Subscribe to every feed that is or becomes published in the room, batching the
+    feeds known at each step into one subscription; runs until cancelled."""
+    subscribed: set[int] = {f for s in participant.subscriptions for f in s.feed_by_mid.values()}
+
+    def new_feeds() -> set[int]:
+        return set(participant.publisher.active_publishers()) - subscribed - {
+            participant.feed_id
+        }
+
+    while True:
+        with contextlib.suppress(JanusError):
+            # wait_for has no "forever": wake up now and then to look again.
+            await participant.publisher.wait_for(lambda _e: bool(new_feeds()), 3600.0)
+        feeds = sorted(new_feeds())
+        if not feeds:
+            if participant.session.closed:
+                return
+            continue
+        subscribed.update(feeds)
+        await subscribe(participant, room, feeds, media=media, timeout_s=timeout_s)
+
+
 def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 1)
 
