@@ -26,7 +26,7 @@ from chat.storage import Database  # noqa: E402
 from server.config import Config  # noqa: E402
 from server.demo import add_patients, load_demo  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
-from tests.support.backends import _pg_admin, pg_url_for  # noqa: E402
+from tests.support.backends import pg_admin, pg_url_for  # noqa: E402
 from tests.support.clients import SocketClient, login  # noqa: E402
 from tests.support.process import ServerProcess  # noqa: E402
 
@@ -37,10 +37,9 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | None]:
     dropname = None
     if args.backend == "pg":
-        os.environ.setdefault("DATABASE_URL", PG)
         dropname = f"nara_bench_{uuid.uuid4().hex[:8]}"
-        await _pg_admin(f'CREATE DATABASE "{dropname}"')
-        url = pg_url_for(dropname)
+        await pg_admin(f'CREATE DATABASE "{dropname}"', PG)
+        url = pg_url_for(dropname, PG)
     else:
         url = f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}"
     await asyncio.to_thread(upgrade, url)
@@ -117,8 +116,12 @@ async def step(rate: int, seconds: float, threads, patient_sockets, bench: Bench
         nonlocal acked
         client_id = f"b-{uuid.uuid4().hex}"
         bench.sent[client_id] = time.perf_counter()
-        ack = await sock.call("send_message",
-                              {"thread_id": thread_id, "client_id": client_id, "body": "x" * 80})
+        try:
+            ack = await sock.call(
+                "send_message", {"thread_id": thread_id, "client_id": client_id, "body": "x" * 80}
+            )
+        except Exception:  # a timed-out send counts as not sent
+            return
         if ack.get("ok"):
             acked += 1
 
@@ -187,7 +190,7 @@ async def main() -> None:
         finally:
             await server.stop()
             if dropname:
-                await _pg_admin(f'DROP DATABASE IF EXISTS "{dropname}" WITH (FORCE)')
+                await pg_admin(f'DROP DATABASE IF EXISTS "{dropname}" WITH (FORCE)', PG)
 
 
 if __name__ == "__main__":

@@ -31,18 +31,18 @@ class Template:
     demo: DemoIds
 
 
-def pg_url_for(name: str) -> str:
-    url = make_url(PG_URL).set(drivername="postgresql+asyncpg", database=name)
+def pg_url_for(name: str, base: str = "") -> str:
+    url = make_url(base or PG_URL).set(drivername="postgresql+asyncpg", database=name)
     return url.render_as_string(hide_password=False)
 
 
-def _admin_dsn() -> str:
-    url = make_url(PG_URL).set(drivername="postgresql", database="postgres")
+def _admin_dsn(base: str = "") -> str:
+    url = make_url(base or PG_URL).set(drivername="postgresql", database="postgres")
     return url.render_as_string(hide_password=False)
 
 
-async def _pg_admin(sql: str) -> None:
-    conn = await asyncpg.connect(_admin_dsn())
+async def pg_admin(sql: str, base: str = "") -> None:
+    conn = await asyncpg.connect(_admin_dsn(base))
     try:
         await conn.execute(sql)
     finally:
@@ -52,7 +52,7 @@ async def _pg_admin(sql: str) -> None:
 def build_template(tmp: Path) -> Template:
     if PG_URL:
         name = f"nara_tpl_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
         url = pg_url_for(name)
         kind, source = "postgresql", name
     else:
@@ -81,15 +81,15 @@ async def fresh_database(template: Template, tmp: Path) -> tuple[str, str]:
         shutil.copyfile(template.source, path)
         return f"sqlite+aiosqlite:///{path}", str(path)
     name = f"nara_t_{uuid.uuid4().hex[:12]}"
-    await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template.source}"')
+    await pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template.source}"')
     return pg_url_for(name), name
 
 
 async def drop_database(template: Template, name: str) -> None:
     if template.kind == "postgresql":
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def drop_template(template: Template) -> None:
     if template.kind == "postgresql":
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{template.source}" WITH (FORCE)'))
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{template.source}" WITH (FORCE)'))
