@@ -10,6 +10,7 @@ from signaling.janus import JanusClient
 from signaling.janus_admin import JanusAdmin
 from signaling.media import MediaPeer, split_candidates
 from signaling.probe import (
+    follow_publishers,
     join_and_publish,
     leave,
     probe_janus,
@@ -121,6 +122,44 @@ async def test_late_joiner_is_announced_and_subscribed_to(janus_client: JanusCli
         assert set(first.video_by_feed()) == {late.feed_id}
         assert set(late.video_by_feed()) == {first.feed_id}
     finally:
+        await asyncio.gather(*(leave(p) for p in people))
+        await handle.destroy_room(room)
+        await control.destroy()
+
+
+async def test_follow_publishers_subscribes_to_everyone_joining_later(
+    janus_client: JanusClient,
+) -> None:
+    control = await janus_client.create_session()
+    handle = await control.attach_videoroom()
+    room = await handle.create_room(publishers=3)
+    people = []
+    followers = []
+    try:
+        for key in ("first", "second", "third"):
+            p = await join_and_publish(janus_client, room, key, media=SMALL_MEDIA)
+            people.append(p)
+            followers.append(asyncio.create_task(follow_publishers(p, room, media=SMALL_MEDIA)))
+        feeds = {p.feed_id for p in people}
+
+        def everyone_sees_everyone() -> bool:
+            return all(
+                set(p.video_by_feed()) == feeds - {p.feed_id}
+                and all(st.frames > 0 for st in p.video_by_feed().values())
+                for p in people
+            )
+
+        # Subscriptions appear as Janus announces the feeds; poll until media flows.
+        async with asyncio.timeout(30):
+            while not everyone_sees_everyone():
+                assert not any(t.done() for t in followers), [t.exception() for t in followers]
+                await asyncio.sleep(0.05)
+        for p in people:
+            assert set(p.video_by_feed()) == feeds - {p.feed_id}
+    finally:
+        for task in followers:
+            task.cancel()
+        await asyncio.gather(*followers, return_exceptions=True)
         await asyncio.gather(*(leave(p) for p in people))
         await handle.destroy_room(room)
         await control.destroy()
