@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,47 @@ async def write_new_message(page: Page, body: str, to: str | None = None) -> Non
 
 def message_log(page: Page) -> Any:
     return page.get_by_role("log", name="Meddelanden")
+
+
+async def seed_conversations(server: Any) -> dict[str, str]:
+    """Threads for the views to show: several urgencies, a reply, an overdue one.
+
+    Returns thread ids by a short name. Uses the real API, as the apps would.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from chat.models import Thread
+    from server.keys import DB
+    from tests.support.flows import send, start_thread
+
+    demo = server.demo
+    anna = await server.login("anna")
+    bertil = await server.login("bertil")
+    sara = await server.login("sara")
+    ids: dict[str, str] = {}
+
+    async def start(client: Any, who: str, body: str, contact: bool = True) -> str:
+        contact_id = demo.care_contacts[who] if contact else None
+        subject = body.rstrip(".?!")
+        result = await start_thread(client, demo.patients[who], contact_id, body, subject=subject)
+        return str(result["message"]["thread_id"])
+
+    ids["recipe"] = await start(anna, "anna", "Hej! Kan jag få förnya mitt recept på Levaxin?")
+    await send(sara, ids["recipe"], "Hej Anna! Jag har skickat receptet till apoteket.")
+    await send(sara, ids["recipe"], "Läkaren vill se dig om tre månader.", kind="internal_note")
+    ids["fever"] = await start(
+        bertil, "bertil", "Jag har haft hög feber i fyra dagar och hostar mycket."
+    )
+    ids["labs"] = await start(
+        bertil, "bertil", "Jag vill ha svar på mina blodprover från förra veckan.", contact=False
+    )
+    ids["rebook"] = await start(anna, "anna", "Jag behöver boka om min tid på torsdag.")
+    async with server.app[DB].write() as store:  # promised two days ago: overdue now
+        await store.session.execute(
+            update(Thread)
+            .where(Thread.id == uuid.UUID(ids["rebook"]))
+            .values(response_due_at=datetime.now(UTC) - timedelta(hours=3))
+        )
+    return ids

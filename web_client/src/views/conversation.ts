@@ -47,12 +47,7 @@ export class Conversation {
 
   constructor(private readonly opts: ConversationOptions) {
     const { thread } = opts;
-    this.log = h("ol", {
-      class: "message-log",
-      role: "log",
-      "aria-live": "polite",
-      "aria-label": t("thread.messages"),
-    });
+    this.log = h("ol", { class: "message-log" });
     this.olderButton = h("button", {
       type: "button",
       class: "button button-quiet older",
@@ -65,7 +60,8 @@ export class Conversation {
       { class: "conversation", "aria-label": thread.subject },
       this.alertSlot,
       this.olderButton,
-      this.log,
+      // role=log: new messages are read out by screen readers as they arrive
+      h("div", { role: "log", "aria-live": "polite", "aria-label": t("thread.messages") }, this.log),
       this.receipt,
       this.typingLine,
       this.composer(),

@@ -201,7 +201,8 @@ export class PatientView implements View {
     if (!this.threadList || !this.unreadLine) return;
     const mine = this.threads
       .filter((th) => th.patient.id === this.actingFor)
-      .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at));
+      // New answers first, then the latest activity.
+      .sort((a, b) => Number(b.unread > 0) - Number(a.unread > 0) || Date.parse(b.updated_at) - Date.parse(a.updated_at));
     const unread = mine.reduce((n, th) => n + th.unread, 0);
     this.unreadLine.textContent =
       unread === 0 ? "" : unread === 1 ? t("patient.unreadOne") : t("patient.unreadTotal", { n: unread });
