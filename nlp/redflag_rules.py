@@ -28,18 +28,23 @@ CHEST: Group = (
     "pressure in my chest", "tightness in my chest", "chest tightness", "chest hurts",
     "crushing chest",
 )
+CHEST_SEVERE: Group = (
+    "plötsligt", "plötslig", "kraftig", "kraftigt", "fruktansvärt", "extremt", "akut", "112",
+    "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
+)
 CHEST_COMPANION: Group = (
     "andfådd", "andfåddhet", "andnöd", "svårt att andas", "får inte luft", "får dålig luft",
     "kan inte andas", "strålar ut", "strålar", "kallsvettig", "kallsvettas", "svettas",
     "ont i vänster arm", "ut i armen", "ut i käken", "short of breath", "breathless",
-    "can't breathe", "cannot breathe", "shortness of breath", "radiating", "cold sweat",
+    "can't breathe", "cant breathe", "cannot breathe", "shortness of breath", "radiating",
+    "cold sweat",
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
     "kan inte andas", "inte kan andas", "kan knappt andas", "får inte luft", "får ingen luft",
     "kvävs", "håller på att kvävas", "blå om läpparna", "blåa läppar", "blå runt munnen",
     "jättesvårt att andas", "väldigt svårt att andas", "mycket svårt att andas",
-    "kippar efter luft", "andas jättekonstigt", "can't breathe", "cannot breathe",
+    "kippar efter luft", "andas jättekonstigt", "can't breathe", "cant breathe", "cannot breathe",
     "can barely breathe", "struggling to breathe", "lips are blue", "lips turning blue",
     "choking", "gasping for air", "severe difficulty breathing",
 )
@@ -98,6 +103,8 @@ SUICIDAL: Group = (
     "inte vilja leva", "orkar inte leva", "vill inte leva längre", "självmord",
     "självmordstankar", "suicid", "suicidtankar", "skada mig själv", "göra slut på allt",
     "ta livet av sig", "tänker ta livet", "har tabletterna framme", "avsluta mitt liv",
+    "överdos", "tagit en hel burk", "en hel burk", "alla tabletterna", "massa tabletter",
+    "overdose", "overdosed", "took all my pills", "whole bottle of pills",
     "kill myself", "killing myself", "ending my life", "hurting myself", "suicide", "suicidal",
     "end my life", "want to die",
     "don't want to live", "do not want to live", "harm myself", "end it all",
@@ -115,7 +122,8 @@ COLLAPSE: Group = (
 )
 NO_RESPONSE: Group = (
     "svarar inte", "vaknar inte", "kommer inte till sig", "är borta", "slö och svarar inte",
-    "not waking", "isn't responding", "doesn't respond", "won't respond",
+    "ingen kontakt", "får ingen kontakt", "andas konstigt", "andas inte", "not waking",
+    "isn't responding", "doesn't respond", "won't respond",
 )
 FEVER: Group = (
     "feber", "febrig", "tempen", "temp", "tempvarde", "grader", "het", "varm",
@@ -134,7 +142,9 @@ HEADACHE_SEVERE: Group = (
 
 RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
-        "chest_pain_breathless", "bröstsmärta med andfåddhet", pairs=((CHEST, CHEST_COMPANION),)
+        "chest_pain_breathless",
+        "bröstsmärta med andfåddhet eller annat varningstecken",
+        pairs=((CHEST, CHEST_COMPANION), (CHEST, CHEST_SEVERE)),
     ),
     RedFlagRule("stroke", "tecken på stroke", alone=STROKE, pairs=((STROKE_WEAK, SUDDEN),)),
     RedFlagRule("bleeding", "kraftig blödning", alone=BLEEDING),

@@ -28,6 +28,9 @@ SHIPPED_MODEL_DIR = Path(__file__).parent / "model"
 DEFAULT_TRIAGE_THRESHOLD = 0.4
 # Share of the category score taken from keyword hits (tuned on dev, see README).
 DEFAULT_KEYWORD_WEIGHT = 0.8
+DEFAULT_PRIOR_POWER = 0.5
+# Share of each non-acute level in the training corpus.
+_URGENCY_PRIOR = {"bradskande": 0.09, "snart": 0.3, "rutin": 0.61}
 # Red-flag kinds whose category is clear whatever the wording.
 _FLAG_CATEGORY = {
     "suicidal": "psykisk_halsa",
@@ -54,6 +57,7 @@ class Router:
         keyword_weight: float = DEFAULT_KEYWORD_WEIGHT,
     ) -> None:
         self.keyword_weight = keyword_weight
+        self.prior_power = DEFAULT_PRIOR_POWER
         self.featurizer = Featurizer(nlp, lemmatizer)
         self.triage_threshold = triage_threshold
         self._category = nlp.get_pipe(CATEGORY_PIPE)
@@ -95,7 +99,7 @@ class Router:
             urgency = "akut"
             reasons = [f"Röd flagga: {h.rule.label_sv} ({h.text})" for h in flags] + reasons
         else:
-            urgency = max(("bradskande", "snart", "rutin"), key=lambda u: urgs[u])
+            urgency = self._urgency_without_flag(urgs)
         needs_triage = confidence < self.triage_threshold
         if needs_triage:
             reasons.append(f"Osäker kategori ({confidence:.0%}) – skickas till triage")
@@ -112,6 +116,15 @@ class Router:
             emergency_reply=emergency_reply(feats.language) if flags else None,
             red_flag_kind=flags[0].rule.kind if flags else None,
         )
+
+    def _urgency_without_flag(self, urgs: dict[str, float]) -> str:
+        """Classifier over brådskande/snart/rutin, corrected for the class prior.
+
+        Dividing by the training prior (square root, tuned on dev) trades rutin precision
+        for recall of the rarer, more urgent levels; under-triage is the costlier mistake.
+        """
+        levels = ("bradskande", "snart", "rutin")
+        return max(levels, key=lambda u: urgs[u] / _URGENCY_PRIOR[u] ** self.prior_power)
 
     def _with_keywords(self, cats: dict[str, float], feats: Features) -> dict[str, float]:
         """Blend the classifier with the share of distinct keyword hits per category."""
