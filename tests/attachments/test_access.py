@@ -61,7 +61,9 @@ async def test_internal_note_files_never_reach_the_patient(server):
     sara = await server.login("sara")
     [scan] = await upload_ok(sara, t, [corpus.small_pdf()])
     payload = {
-        "client_id": cid(), "body": "Intern: remissvar", "kind": "internal_note",
+        "client_id": cid(),
+        "body": "Intern: remissvar",
+        "kind": "internal_note",
         "attachment_ids": [scan["id"]],
     }
     status, sent = await sara.post(f"/api/v1/threads/{t}/messages", payload)

@@ -24,7 +24,10 @@ async def test_patient_sends_four_kinds_and_the_team_gets_them(server):
     uploaded = await upload_ok(anna, t, _four())
     assert [a["kind"] for a in uploaded] == ["jpeg", "png", "gif", "pdf"]
     assert [a["mime"] for a in uploaded] == [
-        "image/jpeg", "image/png", "image/gif", "application/pdf"
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "application/pdf",
     ]
     assert uploaded[0]["name"] == "utslag.jpg" and uploaded[3]["name"] == "röntgensvar åäö.pdf"
     # Orientation 6 applied: the 300x200 photo is now upright, 200x300.
@@ -57,7 +60,7 @@ async def test_patient_sends_four_kinds_and_the_team_gets_them(server):
         server.base_url + pdf["url"], params={"download": "true"}, headers=sara._headers()
     )
     assert resp.headers["Content-Disposition"] == (
-        "attachment; filename=\"rontgensvar aao.pdf\"; "
+        'attachment; filename="rontgensvar aao.pdf"; '
         "filename*=UTF-8''r%C3%B6ntgensvar%20%C3%A5%C3%A4%C3%B6.pdf"
     )
     assert await resp.read() == corpus.small_pdf()[1]  # PDFs are kept byte for byte

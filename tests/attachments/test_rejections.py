@@ -23,18 +23,25 @@ REJECTED = {
     "svg": (corpus.svg, 422, "attachment_rejected", "unsupported_type"),
     "png with a zip appended": (corpus.png_with_zip, 422, "attachment_rejected", "polyglot"),
     "pdf with javascript": (
-        corpus.pdf_with_javascript, 422, "attachment_rejected", "pdf_javascript"
+        corpus.pdf_with_javascript,
+        422,
+        "attachment_rejected",
+        "pdf_javascript",
     ),
     "encrypted pdf": (corpus.encrypted_pdf, 422, "attachment_rejected", "pdf_encrypted"),
     "30000 x 30000 png": (corpus.pixel_bomb_png, 422, "attachment_rejected", "too_many_pixels"),
     "empty file": (corpus.empty_file, 422, "attachment_rejected", "empty_file"),
     "png named .jpg": (corpus.png_named_jpg, 422, "attachment_rejected", "type_mismatch"),
     "name with ../": (
-        lambda: corpus.small_png("../../etc/bild.png"), 422, "attachment_rejected",
+        lambda: corpus.small_png("../../etc/bild.png"),
+        422,
+        "attachment_rejected",
         "invalid_filename",
     ),
     "name with right-to-left override": (
-        lambda: corpus.small_png("bild\u202egnp.exe"), 422, "attachment_rejected",
+        lambda: corpus.small_png("bild\u202egnp.exe"),
+        422,
+        "attachment_rejected",
         "invalid_filename",
     ),
 }
@@ -113,10 +120,13 @@ async def test_malformed_requests(server):
         # RFC 5987 lets a client encode any character, NUL included.
         ("form-data; name=\"file\"; filename*=UTF-8''bild%00.png", 422, "invalid_filename"),
         ("form-data; name=\"file\"; filename*=UTF-8''..%2F..%2Fbild.png", 422, "invalid_filename"),
-        ("form-data; name=\"file\"; filename*=UTF-8''bild%E2%80%AEgnp.exe", 422,
-         "invalid_filename"),
+        (
+            "form-data; name=\"file\"; filename*=UTF-8''bild%E2%80%AEgnp.exe",
+            422,
+            "invalid_filename",
+        ),
         # A raw NUL in a header is not HTTP at all.
-        ("form-data; name=\"file\"; filename=\"bild\x00.png\"", 400, None),
+        ('form-data; name="file"; filename="bild\x00.png"', 400, None),
     ],
 )
 async def test_names_encoded_by_hand_are_refused(server, disposition, status, reason):
