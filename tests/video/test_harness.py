@@ -8,6 +8,8 @@ import pytest
 
 from tests.video.harness import HarnessUnavailable, JanusServer, running_janus
 
+pytestmark = pytest.mark.janus
+
 
 class Boom(Exception):
     pass
