@@ -116,7 +116,12 @@ window.addEventListener("hashchange", () => {
   if (!view) return;
   view.route(location.hash);
   const { kind } = parseHash(location.hash);
-  if (kind !== "home") focusHeading(view.element.querySelector<HTMLElement>("[data-focus-on-route]"));
+  if (kind === "home") return;
+  // An emergency alert wins: it must be the first thing read out and seen.
+  const first =
+    view.element.querySelector<HTMLElement>("[data-focus-first]") ??
+    view.element.querySelector<HTMLElement>("[data-focus-on-route]");
+  focusHeading(first);
 });
 
 setLang(lang());

@@ -34,7 +34,7 @@ export class Conversation {
   private readonly typingLine = h("p", { class: "typing", "aria-live": "polite" });
   private readonly alertSlot = h("div", { class: "alert-slot" });
   private readonly olderButton: HTMLButtonElement;
-  private readonly composerError = h("div", { class: "form-error", role: "alert" });
+  private readonly composerError = h("div", { class: "form-error composer-error", role: "alert" });
   private readonly unsubscribe: (() => void)[] = [];
   private marks: ReadMark[] = [];
   private readSent = 0;
@@ -129,6 +129,19 @@ export class Conversation {
     this.textarea?.focus();
   }
 
+  /** Fresh thread data (after a refresh of the list): settings may have changed. */
+  updateThread(thread: Thread): void {
+    this.applyAttachmentsAllowed(thread.attachments_allowed, thread.last_seq);
+  }
+
+  /** Show the file picker to the patient only while the team allows attachments. The
+   * newest fact wins: a setting message or a thread snapshot, ordered by seq. */
+  private applyAttachmentsAllowed(allowed: boolean, asOfSeq: number): void {
+    if (asOfSeq < this.settingSeq) return;
+    this.settingSeq = asOfSeq;
+    if (this.picker && this.opts.audience === "patient") this.picker.element.hidden = !allowed;
+  }
+
   showEmergency(reply: string): void {
     const box = emergencyAlert(reply, () => this.alertSlot.replaceChildren());
     this.alertSlot.replaceChildren(box);
@@ -140,6 +153,9 @@ export class Conversation {
   private place(m: Message): void {
     if (this.nodes.has(m.seq)) return;
     this.log.querySelector(".empty")?.remove();
+    const event = m.event?.["type"];
+    if (event === "file_request") this.applyAttachmentsAllowed(true, m.seq);
+    if (event === "attachments") this.applyAttachmentsAllowed(Boolean(m.event?.["allowed"]), m.seq);
     const node = this.messageNode(m);
     this.nodes.set(m.seq, node);
     let before: HTMLElement | null = null;
@@ -185,7 +201,6 @@ export class Conversation {
     if (m.attachments && m.attachments.length > 0) li.append(attachmentList(m.attachments));
     if (m.event?.["type"] === "file_request") {
       li.append(h("p", { class: "file-request", text: t("thread.requestFiles") }));
-      if (this.picker) this.picker.element.hidden = false; // the server allowed attachments
     }
     return li;
   }
@@ -387,8 +402,8 @@ export class Conversation {
     if (ctx.features.attachments) {
       // Hidden while the team has turned attachments off; a file request turns them on.
       this.picker = new FilePicker();
-      this.picker.element.hidden = audience === "patient" && !thread.attachments_allowed;
       form.append(this.picker.element);
+      this.applyAttachmentsAllowed(thread.attachments_allowed, thread.last_seq);
     }
     this.sendButton = h("button", { type: "submit", class: "button button-primary", text: t("compose.send") });
     form.append(this.composerError, h("div", { class: "composer-actions" }, this.sendButton));
@@ -397,6 +412,7 @@ export class Conversation {
   }
 
   private requestFilesBox: HTMLInputElement | null = null;
+  private settingSeq = 0;
 
   private sendTyping(): void {
     const now = Date.now();

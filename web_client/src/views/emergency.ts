@@ -6,7 +6,7 @@ import { t } from "../i18n";
 export function emergencyAlert(reply: string, onDismiss?: () => void): HTMLElement {
   const box = h(
     "div",
-    { class: "emergency-alert", role: "alert", tabindex: "-1", "data-testid": "emergency-alert" },
+    { class: "emergency-alert", role: "alert", tabindex: "-1", "data-focus-first": "" },
     h("h2", { class: "emergency-title", text: t("emergency.title") }),
     h("p", { class: "emergency-reply", text: reply || t("emergency.body") }),
     h(

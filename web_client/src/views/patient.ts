@@ -80,6 +80,8 @@ export class PatientView implements View {
     } catch {
       return;
     }
+    const open = this.route_.kind === "thread" ? this.threads.find((x) => x.id === this.route_.id) : null;
+    if (open) this.conversation?.updateThread(open);
     this.drawThreadList();
   }
 

@@ -79,6 +79,7 @@ export class StaffView implements View {
   render(): void {
     if (!this.loaded) return;
     this.element.replaceChildren(
+      this.alerts,
       h(
         "div",
         { class: `two-pane${this.selected ? " has-thread" : ""}` },
@@ -91,7 +92,6 @@ export class StaffView implements View {
           this.countLine,
           this.list,
         ),
-        this.alerts,
         this.threadPane(),
       ),
     );
@@ -106,6 +106,7 @@ export class StaffView implements View {
       return;
     }
     this.drawList();
+    this.drawAlerts(); // an alert links to its thread once the thread is in my list
     const current = this.threads.find((x) => x.id === this.selected);
     if (current && this.paneHeader) this.drawHeader(current);
   }
@@ -201,9 +202,9 @@ export class StaffView implements View {
         return h(
           "div",
           { class: "acute-alert", role: "alert" },
-          h("p", { text: t("staff.acute", { subject: th?.subject ?? "" }) }),
+          h("p", { text: th ? t("staff.acute", { subject: th.subject }) : t("staff.acuteOther") }),
           a.reasons.length ? h("p", { class: "reasons", text: a.reasons.join(" · ") }) : null,
-          h("a", {
+          th && h("a", {
             class: "button button-emergency",
             href: `#/t/${a.thread_id}`,
             text: t("staff.acuteOpen"),
@@ -274,7 +275,7 @@ export class StaffView implements View {
         this.threads = this.threads.map((y) => (y.id === updated.id ? updated : y));
         this.drawHeader(updated);
         this.drawList();
-        this.paneHeader?.querySelector<HTMLElement>("h1")?.focus();
+        this.paneHeader?.querySelector<HTMLElement>(".thread-title")?.focus();
       } catch (err) {
         error.textContent = errorText(err);
       }
@@ -296,7 +297,7 @@ export class StaffView implements View {
         "div",
         { class: "title-row" },
         h("span", { class: `urgency urgency-${urgency ?? "none"}`, text: urgencyLabel(urgency) }),
-        h("h1", { "data-focus-on-route": "", tabindex: "-1", text: x.subject }),
+        h("h2", { class: "thread-title", "data-focus-on-route": "", tabindex: "-1", text: x.subject }),
       ),
       h(
         "dl",
