@@ -16,7 +16,7 @@ from chat.access import Actor, ThreadScope
 from chat.errors import ErrorCode, NaraError, not_found
 from chat.events import LiveEvents, NoLiveEvents, thread_audiences, unit_room
 from chat.models import Message, MessageKind, Team, Thread, ThreadStatus, utcnow
-from chat.presenters import message_view, message_views, people, thread_view
+from chat.presenters import author_of, message_view, message_views, people, thread_view
 from chat.routing import TRIAGE_KEY, Classification, MessageClassifier
 from chat.storage import Database, Store
 from chat.views import MessageView, SendResult, ThreadView
@@ -182,7 +182,7 @@ class ChatService:
             scope = await store.threads.scope(thread.id)
             view = await self._thread_view(store, a, thread.id)
         assert scope is not None
-        await self._after_send(scope, result, view, emergency, decision)
+        await self._after_send(scope, result, emergency, decision, announce=True)
         return SendResult(message=result, thread=view, emergency=emergency)
 
     async def send(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
@@ -194,10 +194,13 @@ class ChatService:
                 now = self.clock()
                 view = await self._append(store, caller, thread_id, new, now)
                 decision, emergency = await self._screen(store, caller, scope, new, now)
-                thread = await self._thread_view(store, caller.actor, thread_id)
+                # The hot path skips the thread view; an emergency changes the thread.
+                thread = None
+                if emergency is not None:
+                    thread = await self._thread_view(store, caller.actor, thread_id)
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
-        await self._after_send(scope, view, thread, emergency, decision)
+        await self._after_send(scope, view, emergency, decision, announce=emergency is not None)
         return SendResult(message=view, thread=thread, emergency=emergency)
 
     async def mark_read(self, caller: Caller, thread_id: uuid.UUID, seq: int) -> int:
@@ -230,7 +233,9 @@ class ChatService:
         self, store: Store, caller: Caller, thread_id: uuid.UUID, new: NewMessage, now: datetime
     ) -> MessageView:
         changes: dict[str, Any] = _file_request_changes(caller.actor, new)
-        seq = await store.threads.next_seq(thread_id)
+        if not caller.actor.is_staff:
+            changes["status"] = ThreadStatus.OPEN
+        seq = await store.threads.next_seq(thread_id, now, **changes)
         message = Message(
             id=uuid.uuid4(),
             thread_id=thread_id,
@@ -243,17 +248,13 @@ class ChatService:
             created_at=now,
         )
         await store.messages.insert(message)
-        if not caller.actor.is_staff:
-            changes["status"] = ThreadStatus.OPEN
-        await store.threads.touch(thread_id, now, **changes)
-        await store.threads.mark_read(thread_id, caller.actor.user_id, seq, now)
+        await store.threads.mark_read(thread_id, caller.actor.user_id, seq, now, report=False)
         attachments: list[dict[str, Any]] = []
         if new.attachment_ids:
             if self.attachment_binder is None:
                 raise NaraError(ErrorCode.VALIDATION_FAILED, "attachments are not enabled")
             attachments = await self.attachment_binder.bind(store, caller, message, new)
-        authors = await people(store, {caller.actor.user_id})
-        return message_view(message, authors, attachments)
+        return message_view(message, {caller.actor.user_id: author_of(caller.actor)}, attachments)
 
     async def _replay(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
         """The client id was used before: answer with what was stored the first time."""
@@ -276,9 +277,10 @@ class ChatService:
         self,
         scope: ThreadScope,
         message: MessageView,
-        thread: ThreadView,
         emergency: dict[str, Any] | None,
         decision: Classification | None,
+        *,
+        announce: bool,
     ) -> None:
         """Only after commit: what clients are told can always be read back."""
         internal = message.kind == MessageKind.INTERNAL_NOTE
@@ -295,7 +297,8 @@ class ChatService:
                 "reasons": list(decision.reasons) if decision else [],
             }
             await self.live.publish("acute_alert", alert, [unit_room(scope.unit_id)])
-        await self.publish_thread(scope)
+        if announce:
+            await self.publish_thread(scope)
 
     async def publish_thread(self, scope: ThreadScope) -> None:
         payload = {"thread_id": str(scope.thread_id)}

@@ -39,6 +39,7 @@ from server.logs import quiet_sensitive_loggers
 from server.nlp_bridge import load_classifier
 from server.realtime import ChatNamespace, SocketLiveEvents
 from server.security import authenticate, errors, security_headers
+from server.video import VideoNamespace, video_ctx
 
 log = logging.getLogger("nara.app")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web_client" / "dist"
@@ -62,8 +63,10 @@ def create_app(config: Config) -> web.Application:
     sio.attach(app)
     app[SIO] = sio
     sio.register_namespace(ChatNamespace(app))
+    sio.register_namespace(VideoNamespace(app))
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_attachments)
+    app.cleanup_ctx.append(video_ctx)
     build_api().mount(app)
     _mount_web_client(app)
     return app
@@ -95,7 +98,12 @@ async def _attachments(app: web.Application) -> AsyncIterator[None]:
     """Uploads, downloads, binding to messages, and the purge of unused uploads."""
     config = app[CONFIG]
     limits = AttachmentLimits.from_env()
-    service = AttachmentService(app[DB], LocalBlobStore(blob_dir(config)), limits)
+    service = AttachmentService(
+        app[DB],
+        LocalBlobStore(blob_dir(config)),
+        limits,
+        parallel_inspections=int(os.environ.get("NARA_ATTACHMENT_INSPECTIONS", "2")),
+    )
     app[ATTACHMENTS] = service
     app[CHAT].attachment_binder = StoredAttachmentBinder(limits)
     # pypdf may quote fragments of a damaged file in its warnings: keep them out of the logs.

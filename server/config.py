@@ -30,6 +30,14 @@ class Config:
     nlp_enabled: bool = True
     nlp_model_dir: Path | None = None
     upload_ttl_minutes: int = 60
+    video_mesh_max: int = 4
+    video_max_participants: int = 8
+    video_reconnect_grace_s: float = 10.0
+    janus_servers_json: str = ""
+    turn_secret: str = ""
+    turn_urls: tuple[str, ...] = ()
+    stun_urls: tuple[str, ...] = ()
+    turn_ttl_s: int = 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -56,6 +64,14 @@ class Config:
             "nlp_enabled": _env("NARA_NLP", "1") != "0",
             "nlp_model_dir": Path(model) if model else None,
             "upload_ttl_minutes": int(_env("NARA_UPLOAD_TTL_MINUTES", "60")),
+            "video_mesh_max": int(_env("NARA_VIDEO_MESH_MAX", "4")),
+            "video_max_participants": int(_env("NARA_VIDEO_MAX_PARTICIPANTS", "8")),
+            "video_reconnect_grace_s": float(_env("NARA_VIDEO_RECONNECT_GRACE_SECONDS", "10")),
+            "janus_servers_json": _env("NARA_JANUS_SERVERS", ""),
+            "turn_secret": _env("NARA_TURN_SECRET", ""),
+            "turn_urls": _list("NARA_TURN_URLS"),
+            "stun_urls": _list("NARA_STUN_URLS"),
+            "turn_ttl_s": int(_env("NARA_TURN_TTL_SECONDS", "3600")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -13,6 +13,8 @@ from chat.service import ChatService
 from chat.storage import Database
 from server.auth import IdentityProvider, SessionManager
 from server.config import Config
+from signaling.live import LiveMeetings
+from signaling.meetings import MeetingService
 
 CONFIG = web.AppKey("config", Config)
 DB = web.AppKey("db", Database)
@@ -20,7 +22,9 @@ CHAT = web.AppKey("chat", ChatService)
 MANAGEMENT = web.AppKey("management", ThreadManagement)
 DIRECTORY = web.AppKey("directory", Directory)
 SESSIONS = web.AppKey("sessions", SessionManager)
-IDENTITY = web.AppKey("identity", IdentityProvider)  # type: ignore[type-abstract]
+IDENTITY = web.AppKey("identity", IdentityProvider)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 EXTRAS = web.AppKey("extras", dict[str, Any])
 ATTACHMENTS = web.AppKey("attachments", AttachmentService)
+MEETINGS = web.AppKey("meetings", MeetingService)
+LIVE = web.AppKey("live_meetings", LiveMeetings)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from server.api import attachment_routes, auth_routes, chat_routes, staff_routes
+from server.api import (
+    attachment_routes,
+    auth_routes,
+    chat_routes,
+    meeting_routes,
+    staff_routes,
+)
 from server.api.registry import Api, Ctx, openapi_document
 from server.security import actor_of
 
 
 def build_api() -> Api:
     api = Api(actor_of)
-    for module in (auth_routes, chat_routes, staff_routes, attachment_routes):
+    for module in (auth_routes, chat_routes, staff_routes, attachment_routes, meeting_routes):
         module.register(api)
 
     @api.route(

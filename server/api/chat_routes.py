@@ -22,7 +22,11 @@ from server.keys import CHAT, DIRECTORY
 
 def new_message(m: MessageIn) -> NewMessage:
     return NewMessage(
-        client_id=m.client_id, body=m.body, kind=m.kind, attachment_ids=tuple(m.attachment_ids)
+        client_id=m.client_id,
+        body=m.body,
+        kind=m.kind,
+        attachment_ids=tuple(m.attachment_ids),
+        request_files=m.request_files,
     )
 
 

@@ -45,6 +45,7 @@ class MessageIn(Strict):
     body: Body
     kind: Literal["text", "internal_note"] = "text"
     attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5)
+    request_files: bool = False  # staff only: a counter-question asking the patient for files
 
 
 class CreateThreadRequest(Strict):

@@ -1,0 +1,311 @@
+"""A meeting participant built on aiortc that speaks Nära's /video namespace like a browser.
+
+Used by the tests, the benchmark and ``nara video probe``: it joins (waiting room included),
+follows the meeting from mesh to SFU by itself, sends a synthetic camera and microphone and
+counts what it decodes from each other participant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import socketio
+
+from signaling.media import MediaPeer, MediaPeerOptions
+from signaling.turn import IceServerConfig
+
+log = logging.getLogger("nara.signaling.client")
+NAMESPACE = "/video"
+
+
+class MeetingError(Exception):
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(error.get("message", "error"))
+        self.code = str(error.get("code"))
+        self.error = error
+
+
+class MeetingClient:
+    def __init__(
+        self,
+        name: str = "probe",
+        *,
+        relay_only: bool = False,
+        video: bool = True,
+        audio: bool = True,
+        size: tuple[int, int] = (320, 240),
+        fps: int = 15,
+    ) -> None:
+        self.name = name
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.relay_only, self.video, self.audio = relay_only, video, audio
+        self.size, self.fps = size, fps
+        self.meeting_id: uuid.UUID | None = None
+        self.me: dict[str, Any] = {}
+        self.state = "disconnected"
+        self.topology = "mesh"
+        self.ice_servers: list[dict[str, Any]] = []
+        self.participants: dict[str, dict[str, Any]] = {}
+        self.waiting: list[dict[str, Any]] = []
+        self.events: list[tuple[str, Any]] = []
+        self.mesh: dict[str, MediaPeer] = {}
+        self.publisher: MediaPeer | None = None
+        self.subscriptions: dict[str, tuple[MediaPeer, dict[str, str]]] = {}
+        self.subscribed: set[str] = set()
+        self.joined_at = 0.0
+        self._changed = asyncio.Event()
+        self._lock = asyncio.Lock()
+        for event in (
+            "admitted",
+            "participants",
+            "waiting_room",
+            "signal",
+            "topology",
+            "sfu_feeds",
+            "removed",
+            "ended",
+            "host_left",
+            "mute_request",
+            "chat",
+            "left",
+            "media_state",
+        ):
+            self.sio.on(event, self._handler(event), namespace=NAMESPACE)
+
+    # -- connection ------------------------------------------------------------------------
+
+    async def connect(self, base_url: str, token: str | None = None) -> None:
+        await self.sio.connect(
+            base_url,
+            namespaces=[NAMESPACE],
+            auth={"token": token} if token else None,
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+
+    async def call(self, event: str, data: Any = None) -> dict[str, Any]:
+        ack: dict[str, Any] = await self.sio.call(event, data, namespace=NAMESPACE, timeout=20)
+        if "error" in ack:
+            raise MeetingError(ack["error"])
+        return ack
+
+    async def join(
+        self, meeting_id: uuid.UUID | str, invite: str | None = None, rejoin: str | None = None
+    ) -> dict[str, Any]:
+        self.meeting_id = uuid.UUID(str(meeting_id))
+        body: dict[str, Any] = {"meeting_id": str(meeting_id)}
+        if invite:
+            body["invite"] = invite
+        if rejoin:
+            body["rejoin"] = rejoin
+        self.joined_at = time.monotonic()
+        ack = await self.call("join", body)
+        self.me = ack["participant"]
+        self.state = self.me["state"]
+        self.topology = ack["topology"]
+        if self.state == "admitted":
+            await self._on_admitted(ack)
+        return ack
+
+    async def close(self) -> None:
+        await self._close_media()
+        if self.sio.connected:
+            await self.sio.disconnect()
+
+    async def _close_media(self) -> None:
+        for peer in list(self.mesh.values()):
+            await peer.close()
+        self.mesh.clear()
+        for peer, _ in list(self.subscriptions.values()):
+            await peer.close()
+        self.subscriptions.clear()
+        self.subscribed.clear()
+        if self.publisher is not None:
+            await self.publisher.close()
+            self.publisher = None
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _handler(self, event: str) -> Callable[[Any], Any]:
+        async def handle(data: Any) -> None:
+            self.events.append((event, data))
+            try:
+                await getattr(self, f"_on_{event}", _ignore)(data)
+            except Exception:
+                log.exception("meeting client event failed", extra={"event": event})
+            self._changed.set()
+
+        return handle
+
+    async def _on_admitted(self, data: dict[str, Any]) -> None:
+        self.state = "admitted"
+        self.ice_servers = data.get("ice_servers", [])
+        self.topology = data.get("topology", self.topology)
+        await self._on_participants({"participants": data.get("participants", [])})
+        if self.topology == "sfu":
+            await self._go_sfu(data.get("feeds", []))
+
+    async def _on_participants(self, data: dict[str, Any]) -> None:
+        self.participants = {p["id"]: p for p in data["participants"]}
+        if self.state != "admitted" or self.topology != "mesh":
+            return
+        for pid in self.participants:
+            # The smaller id offers: exactly one side starts each pair.
+            if pid != self.me["id"] and pid not in self.mesh and self.me["id"] < pid:
+                peer = self._peer(pid)
+                offer = await peer.create_offer()
+                await self.call("signal", {"to": pid, "description": offer})
+        for pid in list(self.mesh):
+            if pid not in self.participants:
+                await self.mesh.pop(pid).close()
+
+    async def _on_waiting_room(self, data: dict[str, Any]) -> None:
+        self.waiting = data["waiting"]
+
+    async def _on_signal(self, data: dict[str, Any]) -> None:
+        desc = data.get("description")
+        sender = data["from"]
+        if desc and desc["type"] == "offer":
+            peer = self.mesh.get(sender) or self._peer(sender)
+            answer = await peer.accept_offer(desc)
+            await self.call("signal", {"to": sender, "description": answer})
+        elif desc and desc["type"] == "answer" and sender in self.mesh:
+            await self.mesh[sender].apply_answer(desc)
+        elif data.get("candidate") and sender in self.mesh:
+            await self.mesh[sender].add_candidate(data["candidate"])
+
+    async def _on_topology(self, data: dict[str, Any]) -> None:
+        if data["mode"] == "sfu" and self.topology != "sfu":
+            self.topology = "sfu"
+            await self._go_sfu([])
+
+    async def _on_sfu_feeds(self, data: dict[str, Any]) -> None:
+        if self.topology == "sfu" and self.state == "admitted":
+            await self._subscribe_new(data["feeds"])
+
+    async def _on_removed(self, data: dict[str, Any]) -> None:
+        self.state = "removed"
+        await self._close_media()
+
+    async def _on_ended(self, data: dict[str, Any]) -> None:
+        self.state = "ended"
+        await self._close_media()
+
+    # -- SFU -------------------------------------------------------------------------------
+
+    async def _go_sfu(self, feeds: list[dict[str, Any]]) -> None:
+        async with self._lock:
+            for peer in list(self.mesh.values()):
+                await peer.close()
+            self.mesh.clear()
+            if self.publisher is None:
+                self.publisher = MediaPeer(f"{self.name}-pub", self._options(send=True))
+                offer = await self.publisher.create_offer()
+                ack = await self.call("sfu_publish", {"offer": offer})
+                await self.publisher.apply_answer(ack["answer"])
+                feeds = feeds + ack["feeds"]
+        await self._subscribe_new(feeds)
+
+    async def _subscribe_new(self, feeds: list[dict[str, Any]]) -> None:
+        async with self._lock:
+            wanted = sorted(
+                {f["participant_id"] for f in feeds} - self.subscribed - {self.me.get("id")}
+            )
+            if not wanted or self.publisher is None:
+                return
+            self.subscribed.update(wanted)
+            ack = await self.call("sfu_subscribe", {"participant_ids": wanted})
+            peer = MediaPeer(f"{self.name}-sub", self._options(send=False))
+            answer = await peer.accept_offer(ack["offer"], send=False)
+            await self.call(
+                "sfu_answer", {"subscription_id": ack["subscription_id"], "answer": answer}
+            )
+            self.subscriptions[ack["subscription_id"]] = (peer, ack["mids"])
+
+    # -- media -----------------------------------------------------------------------------
+
+    def _options(self, send: bool = True) -> MediaPeerOptions:
+        servers = [
+            IceServerConfig(
+                urls=tuple(s["urls"]), username=s.get("username"), credential=s.get("credential")
+            )
+            for s in self.ice_servers
+        ]
+        return MediaPeerOptions(
+            ice_servers=servers,
+            relay_only=self.relay_only,
+            send_video=send and self.video,
+            send_audio=send and self.audio,
+            width=self.size[0],
+            height=self.size[1],
+            fps=self.fps,
+        )
+
+    def _peer(self, pid: str) -> MediaPeer:
+        peer = MediaPeer(f"{self.name}-{pid}", self._options())
+        self.mesh[pid] = peer
+        return peer
+
+    def received(self) -> dict[str, dict[str, Any]]:
+        """Per other participant: decoded video and audio frames, first video frame (ms)."""
+        out: dict[str, dict[str, Any]] = {}
+
+        def add(pid: str | None, kind: str, frames: int, first: float | None) -> None:
+            if pid is None:
+                return
+            row = out.setdefault(
+                pid, {"video_frames": 0, "audio_frames": 0, "first_video_ms": None}
+            )
+            row[f"{kind}_frames"] += frames
+            if kind == "video" and first is not None:
+                ms = round((first - self.joined_at) * 1000)
+                row["first_video_ms"] = min(filter(None, [row["first_video_ms"], ms]))
+
+        for pid, peer in self.mesh.items():
+            for s in peer.stats.values():
+                add(pid, s.kind, s.frames, s.first_frame_at)
+        for peer, mids in self.subscriptions.values():
+            for mid, s in peer.stats.items():
+                add(mids.get(mid), s.kind, s.frames, s.first_frame_at)
+        return out
+
+    async def wait_until(self, check: Callable[[], bool], timeout_s: float = 20.0) -> bool:
+        async def loop() -> None:
+            while not check():
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), 0.25)
+
+        try:
+            await asyncio.wait_for(loop(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def wait_media_from(
+        self,
+        others: list[str],
+        *,
+        audio: bool = True,
+        min_frames: int = 3,
+        timeout_s: float = 30.0,
+    ) -> bool:
+        def ok() -> bool:
+            got = self.received()
+            return all(
+                got.get(pid, {}).get("video_frames", 0) >= min_frames
+                and (not audio or got.get(pid, {}).get("audio_frames", 0) >= min_frames)
+                for pid in others
+            )
+
+        return await self.wait_until(ok, timeout_s)
+
+
+async def _ignore(_: Any) -> None:
+    return None

@@ -1,0 +1,71 @@
+"""SQL for meetings (the only module here that touches SQLAlchemy)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from signaling.meeting_models import Meeting, MeetingInvite, MeetingMember
+
+
+class MeetingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, meeting: Meeting) -> None:
+        self.s.add(meeting)
+        await self.s.flush()
+
+    async def get(self, meeting_id: uuid.UUID) -> Meeting | None:
+        return await self.s.get(Meeting, meeting_id)
+
+    async def for_thread(self, thread_id: uuid.UUID) -> list[Meeting]:
+        rows = await self.s.scalars(
+            select(Meeting).where(Meeting.thread_id == thread_id).order_by(Meeting.created_at)
+        )
+        return list(rows)
+
+    async def set_status(
+        self, meeting_id: uuid.UUID, status: str, ended_at: datetime | None = None
+    ) -> None:
+        values: dict[str, object] = {"status": status}
+        if ended_at is not None:
+            values["ended_at"] = ended_at
+        await self.s.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
+
+    async def member_role(self, meeting_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
+        return await self.s.scalar(
+            select(MeetingMember.role).where(
+                MeetingMember.meeting_id == meeting_id, MeetingMember.user_id == user_id
+            )
+        )
+
+    async def add_member(self, meeting_id: uuid.UUID, user_id: uuid.UUID, role: str) -> None:
+        existing = await self.s.get(MeetingMember, (meeting_id, user_id))
+        if existing is None:
+            self.s.add(MeetingMember(meeting_id=meeting_id, user_id=user_id, role=role))
+        else:
+            existing.role = role
+        await self.s.flush()
+
+    def add_invite(self, invite: MeetingInvite) -> None:
+        self.s.add(invite)
+
+    async def use_invite(self, token_hash: str, now: datetime) -> MeetingInvite | None:
+        """Consume a link once: the conditional UPDATE decides, so two tabs cannot both win."""
+        result = await self.s.execute(
+            update(MeetingInvite)
+            .where(
+                MeetingInvite.token_hash == token_hash,
+                MeetingInvite.used_at.is_(None),
+                MeetingInvite.revoked.is_(False),
+                MeetingInvite.expires_at > now,
+            )
+            .values(used_at=now)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.s.get(MeetingInvite, token_hash)

@@ -1,0 +1,77 @@
+"""A participant's side of the SFU: the server speaks Janus's API on their behalf.
+
+Each participant gets one Janus session with a publisher handle and one subscriber handle per
+subscription. Clients see participant ids and SDP only, never room ids, pins or secrets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from signaling.janus import JanusError, JanusSession, Jsep, VideoRoomHandle
+from signaling.janus_pool import JanusPool, PlacedRoom
+
+log = logging.getLogger("nara.signaling.sfu")
+_ids = itertools.count(1)
+
+
+@dataclass
+class SfuLink:
+    participant_id: str
+    placed: PlacedRoom
+    session: JanusSession
+    publisher: VideoRoomHandle | None = None
+    publisher_id: int | None = None
+    private_id: int | None = None
+    subscriptions: dict[str, VideoRoomHandle] = field(default_factory=dict)
+
+    async def publish(self, offer: Jsep) -> Jsep:
+        """Join the room as publisher with the client's offer; returns Janus's answer."""
+        if self.publisher is None:
+            self.publisher = await self.session.attach_videoroom()
+            joined = await self.publisher.join_publisher(self.placed.room, self.participant_id)
+            self.publisher_id, self.private_id = joined.publisher_id, joined.private_id
+        return await self.publisher.publish(offer)
+
+    async def wait_published(self, timeout_s: float = 15.0) -> None:
+        assert self.publisher is not None
+        await self.publisher.wait_webrtcup(timeout_s)
+
+    async def subscribe(self, feeds: list[int]) -> tuple[str, Jsep, dict[str, int]]:
+        """A new subscription to ``feeds``: its id, Janus's offer and mid → feed."""
+        handle = await self.session.attach_videoroom()
+        offer = await handle.join_subscriber(self.placed.room, feeds, self.private_id)
+        sub_id = f"s{next(_ids)}"
+        self.subscriptions[sub_id] = handle
+        return sub_id, offer.jsep, offer.feed_by_mid()
+
+    async def start(self, sub_id: str, answer: Jsep) -> None:
+        await self._subscription(sub_id).start(answer)
+
+    async def trickle(self, target: str, candidate: Mapping[str, Any] | None) -> None:
+        handle = self.publisher if target == "publisher" else self._subscription(target)
+        if handle is None:
+            raise JanusError("nothing published yet")
+        await handle.trickle(dict(candidate) if candidate else None)
+
+    def _subscription(self, sub_id: str) -> VideoRoomHandle:
+        handle = self.subscriptions.get(sub_id)
+        if handle is None:
+            raise JanusError("unknown subscription")
+        return handle
+
+    async def close(self) -> None:
+        """Destroying the session detaches every handle: nothing is left on Janus."""
+        with contextlib.suppress(JanusError):
+            await self.session.destroy()
+
+
+async def open_link(pool: JanusPool, meeting_key: str, participant_id: str, size: int) -> SfuLink:
+    placed = await pool.place(meeting_key, size)
+    session = await pool.client_for(placed.server).create_session()
+    return SfuLink(participant_id, placed, session)
