@@ -84,5 +84,3 @@ async def browser() -> AsyncIterator[Browser]:
 def screenshots() -> Iterator[Path]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     yield SCREENSHOTS
-
-

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @dataclasses.dataclass
@@ -96,15 +97,16 @@ async def run_axe(page: Page) -> list[dict[str, Any]]:
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.add_script_tag(path=str(AXE))
     result = await page.evaluate(
-        """async () => {
+        """async (TAGS) => {
             const r = await axe.run(document, {
-              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+              runOnly: { type: 'tag', values: TAGS },
             });
             return r.violations.map(v => ({
               id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
             }));
-        }"""
+        }""",
+        AXE_TAGS,
     )
     return [v for v in result if v["impact"] in ("serious", "critical")]
 

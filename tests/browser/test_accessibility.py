@@ -77,9 +77,9 @@ async def test_inbox_is_sorted_by_urgency_then_due_time(server, browser: Browser
     # The one whose promised time has passed is marked overdue; reasons are shown.
     overdue = staff.page.locator(".inbox-item", has_text="boka om")
     await expect(overdue.locator(".overdue")).to_have_text("Försenat")
-    await expect(staff.page.locator(".inbox-item", has_text="feber").locator(".reasons")).to_contain_text(
-        "feber"
-    )
+    await expect(
+        staff.page.locator(".inbox-item", has_text="feber").locator(".reasons")
+    ).to_contain_text("feber")
     staff.assert_clean()
 
 

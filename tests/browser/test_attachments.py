@@ -53,10 +53,10 @@ async def test_patient_sends_files_and_the_nurse_sees_them(
 
     # Wrong type and too many: refused in the browser, in plain Swedish.
     await picker.set_input_files([file("anteckning.txt", "text/plain", b"hej")])
-    await expect(page.get_by_role("alert").filter(has_text="anteckning.txt går inte att skicka")).to_be_visible()
-    await picker.set_input_files(
-        [file(f"bild{i}.png", "image/png", png()) for i in range(6)]
-    )
+    await expect(
+        page.get_by_role("alert").filter(has_text="anteckning.txt går inte att skicka")
+    ).to_be_visible()
+    await picker.set_input_files([file(f"bild{i}.png", "image/png", png()) for i in range(6)])
     await expect(page.get_by_text("Du kan bifoga högst 5 filer.")).to_be_visible()
     items = page.locator(".file-list .file-item")
     await expect(items).to_have_count(5)
@@ -128,6 +128,8 @@ async def test_nurse_asks_for_files_and_the_patient_can_attach(
     )
     await patient.page.get_by_label("Skriv ett svar").fill("Här är bilden.")
     await patient.page.get_by_role("button", name="Skicka").click()
-    await expect(log.locator("li.message", has_text="Här är bilden.").locator("img.attachment-thumb")).to_have_count(1)
+    await expect(
+        log.locator("li.message", has_text="Här är bilden.").locator("img.attachment-thumb")
+    ).to_have_count(1)
     patient.assert_clean()
     nurse.assert_clean()

@@ -3,6 +3,8 @@ the care unit's staff get a live alert."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -13,7 +15,9 @@ pytestmark = pytest.mark.browser
 ACUTE = "Jag har ont i bröstet och kan inte andas"
 
 
-async def test_acute_message_shows_call_112_and_alerts_staff(server, browser: Browser) -> None:
+async def test_acute_message_shows_call_112_and_alerts_staff(
+    server, browser: Browser, screenshots: Path
+) -> None:
     doctor = await login_as(browser, server.base_url, "dan")  # heart team: gets the thread
     await doctor.page.get_by_role("heading", name="Inkorg").wait_for()
     patient = await login_as(browser, server.base_url, "bertil")
@@ -29,6 +33,7 @@ async def test_acute_message_shows_call_112_and_alerts_staff(server, browser: Br
     await expect(alert).to_contain_text("112")
     box = await alert.bounding_box()
     assert box is not None and box["y"] < 900, "the alert must be on the first screen"
+    await page.screenshot(path=screenshots / "patient-emergency.png")
 
     # Staff of the unit are alerted live; the thread is on top of the team's inbox as acute.
     staff_alert = doctor.page.get_by_role("alert").filter(has_text="Akut")

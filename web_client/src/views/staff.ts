@@ -163,7 +163,6 @@ export class StaffView implements View {
           "span",
           { class: "inbox-top" },
           h("span", { class: `urgency urgency-${urgency ?? "none"}`, text: urgencyLabel(urgency) }),
-          h("span", { class: "thread-subject", text: x.subject }),
           x.unread
             ? h("span", {
                 class: "badge",
@@ -173,6 +172,7 @@ export class StaffView implements View {
               })
             : null,
         ),
+        h("span", { class: "thread-subject", text: x.subject }),
         h(
           "span",
           { class: "thread-meta" },
