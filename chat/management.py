@@ -119,6 +119,7 @@ class ThreadManagement:
             before = access.require_manage(caller.actor, await store.threads.scope(thread_id))
             text, event = await change(store, before)
             seq = await store.threads.next_seq(thread_id)
+            assert seq is not None
             now = self.chat.clock()
             note = Message(
                 id=uuid.uuid4(),

@@ -186,11 +186,14 @@ class ChatService:
         return SendResult(message=result, thread=view, emergency=emergency)
 
     async def send(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
+        # Authorise outside the write transaction: SQLite has one writer at a time, so the
+        # write holds only what must be atomic (a closed thread is re-checked there).
+        async with self.db.read() as store:
+            scope = access.require_post(
+                caller.actor, await store.threads.scope(thread_id), new.kind
+            )
         try:
             async with self.db.write() as store:
-                scope = access.require_post(
-                    caller.actor, await store.threads.scope(thread_id), new.kind
-                )
                 now = self.clock()
                 view = await self._append(store, caller, thread_id, new, now)
                 decision, emergency = await self._screen(store, caller, scope, new, now)
@@ -235,7 +238,10 @@ class ChatService:
         changes: dict[str, Any] = _file_request_changes(caller.actor, new)
         if not caller.actor.is_staff:
             changes["status"] = ThreadStatus.OPEN
-        seq = await store.threads.next_seq(thread_id, now, **changes)
+        closed = None if caller.actor.is_staff else ThreadStatus.CLOSED
+        seq = await store.threads.next_seq(thread_id, now, unless_status=closed, **changes)
+        if seq is None:
+            raise NaraError(ErrorCode.THREAD_CLOSED, "the thread is closed; start a new one")
         message = Message(
             id=uuid.uuid4(),
             thread_id=thread_id,
@@ -399,6 +405,7 @@ class ChatService:
         if decision is None or not decision.acute or not decision.emergency_reply:
             return None
         seq = await store.threads.next_seq(thread.id)
+        assert seq is not None
         event = {"type": "emergency", "red_flag_kind": decision.red_flag_kind}
         auto = Message(
             id=uuid.uuid4(),

@@ -75,22 +75,27 @@ class ThreadRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def next_seq(
-        self, thread_id: uuid.UUID, at: datetime | None = None, **values: object
-    ) -> int:
+        self,
+        thread_id: uuid.UUID,
+        at: datetime | None = None,
+        *,
+        unless_status: str | None = None,
+        **values: object,
+    ) -> int | None:
         """Take the next sequence number; the row lock serialises writers of one thread.
 
-        ``at`` and ``values`` update the thread in the same statement.
+        ``at`` and ``values`` update the thread in the same statement. With ``unless_status``
+        nothing happens (None) when the thread has that status by now.
         """
         if at is not None:
             values["updated_at"] = at
+        stmt = update(Thread).where(Thread.id == thread_id)
+        if unless_status is not None:
+            stmt = stmt.where(Thread.status != unless_status)
         seq = await self.s.scalar(
-            update(Thread)
-            .where(Thread.id == thread_id)
-            .values(last_seq=Thread.last_seq + 1, **values)
-            .returning(Thread.last_seq)
+            stmt.values(last_seq=Thread.last_seq + 1, **values).returning(Thread.last_seq)
         )
-        assert seq is not None
-        return int(seq)
+        return int(seq) if seq is not None else None
 
     async def touch(self, thread_id: uuid.UUID, at: datetime, **values: object) -> None:
         await self.s.execute(
