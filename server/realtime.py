@@ -9,22 +9,21 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import socketio
 from aiohttp import web
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field
 
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
 from chat.events import patient_room, team_room, unit_room, user_room
 from chat.service import Caller
 from server.api.chat_routes import new_message
-from server.api.registry import validation_error
 from server.api.schemas import MessageIn, Strict
-from server.keys import CHAT, CONFIG, SESSIONS
-from server.security import COOKIE_NAME, origin_allowed
+from server.keys import CHAT
+from server.sockets import StrictNamespace, answer_errors, handshake
 
 log = logging.getLogger("nara.realtime")
 CHAT_NAMESPACE = "/chat"
@@ -69,47 +68,13 @@ def rooms_for(actor: Actor) -> list[str]:
     return rooms
 
 
-def _answer_errors(
-    model: type[BaseModel],
-) -> Callable[[Callable[[Any, str, Any], Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
-    """Validate the payload, and turn every failure into an ``{"error": ...}`` ack."""
-
-    def wrap(fn: Callable[[Any, str, Any], Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def handler(self: ChatNamespace, sid: str, data: Any = None) -> Any:
-            try:
-                try:
-                    parsed = model.model_validate(data)
-                except ValidationError as exc:
-                    raise validation_error(exc) from exc
-                return {"ok": True, **(await fn(self, sid, parsed))}
-            except NaraError as err:
-                return {"error": err.to_dict()}
-            except Exception:
-                log.exception("socket event failed", extra={"event": fn.__name__})
-                return {"error": NaraError(ErrorCode.INTERNAL, "internal error").to_dict()}
-
-        handler.__name__ = fn.__name__
-        return handler
-
-    return wrap
-
-
-class ChatNamespace(socketio.AsyncNamespace):
+class ChatNamespace(StrictNamespace):
     def __init__(self, app: web.Application) -> None:
         super().__init__(CHAT_NAMESPACE)
         self.app = app
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        request: web.Request = environ["aiohttp.request"]
-        if not origin_allowed(
-            request.headers.get("Origin"), request.host, self.app[CONFIG].allowed_origins
-        ):
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"code": "forbidden", "message": "foreign origin"}
-            )
-        token = auth.get("token") if isinstance(auth, dict) else None
-        token = token if isinstance(token, str) else request.cookies.get(COOKIE_NAME)
-        user_id = await self.app[SESSIONS].resolve(token)
+        user_id, remote = await handshake(self.app, environ, auth)
         actor = await self.app[CHAT].actor(user_id) if user_id else None
         if actor is None:
             raise socketio.exceptions.ConnectionRefusedError(
@@ -121,7 +86,7 @@ class ChatNamespace(socketio.AsyncNamespace):
                 "user_id": actor.user_id,
                 "actor": actor,
                 "at": time.monotonic(),
-                "remote": request.remote,
+                "remote": remote,
             },
         )
         for room in rooms_for(actor):
@@ -146,32 +111,26 @@ class ChatNamespace(socketio.AsyncNamespace):
         for room in wanted - current:
             await self.enter_room(sid, room)
 
-    @_answer_errors(SendEvent)
+    @answer_errors(SendEvent)
     async def on_send_message(self, sid: str, data: SendEvent) -> dict[str, Any]:
         result = await self.app[CHAT].send(
             await self._caller(sid), data.thread_id, new_message(data)
         )
         return result.model_dump(mode="json")
 
-    @_answer_errors(CatchUpEvent)
+    @answer_errors(CatchUpEvent)
     async def on_catch_up(self, sid: str, data: CatchUpEvent) -> dict[str, Any]:
         rows = await self.app[CHAT].history(
             await self._caller(sid), data.thread_id, after_seq=data.after_seq, limit=data.limit
         )
         return {"messages": [m.model_dump(mode="json") for m in rows]}
 
-    @_answer_errors(ReadEvent)
+    @answer_errors(ReadEvent)
     async def on_mark_read(self, sid: str, data: ReadEvent) -> dict[str, Any]:
         seq = await self.app[CHAT].mark_read(await self._caller(sid), data.thread_id, data.seq)
         return {"seq": seq}
 
-    @_answer_errors(TypingEvent)
+    @answer_errors(TypingEvent)
     async def on_typing(self, sid: str, data: TypingEvent) -> dict[str, Any]:
         await self.app[CHAT].typing(await self._caller(sid), data.thread_id, data.internal)
         return {}
-
-    async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Unknown events get a clear error instead of silence."""
-        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
-            return {"error": {"code": "invalid_request", "message": f"unknown event {event!r}"}}
-        return await super().trigger_event(event, *args)

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from chat.views import PersonView, ThreadView
+from nlp.taxonomy import CATEGORIES
 
 ClientId = Annotated[
     str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
@@ -83,25 +84,21 @@ class AssignRequest(Strict):
     assignee_id: uuid.UUID | None
 
 
+def _known_category(value: str) -> str:
+    if value not in CATEGORIES:
+        raise ValueError(f"unknown category; one of {', '.join(CATEGORIES)}")
+    return value
+
+
+# The routing taxonomy is nlp's; the API accepts exactly its categories.
+Category = Annotated[
+    str, AfterValidator(_known_category), Field(json_schema_extra={"enum": list(CATEGORIES)})
+]
+
+
 class TransferRequest(Strict):
     team_id: uuid.UUID
-    category: (
-        Literal[
-            "lakemedel",
-            "tidsbokning",
-            "psykisk_halsa",
-            "rehab",
-            "graviditet",
-            "barn",
-            "diabetes",
-            "hjarta_karl",
-            "hud",
-            "provsvar",
-            "infektion",
-            "ovrigt",
-        ]
-        | None
-    ) = None
+    category: Category | None = None
 
 
 class StatusRequest(Strict):

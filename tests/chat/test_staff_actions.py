@@ -26,6 +26,9 @@ async def test_assign_transfer_close(server):
 
     status, _ = await fia.get(f"/api/v1/threads/{t}")
     assert status == 404
+    status, body = await sara.post(f"/api/v1/threads/{t}/transfer",
+                                   {"team_id": str(demo.teams["rehab"]), "category": "knä"})
+    assert status == 422 and body["error"]["code"] == "validation_failed"
     view = await sara.ok("POST", f"/api/v1/threads/{t}/transfer",
                          {"team_id": str(demo.teams["rehab"]), "category": "rehab"})
     assert view["team"]["key"] == "rehab" and view["assignee"] is None
