@@ -63,6 +63,11 @@ async def open_page(
     errors: list[str] = []
     dialogs: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # The server's CSP allows no inline script or style: the client must never need one.
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     async def on_dialog(dialog: Any) -> None:
         dialogs.append(dialog.message)

@@ -57,3 +57,16 @@ async def test_offline_banner_and_catch_up_without_gaps_or_doubles(
     )
     assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)), seqs
     patient.assert_clean()
+
+
+async def test_an_ended_session_leads_back_to_the_login_page(server, browser: Browser) -> None:
+    patient = await login_as(browser, server.base_url, "anna")
+    page = patient.page
+    await page.get_by_role("heading", name="Din fasta vårdkontakt", exact=True).wait_for()
+    await patient.context.clear_cookies()  # as when the session expires or is revoked
+    await patient.context.set_offline(True)
+    await expect(page.get_by_text("Anslutningen bröts – försöker igen")).to_be_visible()
+    await patient.context.set_offline(False)
+    await expect(page.get_by_role("heading", name="Logga in")).to_be_visible(timeout=15_000)
+    await expect(page.get_by_role("alert")).to_have_text("Du är utloggad. Logga in igen.")
+    patient.assert_clean()

@@ -12,6 +12,12 @@ import type {
 } from "./types";
 
 const PREFIX = "/api/v1";
+export const SESSION_ENDED = "nara:session-ended";
+
+/** The session expired or was ended elsewhere: the app goes back to the login page. */
+export function sessionEnded(): void {
+  window.dispatchEvent(new Event(SESSION_ENDED));
+}
 
 /** A failed call: the server's stable error code (and reason), or "network" when unreachable. */
 export class ApiError extends Error {
@@ -51,6 +57,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   }
   if (!resp.ok) {
     const err = (data as ErrorBody | null)?.error;
+    if (resp.status === 401 && path !== "/auth/login" && path !== "/me") sessionEnded();
     throw new ApiError(
       resp.status,
       err?.code ?? `http_${resp.status}`,

@@ -1,7 +1,7 @@
 // Entry point: log in, then show the patient view or the staff inbox.
 import "./style.css";
 
-import { api, ApiError, detectFeatures } from "./api";
+import { api, ApiError, detectFeatures, SESSION_ENDED } from "./api";
 import { parseHash, type AppContext, type View } from "./context";
 import { clear, focusHeading, h } from "./dom";
 import { lang, setLang, t } from "./i18n";
@@ -103,14 +103,24 @@ async function boot(): Promise<void> {
 
 async function logout(): Promise<void> {
   await api.logout().catch(() => undefined);
+  endSession();
+  showLogin();
+}
+
+function endSession(): void {
   view?.destroy();
   view = null;
   live?.stop();
   live = null;
   banner = null;
   history.replaceState(null, "", location.pathname);
-  showLogin();
 }
+
+window.addEventListener(SESSION_ENDED, () => {
+  if (!ctx) return;
+  endSession();
+  showLogin(t("error.unauthenticated"));
+});
 
 window.addEventListener("hashchange", () => {
   if (!view) return;

@@ -6,7 +6,7 @@
 // dedupes by seq.
 import { io, type Socket } from "socket.io-client";
 
-import { ApiError } from "../api";
+import { ApiError, sessionEnded } from "../api";
 import type {
   AcuteAlert,
   Message,
@@ -83,7 +83,11 @@ export class LiveConnection {
       // The server ended the session (logout, expired): the Manager does not retry this one.
       if (reason === "io server disconnect") socket.connect();
     });
-    socket.on("connect_error", () => this.setState(this.everConnected ? "lost" : "connecting"));
+    socket.on("connect_error", (err: Error) => {
+      this.setState(this.everConnected ? "lost" : "connecting");
+      // Refused by the server (not a network failure): without a session there is no retry.
+      if (/unauthenticated/.test(err.message)) sessionEnded();
+    });
     socket.on("message", (e: { message: Message }) => this.store.add([e.message]));
     socket.on("read", (e: ReadEvent) => this.each((h) => h.read?.(e)));
     socket.on("typing", (e: TypingEvent) => this.each((h) => h.typing?.(e)));

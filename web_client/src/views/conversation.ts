@@ -226,6 +226,8 @@ export class Conversation {
       this.pendingNodes.set(p.message.client_id, node);
       const status = node.querySelector(".message-status");
       if (status) status.textContent = p.state === "failed" ? errorText(p.error) : t("thread.sending");
+      const discard = node.querySelector<HTMLButtonElement>(".discard");
+      if (discard) discard.hidden = p.state !== "failed";
       this.log.append(node); // pending messages stay last, in the order written
     }
   }
@@ -244,6 +246,13 @@ export class Conversation {
       ),
       h("p", { class: "message-body", text: p.message.body }),
       h("p", { class: "message-status", text: t("thread.sending") }),
+      h("button", {
+        type: "button",
+        class: "button button-quiet discard",
+        hidden: true,
+        text: t("thread.discard"),
+        onclick: () => this.opts.ctx.live.discard(p.message.client_id),
+      }),
     );
   }
 
@@ -377,6 +386,7 @@ export class Conversation {
               this.noteMode = note;
               form.classList.toggle("composer-note", note);
               hint.textContent = note ? t("staff.noteHint") : "";
+              label.textContent = note ? t("compose.note") : t("compose.reply");
               if (requestFiles) requestFiles.disabled = note;
             },
           }),
