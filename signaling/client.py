@@ -58,9 +58,14 @@ class MeetingClient:
         self.publisher: MediaPeer | None = None
         self.subscriptions: dict[str, tuple[MediaPeer, dict[str, str]]] = {}
         self.subscribed: set[str] = set()
+        self.feeds: dict[str, int] = {}  # participant id -> feed id, as the server tells
+        self.errors: list[tuple[str, str]] = []  # (event, error code) of failed handling
         self.joined_at = 0.0
         self._changed = asyncio.Event()
         self._lock = asyncio.Lock()
+        # Socket.IO runs every incoming event in its own task; one worker keeps their order.
+        self._inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
         for event in (
             "admitted",
             "participants",
@@ -106,17 +111,29 @@ class MeetingClient:
             body["rejoin"] = rejoin
         self.joined_at = time.monotonic()
         ack = await self.call("join", body)
-        self.me = ack["participant"]
-        self.state = self.me["state"]
-        self.topology = ack["topology"]
+        async with self._lock:
+            self.me = ack["participant"]
+            self.state = self.me["state"]
+            self.topology = ack["topology"]
         if self.state == "admitted":
-            await self._on_admitted(ack)
+            if self._worker is None:
+                self._worker = asyncio.create_task(self._work())
+            await self._inbox.put(("_joined", ack))
         return ack
 
     async def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
         await self._close_media()
         if self.sio.connected:
             await self.sio.disconnect()
+
+    async def drop(self) -> None:
+        """Lose the connection without leaving (network gone): media and socket close."""
+        await self.close()
 
     async def _close_media(self) -> None:
         for peer in list(self.mesh.values()):
@@ -135,21 +152,40 @@ class MeetingClient:
     def _handler(self, event: str) -> Callable[[Any], Any]:
         async def handle(data: Any) -> None:
             self.events.append((event, data))
-            try:
-                await getattr(self, f"_on_{event}", _ignore)(data)
-            except Exception:
-                log.exception("meeting client event failed", extra={"event": event})
+            if self._worker is None:
+                self._worker = asyncio.create_task(self._work())
+            self._inbox.put_nowait((event, data))
             self._changed.set()
 
         return handle
+
+    async def _work(self) -> None:
+        while True:
+            event, data = await self._inbox.get()
+            name = "admitted" if event == "_joined" else event
+            try:
+                await getattr(self, f"_on_{name}", _ignore)(data)
+            except MeetingError as err:
+                self.errors.append((name, err.code))
+                log.warning("meeting client event refused", extra={"event": name,
+                                                                   "code": err.code})
+            except Exception:
+                self.errors.append((name, "exception"))
+                log.exception("meeting client event failed", extra={"event": name})
+            self._changed.set()
 
     async def _on_admitted(self, data: dict[str, Any]) -> None:
         self.state = "admitted"
         self.ice_servers = data.get("ice_servers", [])
         self.topology = data.get("topology", self.topology)
+        self._learn_feeds(data.get("feeds", []))
         await self._on_participants({"participants": data.get("participants", [])})
         if self.topology == "sfu":
-            await self._go_sfu(data.get("feeds", []))
+            await self._go_sfu()
+
+    def _learn_feeds(self, feeds: list[dict[str, Any]]) -> None:
+        for f in feeds:
+            self.feeds[f["participant_id"]] = f["feed_id"]
 
     async def _on_participants(self, data: dict[str, Any]) -> None:
         self.participants = {p["id"]: p for p in data["participants"]}
@@ -171,6 +207,8 @@ class MeetingClient:
     async def _on_signal(self, data: dict[str, Any]) -> None:
         desc = data.get("description")
         sender = data["from"]
+        if self.topology != "mesh" or self.state != "admitted":
+            return
         if desc and desc["type"] == "offer":
             peer = self.mesh.get(sender) or self._peer(sender)
             answer = await peer.accept_offer(desc)
@@ -183,11 +221,16 @@ class MeetingClient:
     async def _on_topology(self, data: dict[str, Any]) -> None:
         if data["mode"] == "sfu" and self.topology != "sfu":
             self.topology = "sfu"
-            await self._go_sfu([])
+            if self.state == "admitted":
+                await self._go_sfu()
 
     async def _on_sfu_feeds(self, data: dict[str, Any]) -> None:
+        self._learn_feeds(data["feeds"])
         if self.topology == "sfu" and self.state == "admitted":
-            await self._subscribe_new(data["feeds"])
+            await self._subscribe_new()
+
+    async def _on_left(self, data: dict[str, Any]) -> None:
+        self.feeds.pop(data["participant_id"], None)
 
     async def _on_removed(self, data: dict[str, Any]) -> None:
         self.state = "removed"
@@ -199,7 +242,7 @@ class MeetingClient:
 
     # -- SFU -------------------------------------------------------------------------------
 
-    async def _go_sfu(self, feeds: list[dict[str, Any]]) -> None:
+    async def _go_sfu(self) -> None:
         async with self._lock:
             for peer in list(self.mesh.values()):
                 await peer.close()
@@ -209,24 +252,23 @@ class MeetingClient:
                 offer = await self.publisher.create_offer()
                 ack = await self.call("sfu_publish", {"offer": offer})
                 await self.publisher.apply_answer(ack["answer"])
-                feeds = feeds + ack["feeds"]
-        await self._subscribe_new(feeds)
+                self._learn_feeds(ack["feeds"])
+        await self._subscribe_new()
 
-    async def _subscribe_new(self, feeds: list[dict[str, Any]]) -> None:
+    async def _subscribe_new(self) -> None:
+        """One new subscription to every known publisher not subscribed to yet."""
         async with self._lock:
-            wanted = sorted(
-                {f["participant_id"] for f in feeds} - self.subscribed - {self.me.get("id")}
-            )
+            wanted = sorted(set(self.feeds) - self.subscribed - {self.me.get("id")})
             if not wanted or self.publisher is None:
                 return
-            self.subscribed.update(wanted)
             ack = await self.call("sfu_subscribe", {"participant_ids": wanted})
+            self.subscribed.update(wanted)
             peer = MediaPeer(f"{self.name}-sub", self._options(send=False))
             answer = await peer.accept_offer(ack["offer"], send=False)
+            self.subscriptions[ack["subscription_id"]] = (peer, ack["mids"])
             await self.call(
                 "sfu_answer", {"subscription_id": ack["subscription_id"], "answer": answer}
             )
-            self.subscriptions[ack["subscription_id"]] = (peer, ack["mids"])
 
     # -- media -----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from chat.errors import ErrorCode, NaraError
 from chat.models import utcnow
@@ -27,6 +27,7 @@ from signaling.turn import TurnSettings
 
 log = logging.getLogger("nara.signaling.live")
 WAITING, ADMITTED = "waiting", "admitted"
+T = TypeVar("T")
 
 
 class Transport(Protocol):
@@ -52,6 +53,7 @@ class Participant:
     video: bool = True
     screen: bool = False
     sfu: SfuLink | None = None
+    sfu_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     drop_task: asyncio.Task[None] | None = None
 
     @property
@@ -97,7 +99,7 @@ class LiveMeeting:
         return [
             {"participant_id": p.id, "feed_id": p.sfu.publisher_id}
             for p in self.admitted()
-            if p.sfu is not None and p.sfu.publisher_id is not None
+            if p.sfu is not None and p.sfu.publisher_id is not None and p.sfu.published
         ]
 
 
@@ -148,6 +150,7 @@ class LiveMeetings:
             self.by_sid[sid] = (m.id, p.id)
             await self.t.enter_room(sid, f"{m.room}:all")
             if p.state == ADMITTED:
+                await self._maybe_grow(m)
                 await self._enter(m, p)
             await self._announce(m)
         answer: dict[str, Any] = {
@@ -215,10 +218,12 @@ class LiveMeetings:
             if p.state == ADMITTED:
                 raise NaraError(ErrorCode.CONFLICT, "already admitted")
             p.state = ADMITTED
+            p.since = utcnow()
+            # Grow first: the newcomer is told the topology it must use.
+            await self._maybe_grow(m)
             if p.sid is not None:
                 await self._enter(m, p)
                 await self.t.emit("admitted", self._admission(m, p), p.sid)
-            await self._maybe_grow(m)
             await self._announce(m)
 
     async def remove(self, sid: str, pid: str) -> None:
@@ -258,6 +263,8 @@ class LiveMeetings:
         """Mesh: offers, answers and candidates between admitted participants only."""
         m, p = self._lookup(sid)
         _require_admitted(p)
+        if m.topology != "mesh":
+            raise NaraError(ErrorCode.INVALID_REQUEST, "the meeting goes through the video bridge")
         target = m.participants.get(to)
         if target is None or target.state != ADMITTED or target.sid is None:
             raise NaraError(ErrorCode.NOT_FOUND, "no such participant in the meeting")
@@ -295,28 +302,34 @@ class LiveMeetings:
 
     async def sfu_publish(self, sid: str, offer: dict[str, Any]) -> dict[str, Any]:
         m, p = self._sfu_ready(sid)
-        if p.sfu is None:
-            p.sfu = await self._link(m, p)
-        answer = await p.sfu.publish(offer)
-        asyncio.create_task(self._announce_feed(m, p))
+        async with p.sfu_lock:
+            link = await self._ensure_link(m, p)
+            if link.publisher is not None:
+                raise NaraError(ErrorCode.CONFLICT, "already publishing")
+            answer = await _janus(link.publish(offer))
+        asyncio.create_task(self._announce_feed(m, p, link))
         return {"answer": answer, "feeds": m.feeds()}
 
-    async def _announce_feed(self, m: LiveMeeting, p: Participant) -> None:
+    async def _announce_feed(self, m: LiveMeeting, p: Participant, link: SfuLink) -> None:
         """Tell the others once Janus has the publisher's media (subscribe after webrtcup)."""
-        assert p.sfu is not None
-        with contextlib.suppress(JanusError, TimeoutError):
-            await p.sfu.wait_published()
+        try:
+            await link.wait_published()
+        except (JanusError, TimeoutError) as exc:
+            log.warning("publisher never came up", extra={"meeting": str(m.id),
+                                                          "error": str(exc)})
+            return
+        if m.participants.get(p.id) is p and p.sfu is link:
             await self.t.emit("sfu_feeds", {"feeds": m.feeds()}, m.room)
 
     async def sfu_subscribe(self, sid: str, participant_ids: list[str]) -> dict[str, Any]:
         m, p = self._sfu_ready(sid)
-        if p.sfu is None:
-            p.sfu = await self._link(m, p)
-        by_id = {f["participant_id"]: f["feed_id"] for f in m.feeds()}
-        wanted = [pid for pid in participant_ids if pid != p.id]
-        if not wanted or any(pid not in by_id for pid in wanted):
-            raise NaraError(ErrorCode.VALIDATION_FAILED, "those participants publish nothing")
-        sub_id, offer, mids = await p.sfu.subscribe([by_id[pid] for pid in wanted])
+        async with p.sfu_lock:
+            link = await self._ensure_link(m, p)
+            by_id = {f["participant_id"]: f["feed_id"] for f in m.feeds()}
+            wanted = [pid for pid in participant_ids if pid != p.id]
+            if not wanted or any(pid not in by_id for pid in wanted):
+                raise NaraError(ErrorCode.NOT_FOUND, "those participants publish nothing")
+            sub_id, offer, mids = await _janus(link.subscribe([by_id[pid] for pid in wanted]))
         owner = {v: k for k, v in by_id.items()}
         return {
             "subscription_id": sub_id,
@@ -326,11 +339,11 @@ class LiveMeetings:
 
     async def sfu_answer(self, sid: str, sub_id: str, answer: dict[str, Any]) -> None:
         _, p = self._sfu_ready(sid)
-        await _sfu(p).start(sub_id, answer)
+        await _janus(_sfu(p).start(sub_id, answer))
 
     async def sfu_trickle(self, sid: str, target: str, candidate: dict[str, Any] | None) -> None:
         _, p = self._sfu_ready(sid)
-        await _sfu(p).trickle(target, candidate)
+        await _janus(_sfu(p).trickle(target, candidate))
 
     # -- internals -------------------------------------------------------------------------
 
@@ -349,12 +362,16 @@ class LiveMeetings:
             raise NaraError(ErrorCode.INVALID_REQUEST, "the meeting is peer to peer")
         return m, p
 
-    async def _link(self, m: LiveMeeting, p: Participant) -> SfuLink:
+    async def _ensure_link(self, m: LiveMeeting, p: Participant) -> SfuLink:
         assert self.pool is not None
-        try:
-            return await open_link(self.pool, str(m.id), p.id, m.max_participants)
-        except JanusError as exc:
-            raise NaraError(ErrorCode.SFU_UNAVAILABLE, "the video bridge is unavailable") from exc
+        if p.sfu is None:
+            try:
+                p.sfu = await open_link(self.pool, str(m.id), p.id, m.max_participants)
+            except JanusError as exc:
+                raise NaraError(
+                    ErrorCode.SFU_UNAVAILABLE, "the video bridge is unavailable"
+                ) from exc
+        return p.sfu
 
     async def _enter(self, m: LiveMeeting, p: Participant) -> None:
         assert p.sid is not None
@@ -427,6 +444,17 @@ def _other(m: LiveMeeting, pid: str) -> Participant:
     if p is None:
         raise NaraError(ErrorCode.NOT_FOUND, "no such participant in the meeting")
     return p
+
+
+async def _janus(call: Awaitable[T]) -> T:
+    """Janus refusing (bad SDP, a feed that just left) or failing becomes a clear error."""
+    try:
+        return await call
+    except JanusError as exc:
+        if exc.code is not None and (420 <= exc.code <= 445 or 464 <= exc.code <= 468):
+            # VideoRoom refusals (42x-44x) and core SDP/trickle errors: what the client sent.
+            raise NaraError(ErrorCode.INVALID_REQUEST, "the video bridge refused that") from exc
+        raise NaraError(ErrorCode.SFU_UNAVAILABLE, "the video bridge is unavailable") from exc
 
 
 def _sfu(p: Participant) -> SfuLink:

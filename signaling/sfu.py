@@ -28,6 +28,8 @@ class SfuLink:
     publisher: VideoRoomHandle | None = None
     publisher_id: int | None = None
     private_id: int | None = None
+    # True once Janus has the publisher's media (webrtcup): only then may others subscribe.
+    published: bool = False
     subscriptions: dict[str, VideoRoomHandle] = field(default_factory=dict)
 
     async def publish(self, offer: Jsep) -> Jsep:
@@ -41,6 +43,7 @@ class SfuLink:
     async def wait_published(self, timeout_s: float = 15.0) -> None:
         assert self.publisher is not None
         await self.publisher.wait_webrtcup(timeout_s)
+        self.published = True
 
     async def subscribe(self, feeds: list[int]) -> tuple[str, Jsep, dict[str, int]]:
         """A new subscription to ``feeds``: its id, Janus's offer and mid → feed."""
@@ -67,6 +70,7 @@ class SfuLink:
 
     async def close(self) -> None:
         """Destroying the session detaches every handle: nothing is left on Janus."""
+        self.published = False
         with contextlib.suppress(JanusError):
             await self.session.destroy()
 
