@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .language import detect_language
 from .normalize import Lemmatizer, fold
 from .redflag_rules import CLAUSE_BREAKS
 
@@ -24,6 +25,7 @@ class Analysis:
     clause: tuple[int, ...]
     sentence: tuple[int, ...]
     doc: Doc
+    language: str
 
     def clause_text(self, index: int) -> str:
         """Folded surface text of one clause, padded with spaces for cue lookup."""
@@ -44,12 +46,16 @@ class Analyzer:
         self.nlp = nlp
         self.lemmatizer = lemmatizer
 
-    def lemma_of(self, folded: str) -> str:
+    def lemma_of(self, folded: str, language: str = "sv") -> str:
         if _TEMP_RE.match(folded):
             return TEMP_TOKEN
-        return self.lemmatizer.lemma(folded)
+        # The lemma table and typo repair are Swedish; English words would be mangled
+        # ("trying" -> "crying", "Tom" -> "tomma"), so English keeps the folded form.
+        if language == "sv":
+            return self.lemmatizer.lemma(folded)
+        return self.lemmatizer.english(folded)
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, language: str | None = None) -> Analysis:
         tokens = self.nlp.tokenizer(text)
         surface: list[str] = []
         folded: list[str] = []
@@ -70,12 +76,19 @@ class Analyzer:
                 cid += 1
             if low and low[-1] in _SENTENCE_ENDS:
                 sid += 1
-        lemmas = [self.lemma_of(w) for w in folded]
+        lang = language or detect_language(folded)
+        lemmas = [self.lemma_of(w, lang) for w in folded]
         doc = Doc(self.nlp.vocab, words=lemmas)
         return Analysis(
-            tuple(surface), tuple(folded), tuple(lemmas), tuple(clause), tuple(sentence), doc
+            tuple(surface),
+            tuple(folded),
+            tuple(lemmas),
+            tuple(clause),
+            tuple(sentence),
+            doc,
+            lang,
         )
 
-    def phrase_doc(self, phrase: str) -> Doc:
-        """A pattern normalised exactly like a message."""
-        return self.analyse(phrase).doc
+    def phrase_docs(self, phrase: str) -> list[Doc]:
+        """A pattern normalised exactly like a message, in both language modes."""
+        return [self.analyse(phrase, lang).doc for lang in ("sv", "en")]

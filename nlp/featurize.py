@@ -8,9 +8,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .analyzer import TEMP_TOKEN, Analysis, Analyzer
-from .language import detect_language
 from .normalize import Lemmatizer
 from .rules import KeywordHit, RuleEngine, infant_age_months, is_infant
+
+_STEM = 5
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,13 @@ class Featurizer:
         all_hits = self.rules.keyword_hits(an)
         hits = tuple(h for h in all_hits if h.kind == "kw")
         urgency_hits = tuple(h for h in all_hits if h.kind == "uk")
-        lang = detect_language(an.folded)
+        lang = an.language
         folded_text = " ".join(an.folded)
         infant = is_infant(folded_text)
         words = [w for w in an.lemmas if w == TEMP_TOKEN or any(c.isalpha() for c in w)]
+        # Five-letter stems of long words generalise over compounds and unseen inflections
+        # ("blodtrycksvärden", "blodtrycksmätare" share "blodt").
+        words += [f"p_{w[:_STEM]}" for w in words if len(w) > _STEM + 2 and w.isalpha()]
         words += sorted({f"{h.kind}_{h.category}" for h in all_hits})
         words.append(f"lang_{lang}")
         if infant:

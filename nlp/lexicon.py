@@ -9,6 +9,7 @@ from __future__ import annotations
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "lakemedel": (
+        "adrenalinpenna", "epipen", "adrenalin",
         "nya antibiotikan", "nya medicinen", "nya tabletterna", "av medicinen", "av tabletterna",
         "sedan jag började", "new medication", "new pills", "since starting", "since i started",
         "blodfettstabletter", "blodtryckstabletter", "värktabletter", "smärtstillande",
@@ -32,6 +33,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "dosage", "pharmacy", "tablets", "inhaler",
     ),
     "tidsbokning": (
+        "fasta vårdkontakt", "vårdkontakt", "kontaktperson",
         "telefontid", "läkartid", "tid hos", "ledig tid", "avbokning", "ombokning",
         "uteblivet besök", "besöket", "väntrum", "intyget", "utlåtande", "blankett",
         "parkeringstillstånd", "fast läkare", "fast vårdkontakt", "listning", "patientavgift",
@@ -50,7 +52,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "psykisk_halsa": (
         "sover", "timmar per natt", "högvarv", "sömnen", "burnt out", "burned out", "focus",
         "concentrate", "koncentrera", "fokusera",
-        "nedstämd", "ork", "ingen ork", "bryr mig inte", "gråtit", "ledsen", "tom",
+        "nedstämd", "ork", "ingen ork", "bryr mig inte", "gråtit", "ledsen",
         "hopplös", "meningslöst", "självkänsla", "oroar mig", "tankar", "grubblar", "ältar",
         "mardrömmar", "trauma", "ptsd", "adhd", "add", "autism", "bipolär", "psykos",
         "spelberoende", "beroende", "drogmissbruk", "dricka", "dricker", "ätstörningar",
@@ -70,6 +72,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "mental health", "lonely",
     ),
     "rehab": (
+        "lower back", "my back", "back", "hurting",
+        "physiotherapy", "physical therapy", "rehabilitation",
         "häl", "hälen", "hälsporre", "fotsulan", "heel", "foot pain",
         "ryggvärk", "nackspärr", "låste sig", "vrida", "böja", "haltar", "stödja", "belasta",
         "svullet", "bula", "blåmärke", "stukade", "ledband", "sena", "senor", "muskelbristning",
@@ -144,6 +148,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "hypoglycaemia", "hypo",
     ),
     "hjarta_karl": (
+        "blodtrycksvärden", "blodtrycksvärde", "blodtrycksvärdena",
         "hjärtsviktsmottagning", "hjärtmottagning", "blodtrycksmedicin", "mäta blodtrycket",
         "övertryck", "undertryck", "lågt blodtryck", "hjärtrytm", "extraslag", "hoppar över slag",
         "fladdrar", "rusar", "slår snabbt", "slår oregelbundet", "långsam puls", "pulsen",
@@ -188,7 +193,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "referensvärde", "normalt värde", "prov taget", "tog prover", "klamydiaundersökning",
         "svar på", "result", "test", "bloods", "x-ray", "biopsy", "scan results", "abnormal",
         "elevated", "explain my",
-        "provsvar", "provsvaret", "prov", "proverna", "blodprov", "blodprover", "svar",
+        "provsvar", "provsvaret", "prov", "proverna", "blodprov", "blodprover",
         "resultat", "provtagning", "lab", "labbet", "värden", "värdet", "hb", "järn",
         "järnvärde", "sköldkörtelprov", "tsh", "crp", "b12", "vitamin d", "kolesterolvärde",
         "leverprover", "njurvärden", "urinprov", "odling", "cellprov", "psa",
@@ -217,6 +222,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "infection", "antibiotics",
     ),
     "ovrigt": (
+        "lost weight", "kg", "kilo", "weight", "gått ner i vikt",
         "hör dåligt", "hör sämre", "lock i örat", "hard of hearing",
         "hemtjänsten", "hemsjukvård", "biståndshandläggare", "trygghetslarm",
         "minnesutredning", "minne", "förvirrad", "glömmer", "ögonläkare", "ser suddigt",

@@ -21,7 +21,9 @@ _FOLD = str.maketrans(
 )
 _MIN_TYPO_LEN = 6
 _MIN_HEAD = 4
+_MIN_EN_TYPO_LEN = 7
 _MIN_CORPUS_COUNT = 3
+_STEMS = {"ordstank": "sjalvmordstanke", "medvetsl": "medvetslos", "anafyla": "anafylaxi"}
 _INTENSIFIERS = ("jatte", "skit", "super", "kanon", "mega", "sjukt")
 
 
@@ -71,9 +73,12 @@ def _deletes(word: str) -> set[str]:
 class Lemmatizer:
     """Folded lookup lemmatiser with a one-edit typo repair over the known vocabulary."""
 
-    def __init__(self, table: dict[str, str], known: Iterable[str]) -> None:
+    def __init__(
+        self, table: dict[str, str], known: Iterable[str], patterns: Iterable[str] = ()
+    ) -> None:
         self.table = table
         self.known = frozenset(known)
+        self.patterns = frozenset(patterns)
         self._typo: dict[str, str] = {}
         for word in sorted(self.known):
             if len(word) >= _MIN_TYPO_LEN and word.isalpha():
@@ -91,19 +96,30 @@ class Lemmatizer:
             self._cache[token] = result
         return result
 
+    def english(self, token: str) -> str:
+        """English words are kept as they are, except misspelt rule words ("strugglng")."""
+        if len(token) < _MIN_EN_TYPO_LEN or token in self.patterns or not token.isalpha():
+            return token
+        repaired = self._repair(token)
+        return repaired if repaired in self.patterns else token
+
     def _lemma_uncached(self, token: str) -> str:
         if token in self.table:
             return self.table[token]
-        if token in self.known or len(token) < _MIN_TYPO_LEN or not token.isalpha():
-            return token
-        repaired = self._repair(token)
-        if repaired:
-            return self.table.get(repaired, repaired)
         for prefix in _INTENSIFIERS:
             # "jätteont", "skitont": an intensifier glued to a known word.
             rest = token[len(prefix) :]
             if token.startswith(prefix) and (rest in self.known or rest in self.table):
                 return self.table.get(rest, rest)
+        for stem, canonical in _STEMS.items():
+            # Key red-flag words survive heavier misspelling ("salvordstankar").
+            if stem in token:
+                return canonical
+        if token in self.known or len(token) < _MIN_TYPO_LEN or not token.isalpha():
+            return token
+        repaired = self._repair(token)
+        if repaired:
+            return self.table.get(repaired, repaired)
         head = self._compound_head(token)
         return self.table.get(head, head) if head else token
 
@@ -139,16 +155,21 @@ class Lemmatizer:
         dictionary = set(full.values())
         words = {w for w, n in corpus.items()
                  if w in full or w in dictionary or n >= _MIN_CORPUS_COUNT}
+        patterns = set(patterns)
         words.update(patterns)
         lemmas = {full.get(w, w) for w in words}
         table = {form: lemma for form, lemma in full.items() if lemma in lemmas}
-        return cls(table, lemmas | set(table))
+        return cls(table, lemmas | set(table), patterns)
 
     def save(self, path: Path) -> None:
-        payload = {"table": self.table, "known": sorted(self.known)}
+        payload = {
+            "table": self.table,
+            "known": sorted(self.known),
+            "patterns": sorted(self.patterns),
+        }
         path.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True), "utf8")
 
     @classmethod
     def load(cls, path: Path) -> Lemmatizer:
         payload = json.loads(path.read_text("utf8"))
-        return cls(payload["table"], payload["known"])
+        return cls(payload["table"], payload["known"], payload.get("patterns", ()))

@@ -26,7 +26,8 @@ CHEST: Group = (
     "bröstet värker", "ont över bröstet", "kramp i bröstet", "det trycker i bröstet",
     "chest pain", "pain in my chest", "pain in his chest", "pain in her chest",
     "pressure in my chest", "tightness in my chest", "chest tightness", "chest hurts",
-    "crushing chest",
+    "crushing chest", "sitter på bröstet", "tryck på bröstet", "trycker på bröstet",
+    "tyngd över bröstet", "tight chest", "chest is tight",
 )
 CHEST_SEVERE: Group = (
     "plötsligt", "plötslig", "kraftig", "kraftigt", "fruktansvärt", "extremt", "akut", "112",
@@ -85,6 +86,7 @@ ANAPHYLAXIS: Group = (
     "tongue is swelling", "swollen tongue",
 )
 ALLERGEN: Group = (
+    "ate", "åt", "ätit", "cashew", "cashews", "mandel", "ägg", "egg", "fisk",
     "getingstick", "geting", "bistick", "stucken", "stack", "nötter", "jordnötter",
     "nötallergi", "allergisk", "allergisk reaktion", "allergi", "penicillin", "räkor",
     "sting", "stung", "wasp", "bee", "peanut", "peanuts", "nuts", "allergic",
@@ -95,7 +97,7 @@ ALLERGY_SEVERE: Group = (
     "läpparna svullnar", "svullna läppar", "svullen i läpparna", "svimfärdig", "svimmar",
     "svimmade", "nässelutslag över hela kroppen", "utslag över hela kroppen",
     "hes och", "väser", "pipande andning", "trouble breathing", "difficulty breathing",
-    "hard to breathe", "face is swelling", "face swelling", "lips swelling",
+    "hard to breathe", "lips are swelling", "face is swelling", "face swelling", "lips swelling",
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
@@ -126,7 +128,7 @@ NO_RESPONSE: Group = (
     "isn't responding", "doesn't respond", "won't respond",
 )
 FEVER: Group = (
-    "feber", "febrig", "tempen", "temp", "tempvarde", "grader", "het", "varm",
+    "feber", "febrig", "tempen", "temp", "tempvarde", "grader", "varm",
     "fever", "temperature", "high temp",
 )
 INFANT_WORDS: Group = ("nyfödd", "nyfödda", "nyfött", "newborn", "new born", "neonate")
@@ -138,6 +140,11 @@ HEADACHE: Group = ("huvudvärk", "ont i huvudet", "huvudet", "headache")
 HEADACHE_SEVERE: Group = (
     "värsta", "aldrig haft så ont", "som ett slag", "som en smäll", "som ett blixtnedslag",
     "exploderar", "kom som en smäll", "worst", "ever had", "like a thunderclap",
+)
+
+HEADACHE_SUDDEN: Group = (
+    "helt plötsligt", "kom plötsligt", "plötslig och", "came on suddenly", "out of nowhere",
+    "sudden severe",
 )
 
 RULES: tuple[RedFlagRule, ...] = (
@@ -165,7 +172,7 @@ RULES: tuple[RedFlagRule, ...] = (
         "thunderclap_headache",
         "plötslig svår huvudvärk",
         alone=THUNDERCLAP,
-        pairs=((HEADACHE, HEADACHE_SEVERE),),
+        pairs=((HEADACHE, HEADACHE_SEVERE), (HEADACHE, HEADACHE_SUDDEN)),
     ),
     RedFlagRule("breathing", "svår andnöd", alone=BREATHING),
 )
@@ -198,9 +205,21 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "risk of", "afraid of getting", "worried about getting", "if someone", "if i ever",
     "in case", "what happens if", "at what", "just asking", "when should", "när ska man",
     "hur hög", "how high", "prevent", "first aid", "read about",
+    "kan ge", "ge stroke", "orsaka", "orsakar", "leda till", "ökar risken", "minska risken",
+    "can cause", "cause a", "lead to", "increase the risk", "reduce the risk",
     "förklara", "vad är", "vad innebär", "vad betyder", "what is", "explain", "what does",
     "ärftlighet", "ärftligt", "ärftlig", "i släkten", "släkten", "runs in the family",
     "family history", "hereditary", "genetic",
+)
+# Named conditions (not symptoms): "har haft stroke" is history, while "har haft ont i
+# bröstet sedan i morse" is still going on, so these verbs only cancel condition names.
+CONDITION_NAMES: frozenset[str] = frozenset(
+    "stroke slaganfall anafylaxi anafylaktisk suicid självmord självmordsförsök hjärtinfarkt "
+    "anaphylaxis anaphylactic suicide".split()
+)
+CONDITION_HISTORY_CUES: tuple[str, ...] = (
+    "haft", "drabbades", "drabbats", "genomgått", "överlevde", "efter", "has had", "have had",
+    "survived", "after",
 )
 # Past cues are ignored when the same clause also says it is happening now.
 NOW_CUES: tuple[str, ...] = (

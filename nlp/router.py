@@ -145,9 +145,10 @@ class Router:
         reasons: list[str] = []
         forced = next((_FLAG_CATEGORY[h.rule.kind] for h in flags if h.rule.kind in
                        _FLAG_CATEGORY), None)
-        # Allergic reactions go to hud, unless caused by a medicine (lakemedel).
-        if any(h.rule.kind == "anaphylaxis" for h in flags) and category != "lakemedel":
-            forced = forced or "hud"
+        # Allergic reactions go to hud, unless a medicine is mentioned as the cause.
+        if any(h.rule.kind == "anaphylaxis" for h in flags):
+            medicine = any(h.category == "lakemedel" for h in feats.keyword_hits)
+            forced = forced or ("lakemedel" if medicine else "hud")
         if feats.infant:
             forced = "barn"
             reasons.append("Barn under ett år: barnhälsovården")

@@ -11,6 +11,8 @@ from .analyzer import Analysis, Analyzer
 from .lexicon import KEYWORDS, URGENCY_KEYWORDS
 from .normalize import fold
 from .redflag_rules import (
+    CONDITION_HISTORY_CUES,
+    CONDITION_NAMES,
     HYPOTHETICAL_CUES,
     INFANT_WORDS,
     NEGATIONS,
@@ -21,6 +23,7 @@ from .redflag_rules import (
 )
 
 _NEG_WINDOW = 4
+_SOFTENERS = frozenset({"lugnt", "calmly", "normalt"})
 _PURPOSE = frozenset({"mot", "against", "for", "för", "vid"})
 _NUM = (
     r"(\d{1,2}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio|elva|tolv|"
@@ -39,7 +42,7 @@ _WORDNUM.update(
 _WORDNUM["ett"] = 1
 _AGE_RE = re.compile(
     # Units tolerate typos ("6 veckro", "2 mnader").
-    _NUM + r"[\s-]*(dagar|dygn|days?|ve?c?k[a-z]*|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
+    _NUM + r"[\s-]*(dagar|dygn|days?|ve[a-z]{1,5}|v|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
 )
 _AGE_AFTER_RE = re.compile(r"\s*-?\s*(gammal|gamla|gml|old\b)")
 _CHILD_BEFORE_RE = re.compile(
@@ -48,6 +51,13 @@ _CHILD_BEFORE_RE = re.compile(
 )
 # A calendar year ("min stroke 2019") dates the event to the past.
 _YEAR_RE = re.compile(r" (19[5-9]\d|20[0-2]\d)(-talet)? ")
+_DURATION_BEFORE_RE = re.compile(
+    r"(\bi|sedan|sen|under|for|senaste|efter|in|last|past|om|varje|per)\s*$"
+)
+_CHILD_ANYWHERE_RE = re.compile(
+    r"beb|babis|baby|\bson|dotter|barn|lill|flick|pojk|newborn|infant|nyfod|nyfott|spadbarn|"
+    r"\bhan ar|\bhon ar|daughter|\bhe is|\bshe is"
+)
 _PREGNANT_RE = re.compile(
     r"gravid|pregnan|prgnant|prengant|pregant|vecka \d|graviditet|barnmorsk|midwife|foster|"
     r"rort sig|ror sig|sparkar|moved|kicks"
@@ -77,8 +87,16 @@ def _is_age(folded_text: str, m: re.Match[str]) -> bool:
     # "i två månader", "feber i fem dagar" are durations.
     after = folded_text[m.end() : m.end() + 8]
     before = folded_text[max(0, m.start() - 25) : m.start()]
-    return bool(_AGE_AFTER_RE.match(after) or m.group(2).endswith("aders")
-                or _CHILD_BEFORE_RE.search(before))
+    if _AGE_AFTER_RE.match(after) or m.group(2).endswith("aders"):
+        return True
+    if _CHILD_BEFORE_RE.search(before):
+        return True
+    # "är 6 veckor", "på 3 veckor": weeks without a duration word before them.
+    # Only when a child is mentioned somewhere, so "det har gått tre veckor" stays a duration.
+    short_unit = m.group(2)[0] in "vw" and bool(_CHILD_ANYWHERE_RE.search(folded_text))
+    return short_unit and not _DURATION_BEFORE_RE.search(before) and not after.startswith(
+        (" sedan", " sen", " ago", " till", " kvar")
+    )
 
 
 def infant_age_months(folded_text: str) -> float | None:
@@ -116,9 +134,9 @@ class RuleEngine:
         vocab = analyzer.nlp.vocab
         self.keywords = PhraseMatcher(vocab)
         for cat, phrases in KEYWORDS.items():
-            self.keywords.add(f"kw_{cat}", [analyzer.phrase_doc(p) for p in phrases])
+            self.keywords.add(f"kw_{cat}", [d for p in phrases for d in analyzer.phrase_docs(p)])
         for level, phrases in URGENCY_KEYWORDS.items():
-            self.keywords.add(f"uk_{level}", [analyzer.phrase_doc(p) for p in phrases])
+            self.keywords.add(f"uk_{level}", [d for p in phrases for d in analyzer.phrase_docs(p)])
         self.flags = PhraseMatcher(vocab)
         for rule in RULES:
             self._add(f"{rule.kind}|alone", rule.alone)
@@ -128,10 +146,16 @@ class RuleEngine:
         self.past = _folded_cues(PAST_CUES)
         self.now = _folded_cues(NOW_CUES)
         self.hypothetical = _folded_cues(HYPOTHETICAL_CUES)
+        self.condition_history = _folded_cues(CONDITION_HISTORY_CUES)
+        self.condition_names = frozenset(
+            " ".join(analyzer.analyse(c, lang).lemmas)
+            for c in CONDITION_NAMES
+            for lang in ("sv", "en")
+        )
 
     def _add(self, key: str, phrases: tuple[str, ...]) -> None:
         if phrases:
-            self.flags.add(key, [self.analyzer.phrase_doc(p) for p in phrases])
+            self.flags.add(key, [d for p in phrases for d in self.analyzer.phrase_docs(p)])
 
     def keyword_hits(self, an: Analysis) -> list[KeywordHit]:
         vocab = self.analyzer.nlp.vocab
@@ -143,6 +167,9 @@ class RuleEngine:
 
     def cancelled(self, an: Analysis, start: int, end: int) -> bool:
         """True if a negation, past/history or hypothetical cue governs the phrase."""
+        # "kan inte andas lugnt" describes anxiety, not suffocation.
+        if end < len(an.folded) and an.folded[end] in _SOFTENERS:
+            return True
         # "medicin mot anafylaxi", "prescription for anaphylaxis": a treatment, not an event.
         if start > 0 and an.folded[start - 1] in _PURPOSE:
             return True
@@ -154,6 +181,10 @@ class RuleEngine:
         clause = an.clause_text(start)
         past = any(c in clause for c in self.past) or bool(_YEAR_RE.search(clause))
         if past and not any(c in clause for c in self.now):
+            return True
+        if " ".join(an.lemmas[start:end]) in self.condition_names and any(
+            c in clause for c in self.condition_history
+        ):
             return True
         sentence = an.sentence_text(start)
         return any(c in sentence for c in self.hypothetical)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .fragments_en import EN
+from .fragments_extra import AKUT_EXTRA, SV_EXTRA, TRICKY_EXTRA
 from .fragments_flags import AKUT, TRICKY
 from .fragments_more import EN_MORE, SV_MORE
 from .fragments_sv import SV
@@ -104,15 +105,16 @@ def stylise(core: str, lang: str, akut: bool, rng: random.Random) -> str:
 
 def cores() -> Iterator[tuple[str, str, str, str, str, bool]]:
     """(stratum, text, category, urgency, lang, tricky) for every hand-written core."""
-    for lang, table in (("sv", SV), ("en", EN), ("sv", SV_MORE), ("en", EN_MORE)):
+    tables = (("sv", SV), ("en", EN), ("sv", SV_MORE), ("en", EN_MORE), ("sv", SV_EXTRA))
+    for lang, table in tables:
         for cat, items in table.items():
             for code, text in items:
                 yield f"{lang}-{cat}", text, cat, URG[code], lang, False
     for cat, lang, text in BRADSKANDE:
         yield f"brad-{lang}", text, cat, "bradskande", lang, False
-    for kind, cat, lang, text in AKUT:
+    for kind, cat, lang, text in AKUT + AKUT_EXTRA:
         yield f"akut-{kind}", text, cat, "akut", lang, False
-    for cat, urg, lang, text in TRICKY:
+    for cat, urg, lang, text in TRICKY + TRICKY_EXTRA:
         yield "tricky", text, cat, urg, lang, True
 
 
