@@ -115,6 +115,7 @@ async def _attachments(app: web.Application) -> AsyncIterator[None]:
     purge.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await purge
+    service.close()
 
 
 def _mount_web_client(app: web.Application) -> None:

@@ -8,14 +8,17 @@ request are always removed.
 from __future__ import annotations
 
 import asyncio
+import functools
+import gc
 import hashlib
 import logging
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from chat import access
 from chat.access import ThreadScope
@@ -32,6 +35,8 @@ from chat.service import Caller
 from chat.storage import Database, Store
 
 log = logging.getLogger("nara.attachments")
+T = TypeVar("T")
+_COLLECT_FROM = 256 * 1024  # bytes: below this, leftover parser garbage does not matter
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,25 @@ class AttachmentService:
         *,
         clock: Callable[[], datetime] = utcnow,
         url_prefix: str = DEFAULT_URL_PREFIX,
+        parallel_inspections: int = 2,
     ) -> None:
         self.db = db
         self.blobs = blobs
         self.limits = limits
         self.clock = clock
         self.url_prefix = url_prefix
+        # Receiving is streamed, but parsing a PDF or decoding an image holds the file (or its
+        # pixels) in memory. A few dedicated threads bound how many are worked on at once; they
+        # also keep the allocator's per-thread arenas few, so that memory is reused rather than
+        # kept once in every thread of the default pool.
+        self._workers = ThreadPoolExecutor(parallel_inspections, "nara-inspect")
+
+    def close(self) -> None:
+        self._workers.shutdown(wait=False, cancel_futures=True)
+
+    async def _work(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._workers, functools.partial(fn, *args, **kwargs))
 
     # -- upload ----------------------------------------------------------------------------
 
@@ -111,17 +129,24 @@ class AttachmentService:
 
     async def _prepare(self, f: ReceivedFile, made: list[Path]) -> _Prepared:
         """Inspect, clean and thumbnail one file (CPU work, in worker threads)."""
-        inspected = await asyncio.to_thread(
-            inspect_file,
-            f.path,
-            claimed_name=f.claimed_name,
-            claimed_type=f.claimed_type,
-            limits=self.limits,
-        )
+        try:
+            inspected = await self._work(
+                inspect_file,
+                f.path,
+                claimed_name=f.claimed_name,
+                claimed_type=f.claimed_type,
+                limits=self.limits,
+            )
+        finally:
+            # pypdf's reader and its objects refer to each other, so only the cycle collector
+            # frees them, and it counts objects, not bytes: without this every large PDF kept
+            # about twice its size alive until some later collection.
+            if f.path.stat().st_size >= _COLLECT_FROM:
+                await self._work(gc.collect)
         out = f.path.with_name(f.path.name + ".clean")
         made.append(out)
-        cleaned = await asyncio.to_thread(clean_file, f.path, inspected, out)
-        thumb_bytes = await asyncio.to_thread(make_thumbnail, out, inspected)
+        cleaned = await self._work(clean_file, f.path, inspected, out)
+        thumb_bytes = await self._work(make_thumbnail, out, inspected)
         thumb, thumb_sha = None, None
         if thumb_bytes is not None:
             thumb = f.path.with_name(f.path.name + ".thumb")
