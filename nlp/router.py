@@ -17,7 +17,14 @@ from .emergency import emergency_reply
 from .featurize import Features, Featurizer
 from .model import CATEGORY_PIPE, URGENCY_PIPE, is_model_dir, load_pipeline, train_model
 from .normalize import Lemmatizer
-from .pii import find_personal_data, mask_personal_data, mask_spans
+from .pii import (
+    PERSONNUMMER,
+    PHONE,
+    PiiSpan,
+    find_personal_data,
+    mask_personal_data,
+    mask_spans,
+)
 from .rules import RedFlagHit
 from .taxonomy import CATEGORIES, CATEGORY_LABELS_SV, TRIAGE_KEY, URGENCIES
 
@@ -40,6 +47,8 @@ _FLAG_CATEGORY = {
     "thunderclap_headache": "ovrigt",
 }
 _MAX_KEYWORDS = 6
+# Words left by masking personal data; on their own they say nothing about the case.
+_PLACEHOLDERS = frozenset({PERSONNUMMER, PHONE})
 
 
 def default_model_dir() -> Path:
@@ -92,6 +101,8 @@ class Router:
     ) -> RoutingDecision:
         spans = find_personal_data(text)
         feats = self.featurizer.extract(mask_spans(text, spans))
+        if not any(w.isalpha() and w not in _PLACEHOLDERS for w in feats.analysis.lemmas):
+            return _empty_decision(spans, feats.language, routing_table)
         cats, urgs = self.scores(feats)
         flags = self.featurizer.rules.red_flags(feats.analysis)
         category, confidence, reasons = self._category_decision(feats, cats, flags)
@@ -160,6 +171,24 @@ class Router:
             reasons.append("Nyckelord: " + ", ".join(words[:_MAX_KEYWORDS]))
         reasons.append(f"Textmodellen: {CATEGORY_LABELS_SV[category]} ({confidence:.0%})")
         return category, confidence, reasons
+
+
+def _empty_decision(
+    spans: tuple[PiiSpan, ...], language: str, routing_table: Mapping[str, str] | None
+) -> RoutingDecision:
+    """No words to go on (empty, only digits or emoji): a human has to look."""
+    return RoutingDecision(
+        category="ovrigt",
+        urgency="rutin",
+        confidence=0.0,
+        reasons=("Inga ord att bedöma – skickas till triage",),
+        pii_spans=spans,
+        language=language,
+        target_team=_team(routing_table, TRIAGE_KEY),
+        needs_triage=True,
+        emergency_reply=None,
+        red_flag_kind=None,
+    )
 
 
 def _team(routing_table: Mapping[str, str] | None, key: str) -> str | None:

@@ -64,3 +64,52 @@ def test_mentions_are_not_akut(router: Router, text: str) -> None:
     d = router.route(text)
     assert d.urgency != "akut", d.reasons
     assert d.emergency_reply is None and d.red_flag_kind is None
+
+
+# Further phrasings written separately from the corpus (relatives, nurses, typos, English).
+MORE_AKUT = [
+    "Min pappa har ont i bröstet och svårt att andas, vad gör vi?",
+    "Har så ont i bröstet, det strålar upp i käken och jag svettas",
+    "hon kan plötsligt inte röra höger arm och pratar sluddrigt",
+    "He suddenly can't talk properly and his arm is numb",
+    "Jag har skurit mig djupt och det sprutar blod",
+    "Blöder massor från underlivet, är gravid i vecka 20",
+    "Han har kräkts blod flera gånger",
+    "blir svullen i ansiktet och halsen efter att ha ätit räkor, svårt att andas",
+    "Orkar inte leva mer, har skrivit avskedsbrev",
+    "I don't want to live anymore and have pills ready",
+    "Min sambo har tagit en hel burk med sömntabletter",
+    "Mamma svimmade och svarar inte på tilltal",
+    "pappa har ramlat ihop och andas konstigt, vi får ingen kontakt med honom",
+    "bebis 5 veckor feber 38,2 vad gör vi",
+    "Our 2 month old has a temperature of 38.6",
+    "I have a sudden, explosive headache, the worst I've ever had",
+    "jag far ingen luft alls",
+    "Help! chest pain, cant breathe",
+    "Tror du att pappa har fått en stroke? Han är sned i ansiktet.",
+    "Kommunsjuksköterska: boende har plötsligt hängande mungipa och talar otydligt sedan 10 min",
+]
+MORE_TRICKY = [
+    "Vad är symtom på hjärtinfarkt hos kvinnor?",
+    "Jag blödde mycket vid min förra förlossning, vad gäller nu?",
+    "Kan ni förklara vad anafylaxi är? Min son ska börja förskolan.",
+    "Min bror har haft stroke två gånger, är det ärftligt?",
+    "Vad ska jag göra om min dotter får svårt att andas av sin astma?",
+    "Farmor fick hjärtinfarkt 2018, ska jag kolla mitt kolesterol?",
+    "My son had anaphylaxis last year, we need a new epipen prescription.",
+    "ont i bröstet när jag hostar, förkyld",
+    "Kan högt blodtryck ge stroke?",
+    "Min mamma har haft stroke, ska jag kontrollera mitt blodtryck?",
+    "Can high blood pressure cause a stroke?",
+    "Vår bebis på 10 veckor har ingen feber men hostar lite",
+]
+
+
+@pytest.mark.parametrize("text", MORE_AKUT)
+def test_more_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", MORE_TRICKY)
+def test_more_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"

@@ -83,3 +83,20 @@ def test_infant_goes_to_barn_whatever_the_complaint(router: Router) -> None:
 
 def test_no_routing_table_means_no_team(router: Router) -> None:
     assert router.route("Behöver förnya recept.").target_team is None
+
+
+def test_text_without_words_goes_to_triage(router: Router) -> None:
+    for text in ("", "   ", "😀 ?!", "0701234567"):
+        d = router.route(text, {"triage": "team-triage"})
+        assert d.needs_triage and d.target_team == "team-triage"
+        assert d.urgency == "rutin" and d.confidence == 0.0
+
+
+def test_route_is_safe_from_several_threads(router: Router) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [text for _, text in CASES] * 4
+    expected = [router.route(t).category for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda t: router.route(t).category, texts))
+    assert got == expected
