@@ -137,3 +137,14 @@ async def test_names_encoded_by_hand_are_refused(server, disposition, status, re
     assert got == status, answer
     assert answer["error"].get("reason") == reason
     assert await counts(server) == before and stored_files(server) == []
+
+
+async def test_message_total_is_checked_when_sending(server):
+    anna, t = await anna_thread(server)
+    big = corpus.pdf_of_size(9 * MB)
+    ids = [(await upload_ok(anna, t, [big]))[0]["id"] for _ in range(3)]
+    before = await counts(server)
+    status, body = await send_with(anna, t, ids)
+    assert status == 413 and body["error"]["reason"] == "message_too_large"
+    assert await counts(server) == before
+    assert (await send_with(anna, t, ids[:2]))[0] == 201
