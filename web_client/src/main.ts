@@ -2,7 +2,7 @@
 import "./style.css";
 
 import { api, ApiError, detectFeatures, SESSION_ENDED } from "./api";
-import { parseHash, type AppContext, type View } from "./context";
+import type { AppContext, View } from "./context";
 import { clear, focusHeading, h } from "./dom";
 import { lang, setLang, t } from "./i18n";
 import { LiveConnection } from "./live/connection";
@@ -125,12 +125,12 @@ window.addEventListener(SESSION_ENDED, () => {
 window.addEventListener("hashchange", () => {
   if (!view) return;
   view.route(location.hash);
-  const { kind } = parseHash(location.hash);
-  if (kind === "home") return;
+  // A new page: its heading gets the focus, so screen readers and keyboards start there.
   // An emergency alert wins: it must be the first thing read out and seen.
   const first =
     view.element.querySelector<HTMLElement>("[data-focus-first]") ??
-    view.element.querySelector<HTMLElement>("[data-focus-on-route]");
+    view.element.querySelector<HTMLElement>("[data-focus-on-route]") ??
+    view.element.querySelector<HTMLElement>("h1");
   focusHeading(first);
 });
 

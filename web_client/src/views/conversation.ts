@@ -47,6 +47,11 @@ export class Conversation {
 
   constructor(private readonly opts: ConversationOptions) {
     const { thread } = opts;
+    this.status = thread.status;
+    this.statusSeq = thread.last_seq;
+    this.attachmentsAllowed = thread.attachments_allowed;
+    this.settingSeq = thread.last_seq;
+    this.composerSlot.append(this.composer());
     this.log = h("ol", { class: "message-log" });
     this.olderButton = h("button", {
       type: "button",
@@ -64,7 +69,7 @@ export class Conversation {
       h("div", { role: "log", "aria-live": "polite", "aria-label": t("thread.messages") }, this.log),
       this.receipt,
       this.typingLine,
-      this.composer(),
+      this.composerSlot,
     );
     if (opts.emergency) this.showEmergency(opts.emergency.reply);
 
@@ -132,6 +137,19 @@ export class Conversation {
   /** Fresh thread data (after a refresh of the list): settings may have changed. */
   updateThread(thread: Thread): void {
     this.applyAttachmentsAllowed(thread.attachments_allowed, thread.last_seq);
+    this.applyStatus(thread.status, thread.last_seq);
+  }
+
+  /** A closed thread takes no more patient messages: the composer says so (and comes back). */
+  private applyStatus(status: string, asOfSeq: number): void {
+    if (asOfSeq < this.statusSeq) return;
+    this.statusSeq = asOfSeq;
+    const wasClosed = this.status === "closed";
+    this.status = status;
+    if (this.opts.audience === "patient" && wasClosed !== (status === "closed")) {
+      this.picker?.clear();
+      this.composerSlot.replaceChildren(this.composer());
+    }
   }
 
   /** Show the file picker to the patient only while the team allows attachments. The
@@ -139,6 +157,7 @@ export class Conversation {
   private applyAttachmentsAllowed(allowed: boolean, asOfSeq: number): void {
     if (asOfSeq < this.settingSeq) return;
     this.settingSeq = asOfSeq;
+    this.attachmentsAllowed = allowed;
     if (this.picker && this.opts.audience === "patient") this.picker.element.hidden = !allowed;
   }
 
@@ -156,6 +175,9 @@ export class Conversation {
     const event = m.event?.["type"];
     if (event === "file_request") this.applyAttachmentsAllowed(true, m.seq);
     if (event === "attachments") this.applyAttachmentsAllowed(Boolean(m.event?.["allowed"]), m.seq);
+    if (event === "status" || event === "file_request") {
+      this.applyStatus(event === "status" ? String(m.event?.["status"]) : "waiting_for_patient", m.seq);
+    }
     const node = this.messageNode(m);
     this.nodes.set(m.seq, node);
     let before: HTMLElement | null = null;
@@ -333,8 +355,12 @@ export class Conversation {
   // -- composer ------------------------------------------------------------------------------
 
   private composer(): HTMLElement {
-    const { thread, audience, ctx } = this.opts;
-    if (audience === "patient" && thread.status === "closed") {
+    const { audience, ctx } = this.opts;
+    this.textarea = null;
+    this.picker = null;
+    this.sendButton = null;
+    this.requestFilesBox = null;
+    if (audience === "patient" && this.status === "closed") {
       return h(
         "div",
         { class: "composer composer-closed" },
@@ -412,8 +438,8 @@ export class Conversation {
     if (ctx.features.attachments) {
       // Hidden while the team has turned attachments off; a file request turns them on.
       this.picker = new FilePicker();
+      this.picker.element.hidden = audience === "patient" && !this.attachmentsAllowed;
       form.append(this.picker.element);
-      this.applyAttachmentsAllowed(thread.attachments_allowed, thread.last_seq);
     }
     this.sendButton = h("button", { type: "submit", class: "button button-primary", text: t("compose.send") });
     form.append(this.composerError, h("div", { class: "composer-actions" }, this.sendButton));
@@ -422,6 +448,10 @@ export class Conversation {
   }
 
   private requestFilesBox: HTMLInputElement | null = null;
+  private readonly composerSlot = h("div", { class: "composer-slot" });
+  private status = "open";
+  private statusSeq = 0;
+  private attachmentsAllowed = true;
   private settingSeq = 0;
 
   private sendTyping(): void {

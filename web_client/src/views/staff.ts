@@ -178,6 +178,7 @@ export class StaffView implements View {
           { class: "thread-meta" },
           h("span", { text: x.patient.name }),
           h("span", { text: x.team.name }),
+          x.status === "waiting_for_patient" ? h("span", { text: t("status.waiting_for_patient") }) : null,
           h("span", { text: `${t("staff.assignee")}: ${x.assignee?.name ?? t("staff.unassigned")}` }),
         ),
         x.response_due_at || overdue
@@ -227,8 +228,8 @@ export class StaffView implements View {
     this.video?.destroy();
     this.video = null;
     this.paneHeader = null;
-    this.pane = h("section", { class: "thread-pane", "aria-label": t("staff.actions") });
     const thread = this.threads.find((x) => x.id === this.selected);
+    this.pane = h("section", { class: "thread-pane", "aria-label": thread?.subject ?? t("staff.choose") });
     if (!this.selected) {
       this.pane.append(h("p", { class: "placeholder", text: t("staff.choose") }));
       return this.pane;
@@ -262,6 +263,24 @@ export class StaffView implements View {
     this.video = mountVideo(slot, this.ctx, thread);
     void conv.load();
     return this.pane;
+  }
+
+  /** Move the thread; when it leaves my teams, it leaves my inbox too. */
+  private async transfer(threadId: string, teamId: string, error: HTMLElement): Promise<void> {
+    error.textContent = "";
+    try {
+      const moved = await api.transfer(threadId, teamId);
+      if (this.ctx.me.team_ids.includes(moved.team.id)) {
+        this.threads = this.threads.map((y) => (y.id === moved.id ? moved : y));
+        this.drawHeader(moved);
+        this.drawList();
+      } else {
+        this.threads = this.threads.filter((y) => y.id !== moved.id);
+        location.hash = "#/"; // the inbox heading gets the focus (main.ts)
+      }
+    } catch (err) {
+      error.textContent = errorText(err);
+    }
   }
 
   private drawHeader(x: Thread): void {
@@ -322,7 +341,7 @@ export class StaffView implements View {
               { class: "inline-field" },
               h("label", { for: selectId, text: t("staff.transfer") }),
               select,
-              h("button", { type: "button", class: "button button-secondary", text: t("staff.transferDo"), onclick: () => void act(() => api.transfer(x.id, select.value)) }),
+              h("button", { type: "button", class: "button button-secondary", text: t("staff.transferDo"), onclick: () => void this.transfer(x.id, select.value, error) }),
             )
           : null,
         h("button", {
