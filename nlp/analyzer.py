@@ -28,15 +28,18 @@ class Analysis:
     language: str
 
     def clause_text(self, index: int) -> str:
-        """Folded surface text of one clause, padded with spaces for cue lookup."""
-        cid = self.clause[index]
-        words = [w for w, c in zip(self.folded, self.clause, strict=True) if c == cid]
-        return " " + " ".join(words) + " "
+        """Folded surface and lemma text of one clause, padded for cue lookup."""
+        return self._span_text(self.clause, index)
 
     def sentence_text(self, index: int) -> str:
-        sid = self.sentence[index]
-        words = [w for w, s in zip(self.folded, self.sentence, strict=True) if s == sid]
-        return " " + " ".join(words) + " "
+        return self._span_text(self.sentence, index)
+
+    def _span_text(self, ids: tuple[int, ...], index: int) -> str:
+        # Surface and lemmas both, so cues match inflected and misspelt forms too.
+        keep = [i for i, v in enumerate(ids) if v == ids[index]]
+        surface = " ".join(self.folded[i] for i in keep)
+        lemmas = " ".join(self.lemmas[i] for i in keep)
+        return f" {surface} | {lemmas} "
 
 
 class Analyzer:

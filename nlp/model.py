@@ -24,7 +24,7 @@ from .featurize import Featurizer
 from .lexicon import KEYWORDS, URGENCY_KEYWORDS
 from .normalize import Lemmatizer, fold, full_lemma_table
 from .pii import mask_personal_data
-from .redflag_rules import RULES
+from .redflag_rules import HYPOTHETICAL_CUES, RULES
 from .taxonomy import CATEGORIES, URGENCIES
 
 LEMMA_FILE = "lemmas.json"
@@ -55,6 +55,10 @@ def blank_pipeline() -> Language:
 def _pattern_phrases() -> Iterable[str]:
     for phrases in KEYWORDS.values():
         yield from phrases
+    yield from _flag_phrases()
+
+
+def _flag_phrases() -> Iterable[str]:
     for rule in RULES:
         yield from rule.alone
         for first, second in rule.pairs:
@@ -72,12 +76,15 @@ def build_lemmatizer(nlp: Language, texts: Iterable[str]) -> Lemmatizer:
     corpus: Counter[str] = Counter()
     for text in texts:
         corpus.update(fold(t.text) for t in nlp.tokenizer(text))
-    patterns = {
+    rule_words = {
         fold(t.text)
         for phrase in [*_pattern_phrases(), *_urgency_phrases()]
         for t in nlp.tokenizer(phrase)
     }
-    return Lemmatizer.pruned(full_lemma_table(), corpus, patterns)
+    # Red-flag and question-frame words are the only targets for short or English typos.
+    flag_phrases = [*_flag_phrases(), *HYPOTHETICAL_CUES]
+    flag_words = {fold(t.text) for phrase in flag_phrases for t in nlp.tokenizer(phrase)}
+    return Lemmatizer.pruned(full_lemma_table(), corpus, rule_words, flag_words)
 
 
 def lexicon_rows() -> list[LabelledMessage]:

@@ -21,7 +21,7 @@ _FOLD = str.maketrans(
 )
 _MIN_TYPO_LEN = 6
 _MIN_HEAD = 4
-_MIN_EN_TYPO_LEN = 7
+_MIN_FLAG_TYPO_LEN = 5
 _MIN_CORPUS_COUNT = 3
 _STEMS = {"ordstank": "sjalvmordstanke", "medvetsl": "medvetslos", "anafyla": "anafylaxi"}
 _INTENSIFIERS = ("jatte", "skit", "super", "kanon", "mega", "sjukt")
@@ -81,7 +81,7 @@ class Lemmatizer:
         self.patterns = frozenset(patterns)
         self._typo: dict[str, str] = {}
         for word in sorted(self.known):
-            if len(word) >= _MIN_TYPO_LEN and word.isalpha():
+            if (len(word) >= _MIN_TYPO_LEN or word in self.patterns) and word.isalpha():
                 for variant in _deletes(word):
                     self._typo.setdefault(variant, word)
         self._cache: dict[str, str] = {}
@@ -97,8 +97,8 @@ class Lemmatizer:
         return result
 
     def english(self, token: str) -> str:
-        """English words are kept as they are, except misspelt rule words ("strugglng")."""
-        if len(token) < _MIN_EN_TYPO_LEN or token in self.patterns or not token.isalpha():
+        """English words are kept as they are, except misspelt red-flag words ("strugglng")."""
+        if len(token) < _MIN_FLAG_TYPO_LEN or token in self.patterns or not token.isalpha():
             return token
         repaired = self._repair(token)
         return repaired if repaired in self.patterns else token
@@ -115,11 +115,14 @@ class Lemmatizer:
             # Key red-flag words survive heavier misspelling ("salvordstankar").
             if stem in token:
                 return canonical
-        if token in self.known or len(token) < _MIN_TYPO_LEN or not token.isalpha():
+        if token in self.known or len(token) < _MIN_FLAG_TYPO_LEN or not token.isalpha():
             return token
         repaired = self._repair(token)
-        if repaired:
+        # Short words are only repaired towards red-flag words ("andnd" -> "andnöd").
+        if repaired and (len(token) >= _MIN_TYPO_LEN or repaired in self.patterns):
             return self.table.get(repaired, repaired)
+        if len(token) < _MIN_TYPO_LEN:
+            return token
         head = self._compound_head(token)
         return self.table.get(head, head) if head else token
 
@@ -145,9 +148,13 @@ class Lemmatizer:
 
     @classmethod
     def pruned(
-        cls, full: dict[str, str], corpus: Counter[str], patterns: Iterable[str]
+        cls,
+        full: dict[str, str],
+        corpus: Counter[str],
+        rule_words: Iterable[str],
+        flag_words: Iterable[str],
     ) -> Lemmatizer:
-        """Keep only inflections of lemmas seen in the corpus or the rule patterns.
+        """Keep only inflections of lemmas seen in the corpus or the rules.
 
         A corpus token counts as a real word if the lookup table knows it or it occurs at
         least `_MIN_CORPUS_COUNT` times; one-off typos must stay repairable, not "known".
@@ -155,7 +162,8 @@ class Lemmatizer:
         dictionary = set(full.values())
         words = {w for w, n in corpus.items()
                  if w in full or w in dictionary or n >= _MIN_CORPUS_COUNT}
-        patterns = set(patterns)
+        patterns = set(flag_words)
+        words.update(rule_words)
         words.update(patterns)
         lemmas = {full.get(w, w) for w in words}
         table = {form: lemma for form, lemma in full.items() if lemma in lemmas}

@@ -105,7 +105,7 @@ SUICIDAL: Group = (
     "inte vilja leva", "orkar inte leva", "vill inte leva längre", "självmord",
     "självmordstankar", "suicid", "suicidtankar", "skada mig själv", "göra slut på allt",
     "ta livet av sig", "tänker ta livet", "har tabletterna framme", "avsluta mitt liv",
-    "överdos", "tagit en hel burk", "en hel burk", "alla tabletterna", "massa tabletter",
+    "överdos", "tagit en hel burk", "en hel burk", "massa tabletter",
     "overdose", "overdosed", "took all my pills", "whole bottle of pills",
     "kill myself", "killing myself", "ending my life", "hurting myself", "suicide", "suicidal",
     "end my life", "want to die",

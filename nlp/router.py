@@ -163,7 +163,8 @@ class Router:
         if feats.infant:
             forced = "barn"
             reasons.append("Barn under ett år: barnhälsovården")
-        if forced is not None and forced != category:
+        if forced is not None:
+            # A convention decided the category, not the classifier.
             category, confidence = forced, max(0.9, cats[forced])
         words = list(dict.fromkeys(h.text.lower() for h in feats.keyword_hits
                                    if h.category == category))

@@ -42,7 +42,7 @@ _WORDNUM.update(
 _WORDNUM["ett"] = 1
 _AGE_RE = re.compile(
     # Units tolerate typos ("6 veckro", "2 mnader").
-    _NUM + r"[\s-]*(dagar|dygn|days?|ve[a-z]{1,5}|v|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
+    _NUM + r"[\s-]*(dagar|dygn|days?|v[a-z]*k[a-z]*|v|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
 )
 _AGE_AFTER_RE = re.compile(r"\s*-?\s*(gammal|gamla|gml|old\b)")
 _CHILD_BEFORE_RE = re.compile(
@@ -78,8 +78,19 @@ class RedFlagHit:
     text: str
 
 
-def _folded_cues(cues: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(" " + fold(c) + " " for c in cues)
+def _cue_forms(
+    analyzer: Analyzer, cues: tuple[str, ...], with_lemmas: bool = False
+) -> tuple[str, ...]:
+    """Each cue as folded surface text, optionally also as lemmas (both language modes).
+
+    Tense cues must stay surface-only: the lemma of "hade" is "ha", as is that of "har".
+    """
+    forms = {" " + fold(c) + " " for c in cues}
+    if with_lemmas:
+        for cue in cues:
+            for lang in ("sv", "en"):
+                forms.add(" " + " ".join(analyzer.analyse(cue, lang).lemmas) + " ")
+    return tuple(sorted(forms))
 
 
 def _is_age(folded_text: str, m: re.Match[str]) -> bool:
@@ -143,10 +154,10 @@ class RuleEngine:
             for i, (first, second) in enumerate(rule.pairs):
                 self._add(f"{rule.kind}|{i}a", first)
                 self._add(f"{rule.kind}|{i}b", second)
-        self.past = _folded_cues(PAST_CUES)
-        self.now = _folded_cues(NOW_CUES)
-        self.hypothetical = _folded_cues(HYPOTHETICAL_CUES)
-        self.condition_history = _folded_cues(CONDITION_HISTORY_CUES)
+        self.past = _cue_forms(analyzer, PAST_CUES)
+        self.now = _cue_forms(analyzer, NOW_CUES)
+        self.hypothetical = _cue_forms(analyzer, HYPOTHETICAL_CUES, with_lemmas=True)
+        self.condition_history = _cue_forms(analyzer, CONDITION_HISTORY_CUES)
         self.condition_names = frozenset(
             " ".join(analyzer.analyse(c, lang).lemmas)
             for c in CONDITION_NAMES

@@ -59,4 +59,34 @@ BRADSKANDE: list[tuple[str, str, str]] = [
     ("ovrigt", "sv", "Jag har svart avföring och känner mig yr och svimfärdig."),
     ("ovrigt", "sv", "Plötsligt ser jag dubbelt och har svårt att gå rakt, började i förmiddags."),
     ("ovrigt", "en", "I suddenly lost vision in one eye this morning, it's like a curtain."),
+    ("lakemedel", "sv", "Har fått gulaktiga ögon och mörk urin sedan jag började med nya "
+                        "värkmedicinen, mår dåligt."),
+    ("lakemedel", "sv", "Mamma har råkat ta kvällens alla tabletter på morgonen, hon är lite "
+                        "yr. Hemtjänsten undrar vad vi ska göra nu."),
+    ("tidsbokning", "sv", "Jag måste få träffa en läkare i dag, det blir bara värre och jag kan "
+                          "inte vänta till nästa vecka."),
+    ("psykisk_halsa", "sv", "Min mamma är plötsligt helt förvirrad och ser saker som inte finns, "
+                            "hon känner inte igen mig."),
+    ("psykisk_halsa", "sv", "Kommunsjuksköterska: boende är mycket orolig och aggressiv sedan i "
+                            "morse, slår personalen, helt olikt honom."),
+    ("rehab", "sv", "Mormor ramlade i morse och har jätteont i höften, benet är utåtroterat och "
+                    "hon kan inte gå."),
+    ("rehab", "sv", "Har ett djupt sår i handen från en glasbit, det är svårt att röra fingrarna."),
+    ("graviditet", "sv", "Gravid vecka 35 och har fått kraftig klåda överallt och mörk urin."),
+    ("graviditet", "sv", "Har haft regelbundna sammandragningar varje tionde minut i vecka 32."),
+    ("barn", "sv", "Vår bebis på 5 månader har haft feber 39 i två dygn och äter nästan inget."),
+    ("barn", "sv", "Min son 10 månader har ramlat ner från skötbordet och kräkts två gånger."),
+    ("diabetes", "sv", "Typ 1 och magsjuk, kan inte behålla något och sockret är 19 med ketoner."),
+    ("diabetes", "en", "My mum's blood sugar has been over 25 all day and she's drowsy."),
+    ("hjarta_karl", "sv", "Pulsen har legat på 150 i flera timmar och jag känner mig svag."),
+    ("hjarta_karl", "sv", "Har fått plötslig smärta och svullnad i ena benet, det är varmt och "
+                          "spänt."),
+    ("hud", "sv", "Fick ett skrapsår i går och nu är hela underarmen röd och svullen och jag har "
+                  "feber."),
+    ("hud", "en", "The rash is spreading fast and I have blisters in my mouth."),
+    ("provsvar", "sv", "Labbet ringde och sa att mitt blodsocker i provet var 30, vad ska jag göra?"),
+    ("infektion", "sv", "Har ont när jag andas och feber 39,5, hostar rostfärgat slem."),
+    ("infektion", "en", "My 3 year old has a fever and a rash that doesn't fade when pressed."),
+    ("ovrigt", "sv", "Kraftig buksmärta i högra nedre delen av magen sedan i morse, ont att gå."),
+    ("ovrigt", "sv", "Har fått nedsatt syn på ena ögat med blixtar och svarta prickar i dag."),
 ]

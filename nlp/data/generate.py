@@ -118,13 +118,14 @@ def cores() -> Iterator[tuple[str, str, str, str, str, bool]]:
         yield "tricky", text, cat, urg, lang, True
 
 
-def assign_splits(rng: random.Random) -> dict[str, list[tuple[str, str, str, str, bool]]]:
+def assign_splits(seed: int) -> dict[str, list[tuple[str, str, str, str, bool]]]:
     strata: dict[str, list[tuple[str, str, str, str, bool]]] = {}
     for stratum, *rest in cores():
         strata.setdefault(stratum, []).append(tuple(rest))  # type: ignore[arg-type]
     splits: dict[str, list[tuple[str, str, str, str, bool]]] = {"train": [], "dev": [], "test": []}
-    for items in strata.values():
-        rng.shuffle(items)
+    for stratum, items in strata.items():
+        # One RNG per stratum: adding cores to one stratum leaves the others' splits alone.
+        random.Random(f"{seed}-{stratum}").shuffle(items)
         n = len(items)
         n_test = max(1, round(n * 0.15))
         n_dev = max(1, round(n * 0.15)) if n >= 4 else 0
@@ -135,17 +136,17 @@ def assign_splits(rng: random.Random) -> dict[str, list[tuple[str, str, str, str
 
 
 def build(seed: int = 7) -> dict[str, list[Example]]:
-    rng = random.Random(seed)
     out: dict[str, list[Example]] = {}
     counter = 0
-    for split, items in assign_splits(rng).items():
+    for split, items in assign_splits(seed).items():
         examples = []
         for text, cat, urg, lang, tricky in items:
+            rng = random.Random(f"{seed}-{text}")  # stable styles per core
             for _ in range(VARIANTS):
                 counter += 1
                 body = stylise(text, lang, urg == "akut", rng)
                 examples.append(Example(f"m{counter:04d}", body, cat, urg, lang, tricky))
-        rng.shuffle(examples)
+        random.Random(f"{seed}-{split}").shuffle(examples)
         out[split] = examples
     return out
 
