@@ -6,7 +6,7 @@ import asyncio
 
 from tests.attachments import corpus
 from tests.attachments.flows import anna_thread, counts, send_with, upload_ok
-from tests.support.flows import start_thread
+from tests.support.flows import cid, start_thread
 
 UNAVAILABLE = "attachment_unavailable"
 
@@ -55,3 +55,13 @@ async def test_a_partly_unavailable_list_binds_nothing(server):
     # b is still free: the failed send rolled its binding back.
     status, body = await send_with(anna, t, [b["id"]])
     assert status == 201 and body["message"]["attachments"][0]["id"] == b["id"]
+
+
+async def test_a_retried_send_answers_with_the_stored_files(server):
+    anna, t = await anna_thread(server)
+    [png] = await upload_ok(anna, t, [corpus.small_png()])
+    payload = {"client_id": cid(), "body": "Bilden", "attachment_ids": [png["id"]]}
+    first = await anna.ok("POST", f"/api/v1/threads/{t}/messages", payload)
+    again = await anna.ok("POST", f"/api/v1/threads/{t}/messages", payload)
+    assert again["duplicate"] is True
+    assert again["message"]["attachments"] == first["message"]["attachments"]
