@@ -23,6 +23,10 @@ class Features:
     infant: bool
     words: tuple[str, ...]
 
+    @property
+    def folded_text(self) -> str:
+        return " ".join(self.analysis.folded)
+
 
 class Featurizer:
     def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:

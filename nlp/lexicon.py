@@ -9,6 +9,7 @@ from __future__ import annotations
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "lakemedel": (
+        "oxynorm", "oxykodon", "oxycodone", "morfin", "kodein", "tradolan", "lyrica", "gabapentin",
         "adrenalinpenna", "epipen", "adrenalin",
         "nya antibiotikan", "nya medicinen", "nya tabletterna", "av medicinen", "av tabletterna",
         "sedan jag började", "new medication", "new pills", "since starting", "since i started",
@@ -72,6 +73,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "mental health", "lonely",
     ),
     "rehab": (
+        "rehabilitering", "rehabiliteringen", "träna upp",
         "lower back", "my back", "back", "hurting",
         "physiotherapy", "physical therapy", "rehabilitation",
         "häl", "hälen", "hälsporre", "fotsulan", "heel", "foot pain",
@@ -94,6 +96,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "injured", "wound", "cut", "fell",
     ),
     "graviditet": (
+        "skaffa barn", "försöker bli gravid", "mjölkstockning", "bröstinflammation", "mastit",
+        "ömt bröst",
         "gravida", "gravidvecka", "v.", "graviditetsvecka", "bf", "beräknad förlossning",
         "fosterrörelser", "rört sig", "rör sig", "sammandragningar", "foglossning",
         "graviditetsdiabetes", "glukosbelastning", "kejsarsnitt", "förlossningsrädsla",
@@ -186,7 +190,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "hives", "sting", "bite", "allergic", "spot", "wart",
     ),
     "provsvar": (
-        "svaren", "provsvaren", "testet", "testresultat", "analys", "biopsi", "biopsin",
+        "provsvaren", "testet", "testresultat", "analys", "biopsi", "biopsin",
         "röntgensvar", "röntgen", "ultraljudssvaret", "gastroskopi", "koloskopi",
         "kreatinin", "sänka", "sänkan", "ferritin", "blodstatus", "vita blodkroppar",
         "leukocyter", "trombocyter", "glukosvärde", "förhöjt", "förhöjd", "avvikande",

@@ -20,7 +20,7 @@ _FOLD = str.maketrans(
     {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o", "’": "'"}
 )
 _MIN_TYPO_LEN = 6
-_MIN_HEAD = 4
+_MIN_HEAD = 5
 _MIN_FLAG_TYPO_LEN = 5
 _MIN_CORPUS_COUNT = 3
 _STEMS = {"ordstank": "sjalvmordstanke", "medvetsl": "medvetslos", "anafyla": "anafylaxi"}
@@ -37,6 +37,8 @@ _OVERRIDES = {
     "da": "da", "andra": "andra", "stroke": "stroke", "strokes": "stroke", "led": "led",
     "leder": "led", "lederna": "led", "varsta": "varst", "varst": "varst", "slot": "slot",
     "stop": "stop", "nose": "nose", "en": "en", "ett": "en", "det": "det", "mig": "mig",
+    "hej": "hej", "hon": "hon", "fick": "fa", "forra": "forra", "mer": "mer", "propp": "propp",
+    "proppar": "propp", "svarare": "svarare", "svart": "svart",
 }
 
 
@@ -98,7 +100,7 @@ class Lemmatizer:
 
     def english(self, token: str) -> str:
         """English words are kept as they are, except misspelt red-flag words ("strugglng")."""
-        if len(token) < _MIN_FLAG_TYPO_LEN or token in self.patterns or not token.isalpha():
+        if len(token) < _MIN_FLAG_TYPO_LEN or token in self.known or not token.isalpha():
             return token
         repaired = self._repair(token)
         return repaired if repaired in self.patterns else token
@@ -127,12 +129,15 @@ class Lemmatizer:
         return self.table.get(head, head) if head else token
 
     def _compound_head(self, token: str) -> str | None:
-        # Swedish compounds: "blodtryckspiller" is a kind of "piller"; keep the longest
-        # known tail of at least four letters.
-        for i in range(2, len(token) - _MIN_HEAD + 1):
-            tail = token[i:]
-            if tail in self.known or tail in self.table:
-                return tail
+        # Swedish compounds: "blodtryckspiller" is a kind of "piller". Both parts must be
+        # known words (allowing a linking -s/-e/-a), else "rehabilitering" -> "ring".
+        for i in range(3, len(token) - _MIN_HEAD + 1):
+            head, modifier = token[i:], token[:i]
+            if head not in self.known and head not in self.table:
+                continue
+            candidates = (modifier, modifier[:-1], modifier + "e", modifier + "a")
+            if any(c in self.known or c in self.table for c in candidates):
+                return head
         return None
 
     def _repair(self, token: str) -> str | None:

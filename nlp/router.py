@@ -25,7 +25,7 @@ from .pii import (
     mask_personal_data,
     mask_spans,
 )
-from .rules import RedFlagHit
+from .rules import RedFlagHit, is_pregnant
 from .taxonomy import CATEGORIES, CATEGORY_LABELS_SV, TRIAGE_KEY, URGENCIES
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,9 @@ class Router:
         reasons: list[str] = []
         forced = next((_FLAG_CATEGORY[h.rule.kind] for h in flags if h.rule.kind in
                        _FLAG_CATEGORY), None)
+        # Bleeding in pregnancy belongs to the midwives.
+        if any(h.rule.kind == "bleeding" for h in flags) and is_pregnant(feats.folded_text):
+            forced = forced or "graviditet"
         # Allergic reactions go to hud, unless a medicine is mentioned as the cause.
         if any(h.rule.kind == "anaphylaxis" for h in flags):
             medicine = any(h.category == "lakemedel" for h in feats.keyword_hits)

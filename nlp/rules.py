@@ -129,6 +129,10 @@ def infant_age_months(folded_text: str) -> float | None:
     return min(ages) if ages else None
 
 
+def is_pregnant(folded_text: str) -> bool:
+    return bool(_PREGNANT_RE.search(folded_text))
+
+
 def is_infant(folded_text: str) -> bool:
     """A child under one year is mentioned (the `barn` convention)."""
     age = infant_age_months(folded_text)
