@@ -87,3 +87,35 @@ async def test_markup_in_a_message_is_shown_as_text(server, browser: Browser) ->
         assert await user.page.evaluate("document.querySelectorAll('main img').length") == 0
         assert await user.page.evaluate("typeof window.__nara_xss") == "undefined"
         user.assert_clean()  # no dialog opened, no script error
+
+
+async def test_guardian_writes_for_her_child(server, browser: Browser) -> None:
+    guardian = await login_as(browser, server.base_url, "anna")
+    page = guardian.page
+    await page.get_by_label("Elsa Andersson (barn)").check()
+    await expect(
+        page.get_by_role("heading", name="Fast vårdkontakt för Elsa Andersson")
+    ).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Elsas kontakt på barnavårdscentralen")
+    ).to_be_visible()
+    await expect(page.get_by_text("Du får svar inom 1 dag.")).to_be_visible()
+
+    body = "Elsa har hostat i en vecka. Behöver hon komma in?"
+    await write_new_message(page, body)
+    await expect(message_log(page).get_by_text(body)).to_be_visible()
+    await expect(page.get_by_text("Barnavårdscentral")).to_be_visible()
+
+    api = await server.login("anna")
+    threads = (await api.ok("GET", "/api/v1/threads"))["threads"]
+    thread = next(t for t in threads if t["subject"] == body)
+    assert thread["patient"]["id"] == str(server.demo.patients["elsa"])
+    assert thread["team"]["name"] == "Barnavårdscentral"
+
+    # Back home the choice stays: Elsa's messages, not Anna's.
+    await page.get_by_role("link", name="Tillbaka").click()
+    await expect(page.get_by_role("heading", name="Meddelanden för Elsa Andersson")).to_be_visible()
+    await expect(page.locator(".thread-item", has_text="hostat")).to_be_visible()
+    await page.get_by_label("Anna Andersson (du)").check()
+    await expect(page.locator(".thread-item", has_text="hostat")).to_have_count(0)
+    guardian.assert_clean()
