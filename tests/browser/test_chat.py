@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from playwright.async_api import Browser, expect
 
 from tests.browser.helpers import login_as, message_log, write_new_message
+from tests.support.flows import send, start_thread
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +121,25 @@ async def test_guardian_writes_for_her_child(server, browser: Browser) -> None:
     await page.get_by_label("Anna Andersson (du)").check()
     await expect(page.locator(".thread-item", has_text="hostat")).to_have_count(0)
     guardian.assert_clean()
+
+
+async def test_older_messages_load_on_request(server, browser: Browser) -> None:
+    anna = await server.login("anna")
+    sara = await server.login("sara")
+    started = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"], "Meddelande 1"
+    )
+    thread_id = started["message"]["thread_id"]
+    for i in range(2, 61):
+        await send(sara if i % 2 else anna, thread_id, f"Meddelande {i}")
+    patient = await login_as(browser, server.base_url, "anna")
+    page = patient.page
+    await page.goto(f"/#/t/{thread_id}")
+    log = message_log(page)
+    await expect(log.get_by_text("Meddelande 60", exact=True)).to_be_visible()
+    await expect(log.locator("li.message")).to_have_count(50)
+    await page.get_by_role("button", name="Visa äldre meddelanden").click()
+    await expect(log.locator("li.message")).to_have_count(60)
+    await expect(log.locator("li.message").first).to_have_text(re.compile("Meddelande 1$"))
+    await expect(page.get_by_role("button", name="Visa äldre meddelanden")).to_be_hidden()
+    patient.assert_clean()

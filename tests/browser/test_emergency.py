@@ -46,3 +46,22 @@ async def test_acute_message_shows_call_112_and_alerts_staff(
 
     patient.assert_clean()
     doctor.assert_clean()
+
+
+async def test_acute_reply_in_an_existing_thread_also_shows_the_alert(
+    server, browser: Browser
+) -> None:
+    patient = await login_as(browser, server.base_url, "anna")
+    page = patient.page
+    await write_new_message(page, "Jag behöver förnya mitt recept.")
+    await page.get_by_label("Skriv ett svar").fill(ACUTE)
+    await page.get_by_role("button", name="Skicka").click()
+    alert = page.get_by_role("alert").filter(has_text="Ring 112 nu")
+    await expect(alert).to_be_visible()
+    await expect(alert).to_be_focused()
+    await alert.get_by_role("button", name="Jag har förstått").click()
+    await expect(alert).to_have_count(0)
+    # The automatic reply stays in the thread with the numbers to call.
+    note = page.locator(".message-emergency")
+    await expect(note.get_by_role("link", name="Ring 112")).to_have_attribute("href", "tel:112")
+    patient.assert_clean()
