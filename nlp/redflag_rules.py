@@ -34,6 +34,7 @@ CHEST_SEVERE: Group = (
     "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
 )
 CHEST_COMPANION: Group = (
+    "illamående", "mår illa", "svimfärdig", "nausea", "nauseous", "feel faint",
     "andfådd", "andfåddhet", "andnöd", "svårt att andas", "får inte luft", "får dålig luft",
     "kan inte andas", "strålar ut", "strålar", "kallsvettig", "kallsvettas", "svettas",
     "ont i vänster arm", "ut i armen", "ut i käken", "short of breath", "breathless",
@@ -42,6 +43,8 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "andnöd i vila", "drar in under revbenen", "indragningar", "andas med stor möda",
+    "kan inte prata för andfåddheten",
     "kan inte andas", "inte kan andas", "kan knappt andas", "får inte luft", "får ingen luft",
     "kvävs", "håller på att kvävas", "blå om läpparna", "blåa läppar", "blå runt munnen",
     "jättesvårt att andas", "väldigt svårt att andas", "mycket svårt att andas",
@@ -50,6 +53,7 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "ansiktet är snett", "snett ansikte", "sned i ena mungipan", "hänger i ansiktet",
     "sned i ansiktet", "sned i munnen", "sned mun", "hängande mungipa", "mungipan hänger",
     "munnen hänger", "ansiktet hänger", "sluddrar", "sluddrigt", "sluddrande", "sluddrig",
     "stroke", "slaganfall", "propp i hjärnan", "face drooping", "face is drooping",
@@ -68,6 +72,8 @@ SUDDEN: Group = (
     "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
 )
 BLEEDING: Group = (
+    "blodet sprutar", "blodet forsar", "blodet rinner", "mycket blod", "blöder och blöder",
+    "blood is pouring", "spurting",
     "blöder kraftigt", "blöder massor", "blöder rejält", "blöder som en kran", "kraftig blödning",
     "kraftiga blödningar", "slutar inte blöda",
     "går inte att stoppa", "blöder jättemycket", "blöder väldigt mycket", "blöder mycket",
@@ -86,13 +92,14 @@ ANAPHYLAXIS: Group = (
     "tongue is swelling", "swollen tongue",
 )
 ALLERGEN: Group = (
-    "ate", "åt", "ätit", "cashew", "cashews", "mandel", "ägg", "egg", "fisk",
+    "cashew", "cashews", "mandel", "ägg", "egg", "fisk",
     "getingstick", "geting", "bistick", "stucken", "stack", "nötter", "jordnötter",
     "nötallergi", "allergisk", "allergisk reaktion", "allergi", "penicillin", "räkor",
     "sting", "stung", "wasp", "bee", "peanut", "peanuts", "nuts", "allergic",
     "allergic reaction", "shellfish",
 )
 ALLERGY_SEVERE: Group = (
+    "svårt att svälja", "trouble swallowing", "hard to swallow",
     "svårt att andas", "andnöd", "andas tungt", "svullen i ansiktet", "ansiktet svullnar",
     "läpparna svullnar", "svullna läppar", "svullen i läpparna", "svimfärdig", "svimmar",
     "svimmade", "nässelutslag över hela kroppen", "utslag över hela kroppen",
@@ -101,6 +108,8 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "inte orkar leva", "vill inte finnas", "bättre om jag var död", "better off dead",
+    "vill försvinna för alltid",
     "ta livet av mig", "ta mitt liv", "tar livet av mig", "vill dö", "inte vill leva",
     "inte vilja leva", "orkar inte leva", "vill inte leva längre", "självmord",
     "självmordstankar", "suicid", "suicidtankar", "skada mig själv", "göra slut på allt",
@@ -113,6 +122,7 @@ SUICIDAL: Group = (
     "take my own life", "kill himself", "kill herself",
 )
 UNCONSCIOUS: Group = (
+    "okontaktbar", "okontaktbart", "helt borta", "svarar inte alls",
     "medvetslös", "medvetslösa", "svarar inte på tilltal", "reagerar inte", "går inte att väcka",
     "vaknar inte", "kan inte väcka", "kan inte få kontakt med", "andas inte",
     "unconscious", "not responding", "won't wake up", "can't wake", "cannot wake",
