@@ -135,6 +135,8 @@ export function attachmentIds(answer: unknown): string[] {
 export interface Features {
   attachments: boolean;
   requestFiles: boolean;
+  /** Video meetings (REST /meetings, Socket.IO /video): used by src/video when it is built. */
+  video: boolean;
 }
 
 export async function detectFeatures(): Promise<Features> {
@@ -144,8 +146,9 @@ export async function detectFeatures(): Promise<Features> {
     return {
       attachments: "/api/v1/threads/{thread_id}/attachments" in doc.paths,
       requestFiles: "request_files" in props,
+      video: "/api/v1/meetings" in doc.paths,
     };
   } catch {
-    return { attachments: false, requestFiles: false };
+    return { attachments: false, requestFiles: false, video: false };
   }
 }
