@@ -17,6 +17,10 @@ async def test_openapi_lists_every_endpoint_with_schemas(server):
             for media in response.get("content", {}).values():
                 _resolve(doc, media["schema"])
     assert len(doc["paths"]) >= 15
+    upload = doc["paths"][PREFIX + "/threads/{thread_id}/attachments"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    download = doc["paths"][PREFIX + "/attachments/{attachment_id}"]["get"]
+    assert "image/jpeg" in download["responses"]["200"]["content"]
 
 
 def _resolve(doc, schema):

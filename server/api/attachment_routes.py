@@ -64,6 +64,27 @@ def blob_dir(config: Config) -> Path:
     return config.data_dir / "attachments" / "blobs"
 
 
+UPLOAD_DOC = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 5,
+                        "items": {"type": "string", "format": "binary"},
+                    }
+                },
+            }
+        }
+    },
+}
+
+
 def register(api: Api) -> None:
     @api.route(
         "POST",
@@ -72,6 +93,7 @@ def register(api: Api) -> None:
         tag="attachments",
         response=UploadResult,
         status=201,
+        request_doc=UPLOAD_DOC,
     )
     async def upload_attachments(ctx: Ctx) -> UploadResult:
         service = ctx.request.app[ATTACHMENTS]
@@ -94,6 +116,7 @@ def register(api: Api) -> None:
         summary="Download an attachment (only where the thread may be seen)",
         tag="attachments",
         query=DownloadQuery,
+        response_media=("application/pdf", "image/jpeg", "image/png", "image/gif"),
     )
     async def download_attachment(ctx: Ctx) -> web.StreamResponse:
         return await _send(ctx, thumbnail=False)
@@ -104,6 +127,7 @@ def register(api: Api) -> None:
         summary="An image attachment's thumbnail (JPEG or PNG, at most 320 px)",
         tag="attachments",
         query=DownloadQuery,
+        response_media=("image/jpeg", "image/png"),
     )
     async def download_thumbnail(ctx: Ctx) -> web.StreamResponse:
         return await _send(ctx, thumbnail=True)

@@ -52,6 +52,10 @@ class Endpoint:
     response: Any
     status: int
     auth: bool
+    # For bodies and answers that are not JSON: an OpenAPI requestBody, and a media type
+    # (with binary content) for the success response.
+    request_doc: dict[str, Any] | None = None
+    response_media: tuple[str, ...] = ()
 
 
 class Api:
@@ -71,10 +75,25 @@ class Api:
         response: Any = None,
         status: int = 200,
         auth: bool = True,
+        request_doc: dict[str, Any] | None = None,
+        response_media: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.endpoints.append(
-                Endpoint(method, path, handler, summary, tag, body, query, response, status, auth)
+                Endpoint(
+                    method,
+                    path,
+                    handler,
+                    summary,
+                    tag,
+                    body,
+                    query,
+                    response,
+                    status,
+                    auth,
+                    request_doc,
+                    response_media,
+                )
             )
             return handler
 
@@ -184,7 +203,7 @@ def openapi_document(api: Api, version: str) -> dict[str, Any]:
             "operationId": ep.handler.__name__,
             "parameters": _parameters(ep, components),
             "responses": {
-                str(ep.status): _response(ep.response, components),
+                str(ep.status): _response(ep.response, components, ep.response_media),
                 "default": {
                     "description": "error",
                     "content": {
@@ -193,7 +212,9 @@ def openapi_document(api: Api, version: str) -> dict[str, Any]:
                 },
             },
         }
-        if ep.body is not None:
+        if ep.request_doc is not None:
+            op["requestBody"] = ep.request_doc
+        elif ep.body is not None:
             op["requestBody"] = {
                 "required": True,
                 "content": {"application/json": {"schema": _schema(ep.body, components)}},
@@ -224,7 +245,10 @@ def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _response(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
+def _response(tp: Any, components: dict[str, Any], media: tuple[str, ...] = ()) -> dict[str, Any]:
+    if media:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        return {"description": "the file", "content": {m: binary for m in media}}
     if tp is None:
         return {"description": "no content"}
     return {
