@@ -143,3 +143,15 @@ async def test_older_messages_load_on_request(server, browser: Browser) -> None:
     await expect(log.locator("li.message").first).to_have_text(re.compile("Meddelande 1$"))
     await expect(page.get_by_role("button", name="Visa äldre meddelanden")).to_be_hidden()
     patient.assert_clean()
+
+
+async def test_the_patient_sees_when_the_nurse_is_typing(server, browser: Browser) -> None:
+    nurse = await login_as(browser, server.base_url, "sara")
+    patient = await login_as(browser, server.base_url, "anna")
+    await write_new_message(patient.page, "Hur länge ska jag ta antibiotikan?")
+    await expect(message_log(patient.page).get_by_text("antibiotikan")).to_be_visible()
+    await nurse.page.locator(".inbox-item", has_text="antibiotikan").get_by_role("link").click()
+    await nurse.page.get_by_label("Skriv ett svar").press_sequentially("Hej")
+    await expect(patient.page.get_by_text("Sara Lind skriver …")).to_be_visible()
+    patient.assert_clean()
+    nurse.assert_clean()
