@@ -142,6 +142,11 @@ FEVER: Group = (
     "fever", "temperature", "high temp",
 )
 INFANT_WORDS: Group = ("nyfödd", "nyfödda", "nyfött", "newborn", "new born", "neonate")
+VOMIT_COUGH: Group = (
+    "kräks", "kräkts", "kräktes", "kräkas", "hostar", "hostat", "hostade", "vomiting",
+    "vomited", "throwing up", "coughing",
+)
+BLOOD: Group = ("blod", "blodigt", "blood", "bloody")
 THUNDERCLAP: Group = (
     "värsta huvudvärken", "värsta huvudvärk", "huvudvärk som en blixt", "exploderar i huvudet",
     "värsta jag haft", "worst headache", "thunderclap", "head is exploding",
@@ -164,7 +169,7 @@ RULES: tuple[RedFlagRule, ...] = (
         pairs=((CHEST, CHEST_COMPANION), (CHEST, CHEST_SEVERE)),
     ),
     RedFlagRule("stroke", "tecken på stroke", alone=STROKE, pairs=((STROKE_WEAK, SUDDEN),)),
-    RedFlagRule("bleeding", "kraftig blödning", alone=BLEEDING),
+    RedFlagRule("bleeding", "kraftig blödning", alone=BLEEDING, pairs=((VOMIT_COUGH, BLOOD),)),
     RedFlagRule(
         "anaphylaxis",
         "allergisk chock (anafylaxi)",
@@ -201,7 +206,8 @@ PAST_CUES: tuple[str, ...] = (
     "på 90-talet", "opererades", "last year", "years ago", "months ago", "weeks ago",
     "had a", "had an", "used to", "history of", "died of", "died from", "passed away",
     "in the past", "previously", "back in", "when i was", "last summer", "a while ago",
-    "förra", "två gånger", "en gång", "twice", "once",
+    "förra", "två gånger", "en gång", "twice", "once", "trodde att", "trodde jag",
+    "thought i",
 )
 # Questions about symptoms and hypothetical situations.
 HYPOTHETICAL_CUES: tuple[str, ...] = (
@@ -217,6 +223,10 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "hur hög", "how high", "prevent", "first aid", "read about",
     "kan ge", "ge stroke", "orsaka", "orsakar", "leda till", "ökar risken", "minska risken",
     "can cause", "cause a", "lead to", "increase the risk", "reduce the risk",
+    "läste att", "läst att", "hört att", "read that", "heard that", "hur vanligt",
+    "how common", "kan man dö av", "can you die from", "can you die of",
+    "something to worry about", "during periods", "during my period", "under mensen",
+    "vid mens",
     "förklara", "vad är", "vad innebär", "vad betyder", "what is", "explain", "what does",
     "ärftlighet", "ärftligt", "ärftlig", "i släkten", "släkten", "runs in the family",
     "family history", "hereditary", "genetic",
@@ -230,6 +240,12 @@ CONDITION_NAMES: frozenset[str] = frozenset(
 CONDITION_HISTORY_CUES: tuple[str, ...] = (
     "haft", "drabbades", "drabbats", "genomgått", "överlevde", "efter", "has had", "have had",
     "survived", "after",
+)
+# The episode is over; checked over the whole sentence ("..., men det har slutat").
+RESOLVED_CUES: tuple[str, ...] = (
+    "det har slutat", "det gick över", "det har gått över", "har slutat blöda",
+    "slutade blöda", "nu är jag lugn", "mår bra nu", "it stopped", "it went away",
+    "it has stopped", "has stopped bleeding", "i'm fine now", "i am fine now",
 )
 # Past cues are ignored when the same clause also says it is happening now.
 NOW_CUES: tuple[str, ...] = (

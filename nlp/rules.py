@@ -18,6 +18,7 @@ from .redflag_rules import (
     NEGATIONS,
     NOW_CUES,
     PAST_CUES,
+    RESOLVED_CUES,
     RULES,
     RedFlagRule,
 )
@@ -161,6 +162,7 @@ class RuleEngine:
         self.past = _cue_forms(analyzer, PAST_CUES)
         self.now = _cue_forms(analyzer, NOW_CUES)
         self.hypothetical = _cue_forms(analyzer, HYPOTHETICAL_CUES, with_lemmas=True)
+        self.resolved = _cue_forms(analyzer, RESOLVED_CUES)
         self.condition_history = _cue_forms(analyzer, CONDITION_HISTORY_CUES)
         self.condition_names = frozenset(
             " ".join(analyzer.analyse(c, lang).lemmas)
@@ -202,7 +204,9 @@ class RuleEngine:
         ):
             return True
         sentence = an.sentence_text(start)
-        return any(c in sentence for c in self.hypothetical)
+        return any(c in sentence for c in self.hypothetical) or any(
+            c in sentence for c in self.resolved
+        )
 
     def red_flags(self, an: Analysis) -> list[RedFlagHit]:
         vocab = self.analyzer.nlp.vocab

@@ -113,3 +113,63 @@ def test_more_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", MORE_TRICKY)
 def test_more_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# A third, adversarial round: resolved episodes, "I read that ...", period bleeding, etc.
+THIRD_TRICKY = [
+    'Hej! Min svärfar hade en hjärtinfarkt i julas och nu undrar '
+    'vi om han ska ha kvar sina blodförtunnande.',
+    'Jag läste att bröstsmärta och andfåddhet kan vara hjärtinfarkt, hur vanligt är det hos unga?',
+    'Förra vintern fick jag en allergisk chock av räkor. Behöver jag en ny adrenalinpenna?',
+    'Min pappa fick stroke för tre år sedan och är förlamad i ena sidan, behöver ny rullstol.',
+    'Vi vill gå en kurs i HLR, hur agerar man om någon är medvetslös?',
+    'Jag har tidigare haft självmordstankar men mår mycket '
+    'bättre nu, vill avsluta kontakten med kuratorn.',
+    'Kan man få ont i bröstet av stress? Jag har inte ont nu.',
+    'Vår son fick feber när han var 4 veckor gammal, nu är han 6 månader och frisk.',
+    'Jag blödde kraftigt ur näsan i förrgår men det har slutat, ska jag göra något?',
+    'Mormor svimmade på sin 90-årsdag förra månaden, ska hon utredas?',
+    'Vad är skillnaden mellan TIA och stroke?',
+    'Hur vet man om en huvudvärk är farlig?',
+    'Jag blir andfådd när jag springer men har inte ont i bröstet.',
+    'Min dotter har astma, vad gör vi om hon får svårt att andas på lägret?',
+    'Jag är rädd för att få hjärtinfarkt som pappa, kan jag göra ett arbetsprov?',
+    'Hade ett panikångestanfall igår och trodde att jag inte kunde andas, nu är jag lugn.',
+    'Kan man dö av anafylaxi? Min son är allergisk mot nötter.',
+    'Min mamma dog i stroke förra året, ska jag ta något förebyggande?',
+    'I had chest pain last week but it went away, should I still get an ECG?',
+    'What should I do if my child has a febrile seizure?',
+    'My grandmother had a stroke in 2020 and now needs help at home.',
+    'I used to have suicidal thoughts as a teenager, now I just need help with sleep.',
+    'Is heavy bleeding during periods something to worry about? Mine are heavy but regular.',
+    'My baby is 5 months old and has a slight fever, 38.1, but is eating well.',
+    'Jag har haft ont i bröstet i flera år vid ansträngning, känd kärlkramp, vill förnya nitro.',
+    'Pappa blöder lätt av Waran, små blåmärken, är det normalt?',
+]
+THIRD_AKUT = [
+    'Min man blev plötsligt sned i ansiktet och får inte fram orden, hjälp!',
+    'Jag har sån ångest att jag vill ta livet av mig, kan inte mer.',
+    'Har fruktansvärt ont i bröstet och kallsvettas, vad gör jag?',
+    'Min fru ligger på golvet och svarar inte!',
+    'Sonen är 2 veckor och har feber 38,4.',
+    'Mamma har kräkts stora mängder blod.',
+    "Got stung by a wasp and now I can't breathe properly and my throat feels tight.",
+    "I'm having the worst headache of my life, it came on suddenly while lifting.",
+    'Min dotter får ingen luft, hon har astma och sprayen hjälper inte',
+    'boende på rum 5 har slutat andas ordentligt och är blå om läpparna',
+    'jag har ont i brostet som stralar ut i armen',
+    'Jag har skurit mig och det blöder kraftigt, går inte att stoppa',
+    'pappa ar medvetslos',
+    'min bebis 6 veckor feber 38,5',
+    'Jag tänker på att ta mitt liv varje dag och har en plan',
+]
+
+
+@pytest.mark.parametrize("text", THIRD_AKUT)
+def test_third_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", THIRD_TRICKY)
+def test_third_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
