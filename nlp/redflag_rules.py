@@ -53,6 +53,7 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "tappat talet", "tappar talet", "förlorat talet", "lost his speech", "lost her speech",
     "ansiktet är snett", "snett ansikte", "sned i ena mungipan", "hänger i ansiktet",
     "sned i ansiktet", "sned i munnen", "sned mun", "hängande mungipa", "mungipan hänger",
     "munnen hänger", "ansiktet hänger", "sluddrar", "sluddrigt", "sluddrande", "sluddrig",
@@ -108,6 +109,8 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "vill inte leva", "vill inte leva mer", "samlat tabletter", "samlar tabletter",
+    "take all my pills", "all my pills", "can't go on", "cannot go on",
     "inte orkar leva", "vill inte finnas", "bättre om jag var död", "better off dead",
     "vill försvinna för alltid",
     "ta livet av mig", "ta mitt liv", "tar livet av mig", "vill dö", "inte vill leva",
@@ -223,6 +226,12 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "hur hög", "how high", "prevent", "first aid", "read about",
     "kan ge", "ge stroke", "orsaka", "orsakar", "leda till", "ökar risken", "minska risken",
     "can cause", "cause a", "lead to", "increase the risk", "reduce the risk",
+    "vad räknas", "räknas som", "what counts as", "what is considered", "agera om",
+    "hur ska vi göra om", "hur gör vi om", "om hon får", "om han får", "om jag får",
+    "om vi får", "om mamma får", "om pappa får", "om mormor får", "om morfar får",
+    "om farmor får", "om farfar får", "om det händer", "if she gets", "if he gets",
+    "if i get", "if it happens", "can anxiety", "can stress", "kan ångest", "kan stress",
+    "make you feel", "feel like you",
     "läste att", "läst att", "hört att", "read that", "heard that", "hur vanligt",
     "how common", "kan man dö av", "can you die from", "can you die of",
     "something to worry about", "during periods", "during my period", "under mensen",

@@ -173,3 +173,58 @@ def test_third_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", THIRD_TRICKY)
 def test_third_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Fourth round: "what counts as fever", "if grandma gets another stroke", lost speech, pills.
+FOURTH_TRICKY = [
+    'Hej, jag är kommunsjuksköterska. Boende hade en TIA för två '
+    'veckor sedan, ska vi fortsätta med Trombyl?',
+    'Sonen svimmade på gympan i förra veckan efter att inte ha ätit, han mår bra nu.',
+    'Min man är allergisk mot getingar. Kan ni skriva ut en adrenalinpenna inför sommaren?',
+    'Vi har en bebis på 7 veckor, vad räknas som feber hos så små barn?',
+    'Jag tänkte fråga om blodförtunnande efter min lungemboli i våras.',
+    'Mamma hade kraftiga blödningar efter operationen 2017, vi vill att läkaren vet det.',
+    'Finns det någon stödgrupp för anhöriga till personer som tagit sitt liv?',
+    'Pappa är andfådd sedan länge pga KOL, behöver nya inhalatorer.',
+    'Har haft huvudvärk i en vecka, molande, inte plötslig.',
+    'Hur ska vi agera om mormor får en ny stroke? Hon bor själv.',
+    'Jag har ingen bröstsmärta och andas normalt, men pulsen är hög efter kaffe.',
+    'Min son har haft feberkramp en gång när han var liten, behöver han undersökas?',
+    'My dad had a cardiac arrest two years ago, he needs his pacemaker checked.',
+    'Are there any first aid courses for parents about choking?',
+    "Can anxiety make you feel like you can't breathe? I'm "
+    'fine right now but it happened last week.',
+    'Jag har aldrig blödit så här mycket under mensen, men det '
+    'är inte farligt mycket, vill bara kolla.',
+    'Min syster har självskadebeteende sedan tonåren, hur kan jag stötta henne?',
+    'Kan man få allergisk reaktion av hundar? Dottern nyser mycket.',
+    'Hur länge ska man vara hemma efter en hjärnskakning?',
+    'Vad gör man om bebisen sätter i halsen?',
+]
+FOURTH_AKUT = [
+    'Hjälp, min pappa har tappat talet och kan inte röra högra sidan.',
+    'Jag har ett tryck över bröstet som inte går över och jag är andfådd.',
+    'Sambon har ätit jordnötter och svullnar i hela ansiktet och andas tungt.',
+    'Min bebis är 8 veckor och har 38,7.',
+    'Jag vill inte leva mer. Jag har samlat tabletter.',
+    'Min dotter har tagit en massa tabletter och är jättetrött.',
+    'Blodet forsar ur ett sår på benet efter motorsågen.',
+    'Min mamma är medvetslös och andas konstigt.',
+    'Plötsligt värsta huvudvärken någonsin och jag har kräkts.',
+    'Han får inte luft och läpparna är blå.',
+    'kommunsjuksköterska: boende sluddrar och ena armen är slapp sedan en halvtimme',
+    'my wife collapsed and is not breathing',
+    "I think I'm having a heart attack, chest pain and sweating",
+    'my newborn is 12 days old and has a fever of 38.2',
+    "I'm going to take all my pills tonight, I can't go on",
+]
+
+
+@pytest.mark.parametrize("text", FOURTH_AKUT)
+def test_fourth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", FOURTH_TRICKY)
+def test_fourth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
