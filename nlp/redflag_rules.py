@@ -109,6 +109,7 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "alla mina tabletter", "alla mina sömntabletter", "alla mina piller", "tagit alla mina",
     "vill inte leva", "vill inte leva mer", "samlat tabletter", "samlar tabletter",
     "take all my pills", "all my pills", "can't go on", "cannot go on",
     "inte orkar leva", "vill inte finnas", "bättre om jag var död", "better off dead",
@@ -255,6 +256,11 @@ RESOLVED_CUES: tuple[str, ...] = (
     "det har slutat", "det gick över", "det har gått över", "har slutat blöda",
     "slutade blöda", "nu är jag lugn", "mår bra nu", "it stopped", "it went away",
     "it has stopped", "has stopped bleeding", "i'm fine now", "i am fine now",
+)
+# "farfars stroke", "my mother's stroke": someone's condition named, not described.
+POSSESSIVES: frozenset[str] = frozenset(
+    "min mitt hans hennes deras var vart my his her their our 's mammas pappas farfars "
+    "farmors morfars mormors makens makans mannens fruns sonens dotterns brors systers".split()
 )
 # Past cues are ignored when the same clause also says it is happening now.
 NOW_CUES: tuple[str, ...] = (

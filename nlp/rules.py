@@ -18,6 +18,7 @@ from .redflag_rules import (
     NEGATIONS,
     NOW_CUES,
     PAST_CUES,
+    POSSESSIVES,
     RESOLVED_CUES,
     RULES,
     RedFlagRule,
@@ -199,10 +200,11 @@ class RuleEngine:
         past = any(c in clause for c in self.past) or bool(_YEAR_RE.search(clause))
         if past and not any(c in clause for c in self.now):
             return True
-        if " ".join(an.lemmas[start:end]) in self.condition_names and any(
-            c in clause for c in self.condition_history
-        ):
-            return True
+        if " ".join(an.lemmas[start:end]) in self.condition_names:
+            if any(c in clause for c in self.condition_history):
+                return True
+            if start > 0 and an.folded[start - 1] in POSSESSIVES:
+                return True
         sentence = an.sentence_text(start)
         return any(c in sentence for c in self.hypothetical) or any(
             c in sentence for c in self.resolved

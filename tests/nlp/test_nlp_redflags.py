@@ -228,3 +228,45 @@ def test_fourth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", FOURTH_TRICKY)
 def test_fourth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Fifth round: possessive mentions ("farfars stroke"), "alla mina sömntabletter".
+FIFTH_TRICKY = [
+    'Min mamma fick en propp i hjärnan för några år sedan, nu har hon svårt att skriva.',
+    'Kan man ta Alvedon när man har blodförtunnande? Jag blöder lätt näsblod.',
+    'Vilken temperatur räknas som feber hos en nyfödd?',
+    'Jag var med om en bilolycka förra månaden och svimmade, vill ha en kontroll.',
+    'Har inte haft några självmordstankar på länge, vill trappa ner på medicinen.',
+    'Dottern hade anafylaxi mot jordnötter som liten, behöver hon testas igen nu när hon är 12?',
+    'Vad ska jag säga till min son om farfars stroke?',
+    'Min man hade hjärtstopp 2019 och har en ICD, den ska kontrolleras.',
+    'Jag är lite andfådd efter covid men inget ont i bröstet, kan jag börja träna?',
+    "My mother's stroke was three years ago, she needs a new walking aid.",
+    "I don't have chest pain, just a cough that won't go away.",
+    'Is it normal for a 2 month old to sleep so much? No fever.',
+    'Brukaren har haft kraftiga näsblödningar tidigare, nu mår hon bra men vill ha remiss.',
+    'Hur känner man igen en hjärtinfarkt hos äldre? Jag jobbar i hemtjänsten.',
+    'Jag hade svårt att andas i natt av förkylningen men nu är det bättre.',
+]
+FIFTH_AKUT = [
+    'Min pappa sluddrar helt plötsligt och munnen hänger på ena sidan',
+    'Hon har kraftiga bröstsmärtor och kan knappt andas',
+    'Vi hittade farmor medvetslös i sängen',
+    'Jag blöder kraftigt efter aborten och känner mig yr',
+    'Min bebis är 4 veckor och har 38 i feber',
+    'Han blev stucken av en geting och har svårt att andas och är svullen i ansiktet',
+    'Jag har precis tagit alla mina sömntabletter',
+    'Fick en plötslig extrem huvudvärk som ett slag i huvudet',
+    'Dottern kan inte andas och blir blå',
+    'pappa kan inte prata och ena armen hänger, det hände nyss',
+]
+
+
+@pytest.mark.parametrize("text", FIFTH_AKUT)
+def test_fifth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", FIFTH_TRICKY)
+def test_fifth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
