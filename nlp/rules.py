@@ -49,7 +49,7 @@ _AGE_RE = re.compile(
 _AGE_AFTER_RE = re.compile(r"\s*-?\s*(gammal|gamla|gml|old\b)")
 _CHILD_BEFORE_RE = re.compile(
     r"\b(bebis\w*|baby|son\w*|dotter\w*|dottern|barn\w*|lillebror|lillasyster|flicka|pojke|"
-    r"grabb\w*|tjej\w*|spadbarn\w*|daughter|infant|newborn|nyfod\w*|lilla)[^.,!?]{0,9}$"
+    r"grabb\w*|tjej\w*|spadbarn\w*|daughter|infant|newborn|nyfod\w*|lill\w*)[^.,!?]{0,9}$"
 )
 # A calendar year ("min stroke 2019") dates the event to the past.
 _YEAR_RE = re.compile(r" (19[5-9]\d|20[0-2]\d)(-talet)? ")
@@ -105,8 +105,9 @@ def _is_age(folded_text: str, m: re.Match[str]) -> bool:
     if _CHILD_BEFORE_RE.search(before):
         return True
     # "är 6 veckor", "på 3 veckor": weeks without a duration word before them.
-    # Only when a child is mentioned somewhere, so "det har gått tre veckor" stays a duration.
-    short_unit = m.group(2)[0] in "vw" and bool(_CHILD_ANYWHERE_RE.search(folded_text))
+    # Weeks/months, only when a child is mentioned somewhere, so "det har gått tre veckor"
+    # stays a duration.
+    short_unit = m.group(2)[0] in "vwm" and bool(_CHILD_ANYWHERE_RE.search(folded_text))
     return short_unit and not _DURATION_BEFORE_RE.search(before) and not after.startswith(
         (" sedan", " sen", " ago", " till", " kvar")
     )
