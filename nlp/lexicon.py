@@ -9,6 +9,8 @@ from __future__ import annotations
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "lakemedel": (
+        "läkemedlet", "kapslar", "förlänga receptet", "magskydd", "sobril", "melatonin",
+        "propavan", "zopiklon", "imovane", "sömnmedel",
         "oxynorm", "oxykodon", "oxycodone", "morfin", "kodein", "tradolan", "lyrica", "gabapentin",
         "adrenalinpenna", "epipen", "adrenalin",
         "nya antibiotikan", "nya medicinen", "nya tabletterna", "av medicinen", "av tabletterna",
@@ -34,6 +36,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "dosage", "pharmacy", "tablets", "inhaler",
     ),
     "tidsbokning": (
+        "återbud", "lämna återbud", "missat min tid", "adressändring", "ombudsbehörighet",
         "byta läkare", "ny läkare", "annan läkare",
         "fasta vårdkontakt", "vårdkontakt", "kontaktperson",
         "telefontid", "läkartid", "tid hos", "ledig tid", "avbokning", "ombokning",
@@ -75,6 +78,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "mental health", "lonely",
     ),
     "rehab": (
+        "diskbråck", "trampade snett", "vrickning", "stukad", "sprain", "twisted",
         "musarm", "datorarbete", "belastningsskada",
         "rehabilitering", "rehabiliteringen", "träna upp",
         "lower back", "my back", "back", "hurting",
@@ -99,6 +103,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "injured", "wound", "cut", "fell",
     ),
     "graviditet": (
+        "graviditetstest", "moderkaka", "fostervatten", "eftervärkar", "sterilisering",
         "skaffa barn", "försöker bli gravid", "mjölkstockning", "bröstinflammation", "mastit",
         "ömt bröst",
         "gravida", "gravidvecka", "v.", "graviditetsvecka", "bf", "beräknad förlossning",
@@ -158,6 +163,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "hypoglycaemia", "hypo",
     ),
     "hjarta_karl": (
+        "åderbråck", "fönstertittarsjuka", "aneurysm", "hjärtfel",
         "blodtrycksvärden", "blodtrycksvärde", "blodtrycksvärdena",
         "hjärtsviktsmottagning", "hjärtmottagning", "blodtrycksmedicin", "mäta blodtrycket",
         "övertryck", "undertryck", "lågt blodtryck", "hjärtrytm", "extraslag", "hoppar över slag",
@@ -178,6 +184,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "pulse", "cholesterol", "swollen legs", "hypertension",
     ),
     "hud": (
+        "hudutslag", "mjäll", "skavsår", "liktorn", "liktornar", "nageltrång",
+        "inåtväxande nagel", "hudcancer", "vitiligo",
         "fläckar", "prickar", "röda prickar", "kliande", "kliar", "fjällar", "fjällande",
         "sår som inte läker", "hudflik", "hudflikar", "rosacea", "impetigo", "svinkoppor",
         "bältros", "herpes", "munsår", "torr", "spricker", "sprucken", "solskada",
@@ -212,6 +220,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "sodium", "potassium", "provresultat",
     ),
     "infektion": (
+        "calicivirus", "mässlingen", "kikhosta", "streptokock",
         "förkylningen", "hostig", "snorig", "snor", "täppt i näsan", "nästäppa", "febern",
         "frossa", "värk i kroppen", "halsen", "mandlarna", "beläggningar", "svullna körtlar",
         "lock för örat", "örat", "öronen", "rinner ur örat", "sveda", "svider",
@@ -232,6 +241,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "infection", "antibiotics",
     ),
     "ovrigt": (
+        "klimakteriet", "värmevallningar", "potens", "erektion",
         "lost weight", "kg", "kilo", "weight", "gått ner i vikt",
         "hör dåligt", "hör sämre", "lock i örat", "hard of hearing",
         "hemtjänsten", "hemsjukvård", "biståndshandläggare", "trygghetslarm",
