@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 SHIPPED_MODEL_DIR = Path(__file__).parent / "model"
 # Below this category probability the message goes to triage (calibrated on dev, see README).
-DEFAULT_TRIAGE_THRESHOLD = 0.45
+DEFAULT_TRIAGE_THRESHOLD = 0.4
 # Share of the category score taken from keyword hits (tuned on dev, see README).
 DEFAULT_KEYWORD_WEIGHT = 0.8
 DEFAULT_PRIOR_POWER = 0.5
