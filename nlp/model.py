@@ -61,9 +61,9 @@ def _pattern_phrases() -> Iterable[str]:
 def _flag_phrases() -> Iterable[str]:
     for rule in RULES:
         yield from rule.alone
-        for first, second in rule.pairs:
-            yield from first
-            yield from second
+        for combo in rule.combos + rule.local_combos:
+            for group in combo:
+                yield from group
 
 
 def _urgency_phrases() -> Iterable[str]:

@@ -17,7 +17,10 @@ class RedFlagRule:
     kind: str
     label_sv: str
     alone: Group = ()
-    pairs: tuple[tuple[Group, Group], ...] = field(default_factory=tuple)
+    # Each combo fires when every one of its groups has an uncancelled match.
+    combos: tuple[tuple[Group, ...], ...] = field(default_factory=tuple)
+    # Combos of generic words ("blöder" + "mycket") must meet within one sentence.
+    local_combos: tuple[tuple[Group, ...], ...] = field(default_factory=tuple)
 
 
 CHEST: Group = (
@@ -29,11 +32,18 @@ CHEST: Group = (
     "crushing chest", "sitter på bröstet", "tryck på bröstet", "trycker på bröstet",
     "tyngd över bröstet", "tight chest", "chest is tight",
 )
+CHEST_LOCATION: Group = ("bröstet", "bröstkorgen", "chest")
+PAIN: Group = (
+    "ont", "smärta", "smärtor", "värk", "värker", "tryck", "trycker", "band", "kramp",
+    "pain", "pains", "pressure", "tight", "tightness", "hurts", "aching",
+)
 CHEST_SEVERE: Group = (
+    "väldigt ont", "mycket ont", "svår smärta", "intensiv", "severe pain",
     "plötsligt", "plötslig", "kraftig", "kraftigt", "fruktansvärt", "extremt", "akut", "112",
     "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
 )
 CHEST_COMPANION: Group = (
+    "ut i ryggen", "mellan skulderbladen", "into my back", "between my shoulder blades",
     "illamående", "mår illa", "svimfärdig", "nausea", "nauseous", "feel faint",
     "andfådd", "andfåddhet", "andnöd", "svårt att andas", "får inte luft", "får dålig luft",
     "kan inte andas", "strålar ut", "strålar", "kallsvettig", "kallsvettas", "svettas",
@@ -43,6 +53,9 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "kan inte prata hela meningar", "andas jättetungt", "andas väldigt tungt",
+    "can't catch his breath", "can't catch her breath", "can't catch my breath",
+    "wheezing badly", "can't finish sentences",
     "andnöd i vila", "drar in under revbenen", "indragningar", "andas med stor möda",
     "kan inte prata för andfåddheten",
     "kan inte andas", "inte kan andas", "kan knappt andas", "får inte luft", "får ingen luft",
@@ -53,6 +66,8 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "pratar obegripligt", "obegripligt", "talar otydligt", "otydligt tal", "pratar sluddrigt",
+    "speech is slurred", "face looks droopy", "droopy",
     "tappat talet", "tappar talet", "förlorat talet", "lost his speech", "lost her speech",
     "ansiktet är snett", "snett ansikte", "sned i ena mungipan", "hänger i ansiktet",
     "sned i ansiktet", "sned i munnen", "sned mun", "hängande mungipa", "mungipan hänger",
@@ -61,6 +76,7 @@ STROKE: Group = (
     "drooping face", "slurred", "slurring", "slurred speech",
 )
 STROKE_WEAK: Group = (
+    "kan inte hålla i", "tappar greppet", "can't hold",
     "kan inte prata", "svårt att prata", "kan inte tala", "can't talk", "cannot talk",
     "talk properly", "arm is numb", "numb on one side", "domnar i ena", "ena armen domnar",
     "får inte fram orden", "kan inte lyfta armen",
@@ -69,10 +85,13 @@ STROKE_WEAK: Group = (
     "numb on one side", "arm is weak",
 )
 SUDDEN: Group = (
+    "sedan en stund", "en stund sedan", "sedan en kvart", "sedan en halvtimme",
     "plötsligt", "helt plötsligt", "nyss", "just nu", "sedan en timme", "för en stund sedan",
     "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
 )
 BLEEDING: Group = (
+    "inte går att stoppa", "can't stop the bleeding", "cannot stop the bleeding",
+    "kaffesump", "coffee grounds", "blöder fortfarande kraftigt",
     "blodet sprutar", "blodet forsar", "blodet rinner", "mycket blod", "blöder och blöder",
     "blood is pouring", "spurting",
     "blöder kraftigt", "blöder massor", "blöder rejält", "blöder som en kran", "kraftig blödning",
@@ -85,6 +104,7 @@ BLEEDING: Group = (
     "soaking through",
 )
 ANAPHYLAXIS: Group = (
+    "throat feels tight", "throat is tight",
     "anafylaxi", "anafylaktisk", "anafylaktisk chock", "svullnar i halsen",
     "svullen i halsen", "halsen svullnar", "svullen tunga", "tungan svullnar",
     "tungan är svullen", "svullnar tungan", "svullnar halsen", "svullnar i ansiktet och halsen",
@@ -109,6 +129,7 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "avskedsbrev", "goodbye letter", "suicide note", "vill dö",
     "alla mina tabletter", "alla mina sömntabletter", "alla mina piller", "tagit alla mina",
     "vill inte leva", "vill inte leva mer", "samlat tabletter", "samlar tabletter",
     "take all my pills", "all my pills", "can't go on", "cannot go on",
@@ -126,6 +147,8 @@ SUICIDAL: Group = (
     "take my own life", "kill himself", "kill herself",
 )
 UNCONSCIOUS: Group = (
+    "krampanfall som inte slutar", "kramper som inte slutar", "seizure won't stop",
+    "seizure that won't stop", "won't wake", "kan inte väcka honom", "kan inte väcka henne",
     "okontaktbar", "okontaktbart", "helt borta", "svarar inte alls",
     "medvetslös", "medvetslösa", "svarar inte på tilltal", "reagerar inte", "går inte att väcka",
     "vaknar inte", "kan inte väcka", "kan inte få kontakt med", "andas inte",
@@ -133,6 +156,7 @@ UNCONSCIOUS: Group = (
     "unresponsive", "not breathing",
 )
 COLLAPSE: Group = (
+    "krampanfall", "kramper", "krampar", "seizure", "fit",
     "svimmade", "ramlade ihop", "föll ihop", "segnade ihop", "ligger på golvet", "kollapsade",
     "collapsed", "passed out", "fainted",
 )
@@ -146,6 +170,22 @@ FEVER: Group = (
     "fever", "temperature", "high temp",
 )
 INFANT_WORDS: Group = ("nyfödd", "nyfödda", "nyfött", "newborn", "new born", "neonate")
+BLEED_WORDS: Group = ("blöder", "blödning", "blödningen", "bleeding", "bleed")
+BLEED_HEAVY: Group = (
+    "kraftigt", "kraftig", "jättemycket", "massor", "mycket", "inte går att stoppa",
+    "går inte att stoppa", "slutar inte", "heavily", "heavy", "a lot", "won't stop",
+)
+FACE_SWELLING: Group = (
+    "svullnar läpparna", "läpparna svullnar", "svullna läppar", "svullen i ansiktet",
+    "ansiktet svullnar", "svullnar i ansiktet", "svullen tunga", "tungan svullnar",
+    "lips swelling", "lips are swelling", "face swelling", "face is swelling", "swollen lips",
+    "swollen face",
+)
+BREATH_TROUBLE: Group = (
+    "svårt att andas", "andas tungt", "väser", "pipande andning", "andnöd",
+    "trouble breathing", "difficulty breathing", "wheezing", "hard to breathe",
+    "can't breathe",
+)
 VOMIT_COUGH: Group = (
     "kräks", "kräkts", "kräktes", "kräkas", "hostar", "hostat", "hostade", "vomiting",
     "vomited", "throwing up", "coughing",
@@ -170,28 +210,38 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "chest_pain_breathless",
         "bröstsmärta med andfåddhet eller annat varningstecken",
-        pairs=((CHEST, CHEST_COMPANION), (CHEST, CHEST_SEVERE)),
+        combos=((CHEST, CHEST_COMPANION), (CHEST, CHEST_SEVERE)),
+        local_combos=(
+            (CHEST_LOCATION, PAIN, CHEST_COMPANION),
+            (CHEST_LOCATION, PAIN, CHEST_SEVERE),
+        ),
     ),
-    RedFlagRule("stroke", "tecken på stroke", alone=STROKE, pairs=((STROKE_WEAK, SUDDEN),)),
-    RedFlagRule("bleeding", "kraftig blödning", alone=BLEEDING, pairs=((VOMIT_COUGH, BLOOD),)),
+    RedFlagRule("stroke", "tecken på stroke", alone=STROKE, combos=((STROKE_WEAK, SUDDEN),)),
+    RedFlagRule(
+        "bleeding",
+        "kraftig blödning",
+        alone=BLEEDING,
+        combos=((VOMIT_COUGH, BLOOD),),
+        local_combos=((BLEED_WORDS, BLEED_HEAVY),),
+    ),
     RedFlagRule(
         "anaphylaxis",
         "allergisk chock (anafylaxi)",
         alone=ANAPHYLAXIS,
-        pairs=((ALLERGEN, ALLERGY_SEVERE),),
+        combos=((ALLERGEN, ALLERGY_SEVERE), (FACE_SWELLING, BREATH_TROUBLE)),
     ),
     RedFlagRule("suicidal", "självmordstankar", alone=SUICIDAL),
     RedFlagRule(
-        "unconscious", "medvetslöshet", alone=UNCONSCIOUS, pairs=((COLLAPSE, NO_RESPONSE),)
+        "unconscious", "medvetslöshet", alone=UNCONSCIOUS, combos=((COLLAPSE, NO_RESPONSE),)
     ),
     RedFlagRule(
-        "infant_fever", "feber hos spädbarn under tre månader", pairs=((FEVER, INFANT_WORDS),)
+        "infant_fever", "feber hos spädbarn under tre månader", combos=((FEVER, INFANT_WORDS),)
     ),
     RedFlagRule(
         "thunderclap_headache",
         "plötslig svår huvudvärk",
         alone=THUNDERCLAP,
-        pairs=((HEADACHE, HEADACHE_SEVERE), (HEADACHE, HEADACHE_SUDDEN)),
+        combos=((HEADACHE, HEADACHE_SEVERE), (HEADACHE, HEADACHE_SUDDEN)),
     ),
     RedFlagRule("breathing", "svår andnöd", alone=BREATHING),
 )
@@ -256,6 +306,7 @@ RESOLVED_CUES: tuple[str, ...] = (
     "det har slutat", "det gick över", "det har gått över", "har slutat blöda",
     "slutade blöda", "nu är jag lugn", "mår bra nu", "it stopped", "it went away",
     "it has stopped", "has stopped bleeding", "i'm fine now", "i am fine now",
+    "menar det inte", "menade det inte", "doesn't mean it", "didn't mean it",
 )
 # "farfars stroke", "my mother's stroke": someone's condition named, not described.
 POSSESSIVES: frozenset[str] = frozenset(

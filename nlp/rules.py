@@ -158,9 +158,9 @@ class RuleEngine:
         self.flags = PhraseMatcher(vocab)
         for rule in RULES:
             self._add(f"{rule.kind}|alone", rule.alone)
-            for i, (first, second) in enumerate(rule.pairs):
-                self._add(f"{rule.kind}|{i}a", first)
-                self._add(f"{rule.kind}|{i}b", second)
+            for i, combo in enumerate(rule.combos + rule.local_combos):
+                for j, group in enumerate(combo):
+                    self._add(f"{rule.kind}|{i}:{j}", group)
         self.past = _cue_forms(analyzer, PAST_CUES)
         self.now = _cue_forms(analyzer, NOW_CUES)
         self.hypothetical = _cue_forms(analyzer, HYPOTHETICAL_CUES, with_lemmas=True)
@@ -213,26 +213,40 @@ class RuleEngine:
 
     def red_flags(self, an: Analysis) -> list[RedFlagHit]:
         vocab = self.analyzer.nlp.vocab
-        found: dict[str, dict[str, str]] = {}
+        # kind -> part -> sentence id -> matched text (first per sentence)
+        found: dict[str, dict[str, dict[int, str]]] = {}
         for match_id, start, end in self.flags(an.doc):
             if self.cancelled(an, start, end):
                 continue
             kind, part = vocab.strings[match_id].split("|")
-            found.setdefault(kind, {}).setdefault(part, " ".join(an.surface[start:end]))
-        folded_text = " ".join(an.folded)
-        if _infant_under_three_months(folded_text):
-            found.setdefault("infant_fever", {}).setdefault("0b", "spädbarn")
+            by_sentence = found.setdefault(kind, {}).setdefault(part, {})
+            by_sentence.setdefault(an.sentence[start], " ".join(an.surface[start:end]))
+        if _infant_under_three_months(" ".join(an.folded)):
+            found.setdefault("infant_fever", {}).setdefault("0:1", {-1: "spädbarn"})
         hits = []
         for rule in RULES:
-            parts = found.get(rule.kind, {})
-            if "alone" in parts:
-                hits.append(RedFlagHit(rule, parts["alone"]))
-                continue
-            for i in range(len(rule.pairs)):
-                if f"{i}a" in parts and f"{i}b" in parts:
-                    hits.append(RedFlagHit(rule, f"{parts[f'{i}a']} + {parts[f'{i}b']}"))
-                    break
+            text = _rule_text(rule, found.get(rule.kind, {}))
+            if text is not None:
+                hits.append(RedFlagHit(rule, text))
         return hits
+
+
+def _rule_text(rule: RedFlagRule, parts: dict[str, dict[int, str]]) -> str | None:
+    """The matched phrases if `rule` fires, else None."""
+    if "alone" in parts:
+        return next(iter(parts["alone"].values()))
+    n_global = len(rule.combos)
+    for i, combo in enumerate(rule.combos + rule.local_combos):
+        keys = [f"{i}:{j}" for j in range(len(combo))]
+        if not all(k in parts for k in keys):
+            continue
+        if i < n_global:
+            return " + ".join(next(iter(parts[k].values())) for k in keys)
+        shared = set.intersection(*(set(parts[k]) for k in keys))
+        if shared:
+            sid = min(shared)
+            return " + ".join(parts[k][sid] for k in keys)
+    return None
 
 
 def _infant_under_three_months(folded_text: str) -> bool:

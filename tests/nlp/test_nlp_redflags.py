@@ -270,3 +270,61 @@ def test_fifth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", FIFTH_TRICKY)
 def test_fifth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Sixth round: generic chest/bleeding wording, seizures, goodbye letters, face swelling.
+SIXTH_TRICKY = [
+    'Pappa hade ont i bröstet i julas, det visade sig vara magkatarr. Nu vill han ha en kontroll.',
+    'Vilka tecken ska jag hålla koll på efter min mammas stroke?',
+    'Jag har ingen andnöd och inga bröstsmärtor, men blodtrycket är högt.',
+    'Mamma blev medvetslös av lågt socker för fem år sedan, nu har hon ny insulinpump.',
+    'Min son fick en allergisk reaktion mot ägg när han var ett år, nu vill vi prova igen.',
+    'Hur stoppar man en näsblödning?',
+    'Kan blodförtunnande ge blödningar? Jag har lite blåmärken.',
+    'Min dotter pratar ibland om att hon vill dö när hon är arg, men '
+    'hon menar det inte och mår bra. Vill ha samtal.',
+    'Min bror dog i hjärtinfarkt i fjol, vill kolla mitt hjärta.',
+    'I sometimes feel short of breath climbing stairs but no chest pain.',
+    'My grandmother fainted last month, the doctor said it was dehydration.',
+    'What counts as heavy bleeding after a miscarriage?',
+    'Vår bebis är 4 månader och har feber 38,2',
+]
+SIXTH_AKUT = [
+    'Min man har ont i bröstet och känner sig andfådd, han är 70',
+    'Det känns som ett band runt bröstet och jag får svårt att andas',
+    'Kraftig smärta mitt i bröstet som går ut i ryggen',
+    'Pappa pratar obegripligt och kan inte hålla i koppen sedan en stund',
+    'Mamma har plötsligt blivit förvirrad och ena sidan av munnen hänger ner',
+    'Jag har en blödning som inte går att stoppa från ett sår i huvudet',
+    'Har kräkts något som ser ut som kaffesump och är yr',
+    'Blöder mycket från slidan i vecka 30',
+    'Fick medicin på akuten och nu svullnar läpparna och jag har svårt att andas',
+    'Min son blev stucken i munnen av ett bi och halsen svullnar',
+    'Jag har skrivit ett avskedsbrev och tänker göra det i natt',
+    'Min tonårsdotter har skurit sig djupt i armarna och säger att hon vill dö',
+    'Pappa har fallit och vi kan inte väcka honom',
+    'Min fru har ett krampanfall som inte slutar och svarar inte',
+    'Vår nyfödda har 38 grader och vill inte äta',
+    'bebis 1 månad feber',
+    'Fick den värsta huvudvärken jag någonsin haft när jag böjde mig ner, och kräks',
+    'Han andas jättetungt och kan inte prata hela meningar',
+    'My husband has chest pains and is short of breath',
+    "My dad's speech is slurred and his face looks droopy",
+    "I can't stop the bleeding from my leg",
+    "My daughter's throat is swelling after eating peanuts",
+    'I want to kill myself',
+    "My mother won't wake up",
+    'Our 3 week old has a fever',
+    'I suddenly have an extremely severe headache, worst ever',
+    "My son is wheezing badly and can't catch his breath",
+]
+
+
+@pytest.mark.parametrize("text", SIXTH_AKUT)
+def test_sixth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", SIXTH_TRICKY)
+def test_sixth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
