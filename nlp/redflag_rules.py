@@ -34,6 +34,7 @@ CHEST: Group = (
 )
 CHEST_LOCATION: Group = ("bröstet", "bröstkorgen", "chest")
 PAIN: Group = (
+    "crushed", "crushing", "squeezing", "klämmer", "tungt", "heavy",
     "ont", "smärta", "smärtor", "värk", "värker", "tryck", "trycker", "band", "kramp",
     "pain", "pains", "pressure", "tight", "tightness", "hurts", "aching",
 )
@@ -43,6 +44,7 @@ CHEST_SEVERE: Group = (
     "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
 )
 CHEST_COMPANION: Group = (
+    "left arm", "vänster arm", "arm is numb", "armen domnar",
     "ut i ryggen", "mellan skulderbladen", "into my back", "between my shoulder blades",
     "illamående", "mår illa", "svimfärdig", "nausea", "nauseous", "feel faint",
     "andfådd", "andfåddhet", "andnöd", "svårt att andas", "får inte luft", "får dålig luft",
@@ -53,6 +55,7 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "andas knappt", "can hardly breathe", "hardly breathing", "barely breathing",
     "kan inte prata hela meningar", "andas jättetungt", "andas väldigt tungt",
     "can't catch his breath", "can't catch her breath", "can't catch my breath",
     "wheezing badly", "can't finish sentences",
@@ -76,6 +79,7 @@ STROKE: Group = (
     "drooping face", "slurred", "slurring", "slurred speech",
 )
 STROKE_WEAK: Group = (
+    "lyder inte", "handen lyder inte", "armen lyder inte", "won't obey",
     "kan inte hålla i", "tappar greppet", "can't hold",
     "kan inte prata", "svårt att prata", "kan inte tala", "can't talk", "cannot talk",
     "talk properly", "arm is numb", "numb on one side", "domnar i ena", "ena armen domnar",
@@ -84,12 +88,31 @@ STROKE_WEAK: Group = (
     "ena armen", "can't speak", "cannot speak", "can't lift", "can't move", "one side",
     "numb on one side", "arm is weak",
 )
+SPEECH_WEAK: Group = (
+    "svårt att prata", "kan inte prata", "får inte fram orden", "pratar konstigt",
+    "kan inte tala", "can't speak", "can't talk", "trouble speaking",
+)
+LIMB_WEAK: Group = (
+    "lyder inte", "kan inte lyfta armen", "kan inte röra armen", "kan inte röra benet",
+    "ena armen", "ena handen", "ena sidan", "arm is weak", "can't lift", "can't move",
+)
+TOOK: Group = ("tagit", "tog", "svalt", "svalde", "swallowed", "took", "taken")
+PILLS: Group = (
+    "tabletter", "alvedon", "panodil", "paracetamol", "sömntabletter", "piller", "pills",
+    "tablets", "sleeping pills",
+)
+MANY_PILLS: Group = (
+    "alla", "hela", "massa", "burk", "ask", "kartong", "10", "15", "20", "25", "30", "40",
+    "50", "100", "all", "whole", "box", "bottle", "lots",
+)
 SUDDEN: Group = (
+    "minuter sedan", "min sedan", "timme sedan", "minutes ago", "började för",
     "sedan en stund", "en stund sedan", "sedan en kvart", "sedan en halvtimme",
     "plötsligt", "helt plötsligt", "nyss", "just nu", "sedan en timme", "för en stund sedan",
     "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
 )
 BLEEDING: Group = (
+    "blöder som fan", "blöder som en gris", "blöder som tusan", "bleeding like crazy",
     "inte går att stoppa", "can't stop the bleeding", "cannot stop the bleeding",
     "kaffesump", "coffee grounds", "blöder fortfarande kraftigt",
     "blodet sprutar", "blodet forsar", "blodet rinner", "mycket blod", "blöder och blöder",
@@ -104,6 +127,7 @@ BLEEDING: Group = (
     "soaking through",
 )
 ANAPHYLAXIS: Group = (
+    "tongue is swollen", "tongue swollen", "tungan svullnar",
     "throat feels tight", "throat is tight",
     "anafylaxi", "anafylaktisk", "anafylaktisk chock", "svullnar i halsen",
     "svullen i halsen", "halsen svullnar", "svullen tunga", "tungan svullnar",
@@ -129,6 +153,8 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "för att dö", "klarar inte natten", "klarar natten", "inte vara kvar", "vill inte vara kvar",
+    "whole box", "whole bottle", "hela asken", "en hel ask", "en hel kartong", "to die",
     "avskedsbrev", "goodbye letter", "suicide note", "vill dö",
     "alla mina tabletter", "alla mina sömntabletter", "alla mina piller", "tagit alla mina",
     "vill inte leva", "vill inte leva mer", "samlat tabletter", "samlar tabletter",
@@ -147,6 +173,7 @@ SUICIDAL: Group = (
     "take my own life", "kill himself", "kill herself",
 )
 UNCONSCIOUS: Group = (
+    "isn't responding", "is not responding",
     "krampanfall som inte slutar", "kramper som inte slutar", "seizure won't stop",
     "seizure that won't stop", "won't wake", "kan inte väcka honom", "kan inte väcka henne",
     "okontaktbar", "okontaktbart", "helt borta", "svarar inte alls",
@@ -161,6 +188,7 @@ COLLAPSE: Group = (
     "collapsed", "passed out", "fainted",
 )
 NO_RESPONSE: Group = (
+    "helt slapp", "slapp", "limp", "floppy",
     "svarar inte", "vaknar inte", "kommer inte till sig", "är borta", "slö och svarar inte",
     "ingen kontakt", "får ingen kontakt", "andas konstigt", "andas inte", "not waking",
     "isn't responding", "doesn't respond", "won't respond",
@@ -172,16 +200,19 @@ FEVER: Group = (
 INFANT_WORDS: Group = ("nyfödd", "nyfödda", "nyfött", "newborn", "new born", "neonate")
 BLEED_WORDS: Group = ("blöder", "blödning", "blödningen", "bleeding", "bleed")
 BLEED_HEAVY: Group = (
+    "som fan", "som tusan", "som en gris", "like crazy",
     "kraftigt", "kraftig", "jättemycket", "massor", "mycket", "inte går att stoppa",
     "går inte att stoppa", "slutar inte", "heavily", "heavy", "a lot", "won't stop",
 )
 FACE_SWELLING: Group = (
+    "tongue is swollen", "tongue swollen", "svullen tunga", "tungan är svullen",
     "svullnar läpparna", "läpparna svullnar", "svullna läppar", "svullen i ansiktet",
     "ansiktet svullnar", "svullnar i ansiktet", "svullen tunga", "tungan svullnar",
     "lips swelling", "lips are swelling", "face swelling", "face is swelling", "swollen lips",
     "swollen face",
 )
 BREATH_TROUBLE: Group = (
+    "hardly breathe", "can hardly breathe", "andas knappt",
     "svårt att andas", "andas tungt", "väser", "pipande andning", "andnöd",
     "trouble breathing", "difficulty breathing", "wheezing", "hard to breathe",
     "can't breathe",
@@ -216,7 +247,12 @@ RULES: tuple[RedFlagRule, ...] = (
             (CHEST_LOCATION, PAIN, CHEST_SEVERE),
         ),
     ),
-    RedFlagRule("stroke", "tecken på stroke", alone=STROKE, combos=((STROKE_WEAK, SUDDEN),)),
+    RedFlagRule(
+        "stroke",
+        "tecken på stroke",
+        alone=STROKE,
+        combos=((STROKE_WEAK, SUDDEN), (SPEECH_WEAK, LIMB_WEAK)),
+    ),
     RedFlagRule(
         "bleeding",
         "kraftig blödning",
@@ -230,7 +266,12 @@ RULES: tuple[RedFlagRule, ...] = (
         alone=ANAPHYLAXIS,
         combos=((ALLERGEN, ALLERGY_SEVERE), (FACE_SWELLING, BREATH_TROUBLE)),
     ),
-    RedFlagRule("suicidal", "självmordstankar", alone=SUICIDAL),
+    RedFlagRule(
+        "suicidal",
+        "självmordstankar eller överdos",
+        alone=SUICIDAL,
+        local_combos=((TOOK, PILLS, MANY_PILLS),),
+    ),
     RedFlagRule(
         "unconscious", "medvetslöshet", alone=UNCONSCIOUS, combos=((COLLAPSE, NO_RESPONSE),)
     ),
@@ -317,6 +358,7 @@ POSSESSIVES: frozenset[str] = frozenset(
 NOW_CUES: tuple[str, ...] = (
     "nu", "just nu", "nyss", "idag", "i dag", "ikväll", "i kväll", "i natt", "inatt",
     "i morse", "igen", "now", "right now", "just now", "today", "tonight", "again",
+    "minutes", "minuter",
     "this morning",
 )
 # Tokens that end a clause for the cue window.

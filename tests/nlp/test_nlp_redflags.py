@@ -328,3 +328,47 @@ def test_sixth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", SIXTH_TRICKY)
 def test_sixth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Seventh round: overdoses by count, speech plus limb weakness, seizures, "som fan".
+SEVENTH_TRICKY = [
+    'Boende hade ett krampanfall i förra veckan, läkaren ville ha uppföljning.',
+    'Min man har epilepsi och behöver förnya sina mediciner, han har inte haft anfall på länge.',
+    'Jag har haft självmordstankar tidigare och vill ha stöd nu när hösten kommer.',
+    'Kan man få tillbaka känseln i handen efter en stroke? Mamma fick det i maj.',
+    'Vad ska man ha i huset om barnen får en allergisk reaktion?',
+    'Min svärmor fick en blodpropp i lungan i fjol och undrar om hon ska fortsätta med Eliquis.',
+    'Jag hostade upp lite blod en gång förra månaden, inget sedan dess.',
+    'What are the symptoms of sepsis in elderly people?',
+    'My son had a febrile seizure at 2, he is now 5 and fine.',
+    "Is it dangerous to have a fever of 38.5 when you're 40 weeks pregnant? I feel fine otherwise.",
+]
+SEVENTH_AKUT = [
+    'Hej, min mamma har fått svårt att prata och ena handen lyder inte, började för 20 min sedan',
+    'Jag har väldigt ont i bröstet och det känns som jag ska svimma',
+    'Ont över hela bröstet, kallsvett och illamående, snälla hjälp',
+    'Min son har druckit ur en flaska med rengöringsmedel och andas konstigt',
+    'Jag har tagit 30 Alvedon för att dö',
+    'Har haft kontakt med psykiatrin men nu vet jag inte om '
+    'jag klarar natten, jag vill inte vara kvar',
+    'Vår 5 veckor gamla dotter är varm, 38,1 i örat',
+    'Det blöder som fan från handen efter att jag skar mig på en flaska',
+    'Min mormor andas knappt och är helt slapp',
+    "He's had a seizure for five minutes and isn't responding",
+    'After the bee sting her tongue is swollen and she can hardly breathe',
+    'My chest feels crushed and my left arm is numb',
+    'The baby is 6 weeks old and feels hot, temperature 38.3',
+    'I just swallowed a whole box of sleeping pills',
+    'Min man har plötsligt fått en fruktansvärd huvudvärk och kräks, '
+    'han säger att det är det värsta han varit med om',
+]
+
+
+@pytest.mark.parametrize("text", SEVENTH_AKUT)
+def test_seventh_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", SEVENTH_TRICKY)
+def test_seventh_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
