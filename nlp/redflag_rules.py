@@ -39,11 +39,14 @@ PAIN: Group = (
     "pain", "pains", "pressure", "tight", "tightness", "hurts", "aching",
 )
 CHEST_SEVERE: Group = (
+    "badly", "really bad", "hemskt", "outhärdligt",
     "väldigt ont", "mycket ont", "svår smärta", "intensiv", "severe pain",
     "plötsligt", "plötslig", "kraftig", "kraftigt", "fruktansvärt", "extremt", "akut", "112",
     "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
 )
 CHEST_COMPANION: Group = (
+    "grå", "grå i ansiktet", "blek", "pale", "grey", "gray", "svimmar", "nästan svimmar",
+    "faint", "enough air", "can't get enough air", "tillräckligt med luft", "rusar",
     "left arm", "vänster arm", "arm is numb", "armen domnar",
     "ut i ryggen", "mellan skulderbladen", "into my back", "between my shoulder blades",
     "illamående", "mår illa", "svimfärdig", "nausea", "nauseous", "feel faint",
@@ -55,6 +58,7 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "slutat andas", "stopped breathing", "har slutat andas",
     "andas knappt", "can hardly breathe", "hardly breathing", "barely breathing",
     "kan inte prata hela meningar", "andas jättetungt", "andas väldigt tungt",
     "can't catch his breath", "can't catch her breath", "can't catch my breath",
@@ -188,6 +192,7 @@ COLLAPSE: Group = (
     "collapsed", "passed out", "fainted",
 )
 NO_RESPONSE: Group = (
+    "vakar inte",
     "helt slapp", "slapp", "limp", "floppy",
     "svarar inte", "vaknar inte", "kommer inte till sig", "är borta", "slö och svarar inte",
     "ingen kontakt", "får ingen kontakt", "andas konstigt", "andas inte", "not waking",

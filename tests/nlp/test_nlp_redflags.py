@@ -372,3 +372,50 @@ def test_seventh_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", SEVENTH_TRICKY)
 def test_seventh_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Eighth round: grey face, stopped breathing, "can't get enough air".
+EIGHTH_TRICKY = [
+    'Hej, vill bara berätta att pappa som hade ont i bröstet i '
+    'förra veckan nu mår bra efter stenten.',
+    'Min son har ätit jordnötter utan problem, behöver han fortfarande testas?',
+    'Kan man ge Alvedon till en bebis på 2 månader utan feber, hon har ont vid vaccination?',
+    'Vi har en brandövning på boendet och undrar vad man gör om någon slutar andas.',
+    'Mamma har pratat sluddrigt sedan sin stroke för åtta år '
+    'sedan, men nu har hon fått en förkylning.',
+    "I'm a nurse student, what are the signs of anaphylaxis?",
+    "My dad's heart attack was in 2015 and now his cholesterol is high.",
+    'Min kompis sa att hon ville dö när hon var full i helgen men nu '
+    'säger hon att hon mår bra. Hur ska jag tänka?',
+]
+EIGHTH_AKUT = [
+    'Min man har tryck i bröstet sen en timme och svettas floder',
+    'hjälp mamma kan inte svälja och pratar sluddrigt',
+    'Min pappa har ont i bröstet och är helt grå i ansiktet',
+    'Hon har svimmat och vaknar inte fast vi skakar henne',
+    'Vår son på 2 månader har feber och är jättetrött',
+    'Jag har svalt en massa piller',
+    'Det rinner blod från munnen och slutar inte',
+    'Min dotter har ätit en jordnöt och säger att det kliar i halsen och hon hostar och väser',
+    'Min fru har slutat andas!',
+    'Hjärtat rusar och jag har ont i bröstet och svimmar nästan',
+    'pappa har fått en hjärnblödning tror jag, han har värsta huvudvärken och kräks',
+    'Jag ser ingen mening med livet och har bestämt mig för att ta mitt liv',
+    'Han är blå i ansiktet och får ingen luft',
+    "My grandfather's face is drooping on the left side",
+    'She is bleeding a lot after giving birth',
+    'My son is not breathing properly and is very pale and floppy',
+    'My newborn daughter has a temperature of 38',
+    "I feel like I'm going to kill myself tonight",
+    "My chest hurts badly and I can't get enough air",
+]
+
+
+@pytest.mark.parametrize("text", EIGHTH_AKUT)
+def test_eighth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", EIGHTH_TRICKY)
+def test_eighth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
