@@ -76,10 +76,13 @@ async def test_patient_sends_files_and_the_nurse_sees_them(
     await expect(sent.locator("img.attachment-thumb")).to_have_count(2)
     await expect(sent.get_by_role("link", name="Öppna remiss.pdf")).to_be_visible()
     await expect(items).to_have_count(0)
-    thumbs_loaded = await sent.locator("img.attachment-thumb").evaluate_all(
-        "imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"
+    # The thumbnails are served by the server and really load (a condition, not a delay).
+    await page.wait_for_function(
+        """() => {
+            const imgs = [...document.querySelectorAll('li.message img.attachment-thumb')];
+            return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0);
+        }"""
     )
-    assert thumbs_loaded
 
     # The server refuses a file that only claims to be an image: the reason, in Swedish.
     await picker.set_input_files([file("falsk.png", "image/png", b"this is not an image at all")])
