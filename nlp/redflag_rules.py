@@ -39,12 +39,14 @@ PAIN: Group = (
     "pain", "pains", "pressure", "tight", "tightness", "hurts", "aching",
 )
 CHEST_SEVERE: Group = (
+    "så ont", "kan inte röra mig", "inte kan röra mig",
     "badly", "really bad", "hemskt", "outhärdligt",
     "väldigt ont", "mycket ont", "svår smärta", "intensiv", "severe pain",
     "plötsligt", "plötslig", "kraftig", "kraftigt", "fruktansvärt", "extremt", "akut", "112",
     "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
 )
 CHEST_COMPANION: Group = (
+    "sweaty", "feels sick", "clammy",
     "grå", "grå i ansiktet", "blek", "pale", "grey", "gray", "svimmar", "nästan svimmar",
     "faint", "enough air", "can't get enough air", "tillräckligt med luft", "rusar",
     "left arm", "vänster arm", "arm is numb", "armen domnar",
@@ -73,6 +75,7 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "munnen är sned", "munnen sned", "mouth is crooked",
     "pratar obegripligt", "obegripligt", "talar otydligt", "otydligt tal", "pratar sluddrigt",
     "speech is slurred", "face looks droopy", "droopy",
     "tappat talet", "tappar talet", "förlorat talet", "lost his speech", "lost her speech",
@@ -83,6 +86,8 @@ STROKE: Group = (
     "drooping face", "slurred", "slurring", "slurred speech",
 )
 STROKE_WEAK: Group = (
+    "svårt att hitta orden", "hitta orden", "svag i höger", "svag i vänster", "svag i ena",
+    "svag i armen", "arm went weak", "arm and leg",
     "lyder inte", "handen lyder inte", "armen lyder inte", "won't obey",
     "kan inte hålla i", "tappar greppet", "can't hold",
     "kan inte prata", "svårt att prata", "kan inte tala", "can't talk", "cannot talk",
@@ -93,6 +98,7 @@ STROKE_WEAK: Group = (
     "numb on one side", "arm is weak",
 )
 SPEECH_WEAK: Group = (
+    "svårt att hitta orden", "hitta orden", "slurred his words", "slurred her words",
     "svårt att prata", "kan inte prata", "får inte fram orden", "pratar konstigt",
     "kan inte tala", "can't speak", "can't talk", "trouble speaking",
 )
@@ -116,6 +122,7 @@ SUDDEN: Group = (
     "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
 )
 BLEEDING: Group = (
+    "blött genom", "blött igenom", "blöder igenom", "bindor på en timme",
     "blöder som fan", "blöder som en gris", "blöder som tusan", "bleeding like crazy",
     "inte går att stoppa", "can't stop the bleeding", "cannot stop the bleeding",
     "kaffesump", "coffee grounds", "blöder fortfarande kraftigt",
@@ -157,6 +164,8 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "hoppa från bron", "hoppa framför tåget", "hänga mig", "jump off", "jump in front of",
+    "hang myself",
     "för att dö", "klarar inte natten", "klarar natten", "inte vara kvar", "vill inte vara kvar",
     "whole box", "whole bottle", "hela asken", "en hel ask", "en hel kartong", "to die",
     "avskedsbrev", "goodbye letter", "suicide note", "vill dö",
@@ -187,11 +196,13 @@ UNCONSCIOUS: Group = (
     "unresponsive", "not breathing",
 )
 COLLAPSE: Group = (
+    "på golvet", "on the floor", "hittade",
     "krampanfall", "kramper", "krampar", "seizure", "fit",
     "svimmade", "ramlade ihop", "föll ihop", "segnade ihop", "ligger på golvet", "kollapsade",
     "collapsed", "passed out", "fainted",
 )
 NO_RESPONSE: Group = (
+    "andas ryckigt", "agonal",
     "vakar inte",
     "helt slapp", "slapp", "limp", "floppy",
     "svarar inte", "vaknar inte", "kommer inte till sig", "är borta", "slö och svarar inte",
@@ -329,6 +340,7 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "om farmor får", "om farfar får", "om det händer", "if she gets", "if he gets",
     "if i get", "if it happens", "can anxiety", "can stress", "kan ångest", "kan stress",
     "make you feel", "feel like you",
+    "läste på", "läst på", "read on", "googlat", "googled",
     "läste att", "läst att", "hört att", "read that", "heard that", "hur vanligt",
     "how common", "kan man dö av", "can you die from", "can you die of",
     "something to worry about", "during periods", "during my period", "under mensen",

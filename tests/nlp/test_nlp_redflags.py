@@ -419,3 +419,50 @@ def test_eighth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", EIGHTH_TRICKY)
 def test_eighth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Ninth round: word-finding trouble, pads soaked through, jumping, agonal breathing.
+NINTH_TRICKY = [
+    'Min mamma har haft svårt att hitta orden sedan stroken 2016, behöver ny logoped.',
+    'Jag är gravid och blöder inte men har lite ont, är det normalt?',
+    'Pappa har haft bröstsmärtor som utretts och det var muskulärt, vill ha sjukgymnast.',
+    'Kan man vaccinera en bebis som har lite feber?',
+    'Jag läste på 1177 om stroke och blev orolig, ska jag kolla blodtrycket?',
+    'Min mormor har demens och pratar ibland osammanhängande, det är som vanligt.',
+    'She had a seizure once when she was a child, no problems since.',
+    'How do I know if my chest pain is from anxiety? I have none right now.',
+    'My husband overdosed years ago, he is clean now and wants help with sleep.',
+    'Jag vill prata om mina tankar på döden, jag har inga planer men det är jobbigt.',
+]
+NINTH_AKUT = [
+    'Akut! Min man klagar på att det trycker över bröstet och han är jätteblek',
+    'Jag har så ont i bröstet att jag inte kan röra mig',
+    'Min 80-åriga mamma har plötsligt svårt att hitta orden och munnen är sned',
+    'Pappa har blivit svag i höger arm och ben helt plötsligt',
+    'Jag har blött genom tre bindor på en timme',
+    'Mamma har fallit och slagit huvudet, blöder mycket och är förvirrad',
+    'Efter att ha ätit räkor har jag fått svullna ögon och läppar och känner mig svimfärdig',
+    'Jag tänker ta en överdos ikväll',
+    'Min kille säger att han ska hoppa från bron',
+    'Vi hittade pappa på golvet, han svarar inte och andas ryckigt',
+    'Bebisen är 11 dagar och känns het, 38,3',
+    'Värsta huvudvärken i hela mitt liv, kom på en sekund',
+    'Min dotter andas väldigt snabbt och drar in under revbenen, hon orkar inte dricka',
+    'Jag kan inte andas, hjälp',
+    'My wife has chest pain and feels sick and sweaty',
+    'He suddenly slurred his words and his arm went weak',
+    "I'm bleeding heavily and feel dizzy",
+    'I took an overdose',
+    'My baby is 2 weeks old and has a fever',
+    "He collapsed and won't wake up",
+]
+
+
+@pytest.mark.parametrize("text", NINTH_AKUT)
+def test_ninth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", NINTH_TRICKY)
+def test_ninth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
