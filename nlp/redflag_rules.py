@@ -46,6 +46,7 @@ CHEST_SEVERE: Group = (
     "severe", "sudden", "suddenly", "crushing", "urgent", "terrible",
 )
 CHEST_COMPANION: Group = (
+    "svårt att få luft", "dålig luft",
     "sweaty", "feels sick", "clammy",
     "grå", "grå i ansiktet", "blek", "pale", "grey", "gray", "svimmar", "nästan svimmar",
     "faint", "enough air", "can't get enough air", "tillräckligt med luft", "rusar",
@@ -60,6 +61,8 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "kan knappt prata", "can barely talk", "lips are turning blue", "turning blue",
+    "going blue", "blir blå", "blå läppar", "blue lips",
     "slutat andas", "stopped breathing", "har slutat andas",
     "andas knappt", "can hardly breathe", "hardly breathing", "barely breathing",
     "kan inte prata hela meningar", "andas jättetungt", "andas väldigt tungt",
@@ -75,6 +78,7 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "lopsided", "face is lopsided", "face looks lopsided",
     "munnen är sned", "munnen sned", "mouth is crooked",
     "pratar obegripligt", "obegripligt", "talar otydligt", "otydligt tal", "pratar sluddrigt",
     "speech is slurred", "face looks droopy", "droopy",
@@ -86,6 +90,7 @@ STROKE: Group = (
     "drooping face", "slurred", "slurring", "slurred speech",
 )
 STROKE_WEAK: Group = (
+    "kan inte le", "hängande ögonlock", "le på ena sidan",
     "svårt att hitta orden", "hitta orden", "svag i höger", "svag i vänster", "svag i ena",
     "svag i armen", "arm went weak", "arm and leg",
     "lyder inte", "handen lyder inte", "armen lyder inte", "won't obey",
@@ -122,6 +127,7 @@ SUDDEN: Group = (
     "i morse", "suddenly", "all of a sudden", "just now", "an hour ago",
 )
 BLEEDING: Group = (
+    "blodet pumpar", "pumpar ut blod", "blood is pumping",
     "blött genom", "blött igenom", "blöder igenom", "bindor på en timme",
     "blöder som fan", "blöder som en gris", "blöder som tusan", "bleeding like crazy",
     "inte går att stoppa", "can't stop the bleeding", "cannot stop the bleeding",
@@ -138,6 +144,7 @@ BLEEDING: Group = (
     "soaking through",
 )
 ANAPHYLAXIS: Group = (
+    "tungan sväller", "halsen sväller", "tongue is swelling up",
     "tongue is swollen", "tongue swollen", "tungan svullnar",
     "throat feels tight", "throat is tight",
     "anafylaxi", "anafylaktisk", "anafylaktisk chock", "svullnar i halsen",

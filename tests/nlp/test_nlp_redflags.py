@@ -466,3 +466,43 @@ def test_ninth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", NINTH_TRICKY)
 def test_ninth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Tenth round: air hunger, drooping eyelid, pumping blood, swelling tongue, blue lips.
+TENTH_TRICKY = [
+    'Jag har ont i bröstet när jag andas djupt efter förkylningen, ingen andnöd.',
+    'Vi undrar vad vi ska göra om pappa får en ny hjärtinfarkt, han har haft två.',
+    'Min dotter skar sig i fingret igår, det blödde lite, nu har det läkt.',
+    'Jag får ibland svårt att andas när jag har ångest men det går över efter några minuter.',
+    'Kan man ta Ipren om man har haft en magblödning för länge sedan?',
+    "My friend took an overdose last year, she's fine now, but I keep worrying.",
+    'What is the risk of stroke with atrial fibrillation?',
+    'Bebisen är 3 månader gammal och hade feber i förra veckan, nu är han frisk.',
+]
+TENTH_AKUT = [
+    'Min sambo har ont i bröstet och har svårt att få luft sedan i kväll',
+    'Mormor har fått ett hängande ögonlock och kan inte le på ena sidan sedan en halvtimme',
+    'Sonen skar sig på en kniv och blodet pumpar ut',
+    'Jag har astma och det hjälper inte med medicinen, jag kan knappt prata',
+    'Min syster har tagit massor av tabletter och är svår att väcka',
+    'Det sticker i halsen och tungan sväller efter getingsticket',
+    'Min pappa har blivit helt borta och svarar inte',
+    'Vår nyfödde son har haft 38,5 sedan i eftermiddags',
+    'Helt plötslig huvudvärk, som att bli slagen i bakhuvudet, värsta någonsin',
+    'Jag orkar inte mer, jag kommer att ta livet av mig',
+    'Min man har hjärtinfarkt, det känns som förra gången, ont i bröstet och vänster arm',
+    "My mum is confused, her face is lopsided and she can't lift her arm",
+    "I've cut my wrist and it's bleeding a lot",
+    'My son is having trouble breathing and his lips are turning blue',
+    "There's something wrong with my husband, he's unresponsive",
+]
+
+
+@pytest.mark.parametrize("text", TENTH_AKUT)
+def test_tenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", TENTH_TRICKY)
+def test_tenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
