@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -48,8 +47,11 @@ async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | No
     await add_patients(db, args.threads)
     await db.dispose()
     config = Config(
-        data_dir=tmp, database_url=url, redis_url=REDIS if args.backend == "pg" else "",
-        redis_channel=f"bench-{uuid.uuid4().hex[:6]}", nlp_enabled=False,
+        data_dir=tmp,
+        database_url=url,
+        redis_url=REDIS if args.backend == "pg" else "",
+        redis_channel=f"bench-{uuid.uuid4().hex[:6]}",
+        nlp_enabled=False,
     )
     return config, dropname
 
@@ -79,11 +81,16 @@ async def connect_all(url: str, args: argparse.Namespace, bench: Bench):
         clients.append(client)
         me = await client.ok("GET", "/api/v1/me")
         contact = (await client.ok("GET", "/api/v1/care-contacts"))[0]
-        first = await client.ok("POST", "/api/v1/threads", {
-            "patient_id": me["patients"][0]["id"], "subject": "Last",
-            "care_contact_id": contact["id"],
-            "message": {"client_id": f"c-{uuid.uuid4().hex}", "body": "start"},
-        })
+        first = await client.ok(
+            "POST",
+            "/api/v1/threads",
+            {
+                "patient_id": me["patients"][0]["id"],
+                "subject": "Last",
+                "care_contact_id": contact["id"],
+                "message": {"client_id": f"c-{uuid.uuid4().hex}", "body": "start"},
+            },
+        )
         threads.append(first["thread"]["id"])
         patients.append(client)
     staff = ["sara", "lars", "ulla"] * max(1, args.staff // 3)
@@ -144,7 +151,9 @@ async def step(rate: int, seconds: float, threads, patient_sockets, bench: Bench
         "rate": rate,
         "sent_per_s": acked / elapsed,
         "delivered": f"{len(lat)}/{expected}",
-        "p50": _pct(lat, 50), "p95": _pct(lat, 95), "p99": _pct(lat, 99),
+        "p50": _pct(lat, 50),
+        "p95": _pct(lat, 95),
+        "p99": _pct(lat, 99),
     }
 
 
@@ -172,16 +181,22 @@ async def main() -> None:
         try:
             patients, threads, patient_socks, sockets, clients = await connect_all(url, args, bench)
             rss, _ = rss_mb(server.proc.pid)
-            print(f"backend={args.backend} threads={args.threads} clients={len(sockets)} "
-                  f"server_rss_idle={rss:.0f}MB")
-            print(f"{'rate':>6} {'sent/s':>8} {'delivered':>13} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'p99 ms':>8} {'rss MB':>7}")
+            print(
+                f"backend={args.backend} threads={args.threads} clients={len(sockets)} "
+                f"server_rss_idle={rss:.0f}MB"
+            )
+            print(
+                f"{'rate':>6} {'sent/s':>8} {'delivered':>13} {'p50 ms':>8} {'p95 ms':>8} "
+                f"{'p99 ms':>8} {'rss MB':>7}"
+            )
             # Each message goes to every other participant: the staff connections.
             for rate in [int(r) for r in args.rates.split(",")]:
                 r = await step(rate, args.seconds, threads, patient_socks, bench, args.staff)
                 rss, peak = rss_mb(server.proc.pid)
-                print(f"{r['rate']:>6} {r['sent_per_s']:>8.0f} {r['delivered']:>13} "
-                      f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {rss:>7.0f}")
+                print(
+                    f"{r['rate']:>6} {r['sent_per_s']:>8.0f} {r['delivered']:>13} "
+                    f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {rss:>7.0f}"
+                )
             print(f"server peak rss {peak:.0f}MB")
             for s in sockets:
                 await s.close()

@@ -11,7 +11,9 @@ from tests.support.flows import cid, history, send, start_thread
 
 async def _anna_thread(server):
     anna = await server.login("anna")
-    first = await start_thread(anna, server.demo.patients["anna"], server.demo.care_contacts["anna"])
+    first = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"]
+    )
     return anna, first["thread"]["id"]
 
 
@@ -54,14 +56,17 @@ async def test_staff_of_another_unit_cannot_read(server):
 
 async def test_municipal_nurse_sees_only_threads_she_takes_part_in(server):
     anna, thread_id = await _anna_thread(server)
-    other = await start_thread(anna, server.demo.patients["anna"], server.demo.care_contacts["anna"])
+    other = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"]
+    )
     maja, sara = await server.login("maja"), await server.login("sara")
     assert (await maja.ok("GET", "/api/v1/threads"))["threads"] == []
     status, _ = await maja.get(f"/api/v1/threads/{thread_id}")
     assert status == 404
     maja_live = await server.socket(maja)
     await sara.ok(
-        "POST", f"/api/v1/threads/{thread_id}/participants",
+        "POST",
+        f"/api/v1/threads/{thread_id}/participants",
         {"user_id": str(server.demo.users["maja"])},
     )
     listed = [t["id"] for t in (await maja.ok("GET", "/api/v1/threads"))["threads"]]
@@ -86,7 +91,11 @@ async def test_internal_notes_never_reach_a_patient(server):
     await anna_live.wait_for("message", lambda e: e["message"]["body"] == "Hej Anna")
     ack = await anna_live.call("catch_up", {"thread_id": thread_id, "after_seq": 0})
     bodies = [m["body"] for m in await history(anna, thread_id)]
-    for seen in (bodies, [m["body"] for m in ack["messages"]], [m["body"] for m in anna_live.messages()]):
+    for seen in (
+        bodies,
+        [m["body"] for m in ack["messages"]],
+        [m["body"] for m in anna_live.messages()],
+    ):
         assert "Internt: misstänkt biverkan" not in seen
     assert (await anna.ok("GET", "/api/v1/unread"))["total"] == 1
     thread = await anna.ok("GET", f"/api/v1/threads/{thread_id}")
@@ -105,15 +114,19 @@ async def test_guardian_acts_for_child_under_13(server):
     anna = await server.login("anna")
     me = await anna.ok("GET", "/api/v1/me")
     assert {p["name"] for p in me["patients"]} == {"Anna Andersson", "Elsa Andersson"}
-    first = await start_thread(anna, demo.patients["elsa"], demo.care_contacts["elsa"],
-                               body="Elsa har utslag på armen")
+    first = await start_thread(
+        anna, demo.patients["elsa"], demo.care_contacts["elsa"], body="Elsa har utslag på armen"
+    )
     assert first["thread"]["patient"]["name"] == "Elsa Andersson"
     assert first["thread"]["team"]["key"] == "bvc"
     bertil = await server.login("bertil")
     status, _ = await bertil.post(
         "/api/v1/threads",
-        {"patient_id": str(demo.patients["elsa"]), "subject": "x",
-         "message": {"client_id": cid(), "body": "x"}},
+        {
+            "patient_id": str(demo.patients["elsa"]),
+            "subject": "x",
+            "message": {"client_id": cid(), "body": "x"},
+        },
     )
     assert status == 404
 
@@ -121,11 +134,18 @@ async def test_guardian_acts_for_child_under_13(server):
 async def test_consultation_without_the_patient_is_hidden_from_the_patient(server):
     demo = server.demo
     sara, anna = await server.login("sara"), await server.login("anna")
-    made = await sara.ok("POST", "/api/v1/threads", {
-        "patient_id": str(demo.patients["anna"]), "subject": "Konsultation",
-        "team_id": str(demo.teams["allman"]), "case_type": "konsultation",
-        "patient_visible": False, "message": {"client_id": cid(), "body": "Lars, kan du titta?"},
-    })
+    made = await sara.ok(
+        "POST",
+        "/api/v1/threads",
+        {
+            "patient_id": str(demo.patients["anna"]),
+            "subject": "Konsultation",
+            "team_id": str(demo.teams["allman"]),
+            "case_type": "konsultation",
+            "patient_visible": False,
+            "message": {"client_id": cid(), "body": "Lars, kan du titta?"},
+        },
+    )
     status, _ = await anna.get(f"/api/v1/threads/{made['thread']['id']}")
     assert status == 404
     assert (await anna.ok("GET", "/api/v1/threads"))["threads"] == []
@@ -140,17 +160,21 @@ async def test_every_staff_read_is_in_the_access_log(server):
     sara_live = await server.socket(sara)
     await sara_live.call("catch_up", {"thread_id": thread_id, "after_seq": 0})
     log = await lars.ok(
-        "GET", f"/api/v1/units/{demo.unit_id}/access-log",
+        "GET",
+        f"/api/v1/units/{demo.unit_id}/access-log",
         params={"patient_id": str(demo.patients["anna"])},
     )
     sara_entries = [e for e in log if e["staff_user_id"] == str(demo.users["sara"])]
     assert [e["action"] for e in reversed(sara_entries)] == [
-        "thread.read", "messages.read", "messages.read",
+        "thread.read",
+        "messages.read",
+        "messages.read",
     ]
     assert all(e["thread_id"] == thread_id and e["remote_addr"] for e in sara_entries)
     # Only a unit administrator may list it.
     status, _ = await sara.get(
-        f"/api/v1/units/{demo.unit_id}/access-log", params={"patient_id": str(demo.patients["anna"])}
+        f"/api/v1/units/{demo.unit_id}/access-log",
+        params={"patient_id": str(demo.patients["anna"])},
     )
     assert status == 404
 

@@ -30,17 +30,48 @@ def rest_cases(t, patient, contact):
         ("history limit too big", "GET", msgs + "?limit=100000", None, 422),
         ("history after_seq text", "GET", msgs + "?after_seq=abc", None, 422),
         ("unknown query param", "GET", msgs + "?drop=1", None, 422),
-        ("thread without subject", "POST", "/api/v1/threads",
-         {"patient_id": patient, "message": {"client_id": cid(), "body": "hej"}}, 422),
-        ("thread subject too long", "POST", "/api/v1/threads",
-         {"patient_id": patient, "subject": "s" * 201, "care_contact_id": contact,
-          "message": {"client_id": cid(), "body": "hej"}}, 422),
-        ("thread for unknown contact", "POST", "/api/v1/threads",
-         {"patient_id": patient, "subject": "s", "care_contact_id": NIL,
-          "message": {"client_id": cid(), "body": "hej"}}, 404),
-        ("thread patient not a uuid", "POST", "/api/v1/threads",
-         {"patient_id": "19850312-1234", "subject": "s",
-          "message": {"client_id": cid(), "body": "hej"}}, 422),
+        (
+            "thread without subject",
+            "POST",
+            "/api/v1/threads",
+            {"patient_id": patient, "message": {"client_id": cid(), "body": "hej"}},
+            422,
+        ),
+        (
+            "thread subject too long",
+            "POST",
+            "/api/v1/threads",
+            {
+                "patient_id": patient,
+                "subject": "s" * 201,
+                "care_contact_id": contact,
+                "message": {"client_id": cid(), "body": "hej"},
+            },
+            422,
+        ),
+        (
+            "thread for unknown contact",
+            "POST",
+            "/api/v1/threads",
+            {
+                "patient_id": patient,
+                "subject": "s",
+                "care_contact_id": NIL,
+                "message": {"client_id": cid(), "body": "hej"},
+            },
+            404,
+        ),
+        (
+            "thread patient not a uuid",
+            "POST",
+            "/api/v1/threads",
+            {
+                "patient_id": "19850312-1234",
+                "subject": "s",
+                "message": {"client_id": cid(), "body": "hej"},
+            },
+            422,
+        ),
         ("patient closes thread", "POST", f"/api/v1/threads/{t}/status", {"status": "closed"}, 403),
         ("unknown endpoint", "GET", "/api/v1/nothing-here", None, 404),
         ("wrong method", "DELETE", msgs, None, 400),
@@ -50,7 +81,9 @@ def rest_cases(t, patient, contact):
 
 async def test_rest_rejects_malformed_requests(server):
     anna = await server.login("anna")
-    first = await start_thread(anna, server.demo.patients["anna"], server.demo.care_contacts["anna"])
+    first = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"]
+    )
     t = first["thread"]["id"]
     before = await count_rows(server)
     cases = rest_cases(t, str(server.demo.patients["anna"]), str(server.demo.care_contacts["anna"]))
@@ -69,17 +102,24 @@ async def test_rest_rejects_malformed_requests(server):
         (b"{not json", "application/json", "invalid_json"),
         (b"\xff\xfe", "application/json", "invalid_json"),
         (b"null", "application/json", "validation_failed"),
-        (b'{"client_id": "abcdefgh", "body": "x", "body": 1}', "application/json",
-         "validation_failed"),
+        (
+            b'{"client_id": "abcdefgh", "body": "x", "body": 1}',
+            "application/json",
+            "validation_failed",
+        ),
         (b"client_id=x&body=y", "application/x-www-form-urlencoded", "unsupported_media_type"),
     ],
 )
 async def test_rest_rejects_broken_bodies(server, raw, content_type, code):
     anna = await server.login("anna")
-    first = await start_thread(anna, server.demo.patients["anna"], server.demo.care_contacts["anna"])
+    first = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"]
+    )
     before = await count_rows(server)
     status, answer = await anna.request(
-        "POST", f"/api/v1/threads/{first['thread']['id']}/messages", data=raw,
+        "POST",
+        f"/api/v1/threads/{first['thread']['id']}/messages",
+        data=raw,
         headers={"Content-Type": content_type},
     )
     assert 400 <= status < 500 and answer["error"]["code"] == code
@@ -88,7 +128,9 @@ async def test_rest_rejects_broken_bodies(server, raw, content_type, code):
 
 async def test_socket_rejects_malformed_events(server):
     anna = await server.login("anna")
-    first = await start_thread(anna, server.demo.patients["anna"], server.demo.care_contacts["anna"])
+    first = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"]
+    )
     t = first["thread"]["id"]
     live = await server.socket(anna)
     before = await count_rows(server)
@@ -98,13 +140,22 @@ async def test_socket_rejects_malformed_events(server):
         ("send_message", {"thread_id": t, "body": "hej"}, "validation_failed"),
         ("send_message", {"thread_id": t, "client_id": cid(), "body": ""}, "validation_failed"),
         ("send_message", {"thread_id": t, "client_id": cid(), "body": LONG}, "validation_failed"),
-        ("send_message", {"thread_id": "nope", "client_id": cid(), "body": "x"},
-         "validation_failed"),
+        (
+            "send_message",
+            {"thread_id": "nope", "client_id": cid(), "body": "x"},
+            "validation_failed",
+        ),
         ("send_message", {"thread_id": NIL, "client_id": cid(), "body": "x"}, "not_found"),
-        ("send_message", {"thread_id": t, "client_id": cid(), "body": "x", "x": 1},
-         "validation_failed"),
-        ("send_message", {"thread_id": t, "client_id": cid(), "body": "x",
-                          "kind": "internal_note"}, "forbidden"),
+        (
+            "send_message",
+            {"thread_id": t, "client_id": cid(), "body": "x", "x": 1},
+            "validation_failed",
+        ),
+        (
+            "send_message",
+            {"thread_id": t, "client_id": cid(), "body": "x", "kind": "internal_note"},
+            "forbidden",
+        ),
         ("catch_up", {"thread_id": t}, "validation_failed"),
         ("catch_up", {"thread_id": t, "after_seq": -5}, "validation_failed"),
         ("mark_read", {"thread_id": t, "seq": "x"}, "validation_failed"),

@@ -37,7 +37,9 @@ async def test_patient_and_team_of_three_professions(server):
 
     # Lars writes an internal note: the team sees it, Anna never does.
     note = await send(team["lars"], thread_id, "Internt: kolla labbsvar först", "internal_note")
-    await team_live["ulla"].wait_for("message", lambda e: e["message"]["id"] == note["message"]["id"])
+    await team_live["ulla"].wait_for(
+        "message", lambda e: e["message"]["id"] == note["message"]["id"]
+    )
     await send(team["lars"], thread_id, "Vi ringer dig i morgon.")
     await anna_live.wait_for("message", lambda e: e["message"]["seq"] == 4)
     assert all(m["kind"] != "internal_note" for m in anna_live.messages())

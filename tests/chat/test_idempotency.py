@@ -2,9 +2,9 @@
 
 import asyncio
 
+from tests.support.clients import login
 from tests.support.flows import cid, history, start_thread
 from tests.support.process import ServerProcess
-from tests.support.clients import login
 
 
 async def _thread(server, who="anna"):

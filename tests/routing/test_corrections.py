@@ -20,15 +20,25 @@ async def test_correction_is_stored_and_used_for_training(server, tmp_path):
         result = await start_thread(anna, demo.patients["anna"], None, body=text)
         thread = result["thread"]
         assert thread["team"]["key"] == "triage"  # unknown words: low confidence
-        await tove.ok("POST", f"/api/v1/threads/{thread['id']}/transfer",
-                      {"team_id": str(demo.teams["diabetes"]), "category": "diabetes"})
+        await tove.ok(
+            "POST",
+            f"/api/v1/threads/{thread['id']}/transfer",
+            {"team_id": str(demo.teams["diabetes"]), "category": "diabetes"},
+        )
 
     out = tmp_path / "model"
-    env = {**os.environ, "DATABASE_URL": server.config.database_url,
-           "NARA_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "DATABASE_URL": server.config.database_url, "NARA_DATA_DIR": str(tmp_path)}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "nlp", "train", "--include-corrections",
-        "--output", str(out), env=env, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "server.cli",
+        "nlp",
+        "train",
+        "--include-corrections",
+        "--output",
+        str(out),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
     stdout, _ = await asyncio.wait_for(proc.communicate(), 300)

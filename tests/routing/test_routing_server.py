@@ -9,8 +9,7 @@ from tests.support.flows import cid, start_thread
 
 TYPICAL = [
     ("Hej, jag behöver förnya mitt recept på Levaxin, det tar slut nästa vecka", "allman"),
-    ("Jag har haft ont i knät sedan fotbollsträningen i lördags och det blir inte bättre",
-     "rehab"),
+    ("Jag har haft ont i knät sedan fotbollsträningen i lördags och det blir inte bättre", "rehab"),
     ("Jag mår så dåligt, har ångest varje dag och kan inte sova på nätterna", "psykisk_halsa"),
     ("Jag är gravid i vecka 12 och undrar när jag ska till barnmorskan", "mvc"),
     ("Mitt blodsocker har varit högt hela veckan trots insulinet", "diabetes"),
@@ -79,16 +78,22 @@ async def test_every_red_flag_gets_the_112_reply_and_alerts_staff(server, kind):
 
 async def test_english_emergency_gets_an_english_reply(server):
     anna = await server.login("anna")
-    result = await _routed(anna, server.demo.patients["anna"],
-                           "I have crushing chest pain and I cannot breathe")
+    result = await _routed(
+        anna, server.demo.patients["anna"], "I have crushing chest pain and I cannot breathe"
+    )
     assert "Call 112" in result["emergency"]["reply"]
 
 
 async def test_emergency_in_a_later_message_is_caught_too(server):
     anna = await server.login("anna")
-    first = await start_thread(anna, server.demo.patients["anna"], server.demo.care_contacts["anna"])
-    sent = await anna.ok("POST", f"/api/v1/threads/{first['thread']['id']}/messages",
-                         {"client_id": cid(), "body": RED_FLAGS["chest_pain_breathless"]})
+    first = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"]
+    )
+    sent = await anna.ok(
+        "POST",
+        f"/api/v1/threads/{first['thread']['id']}/messages",
+        {"client_id": cid(), "body": RED_FLAGS["chest_pain_breathless"]},
+    )
     assert "112" in sent["emergency"]["reply"]
     assert sent["thread"]["flagged_acute"]
 
@@ -105,8 +110,10 @@ async def test_personal_data_is_masked_in_logs_and_reasons(server, caplog):
     caplog.set_level(logging.DEBUG)
     anna, sara = await server.login("anna"), await server.login("sara")
     sara_live = await server.socket(sara)
-    text = ("Jag har ont i bröstet och kan inte andas. Mitt personnummer är 19850312-1239 "
-            "och ring mig på 070-123 45 67")
+    text = (
+        "Jag har ont i bröstet och kan inte andas. Mitt personnummer är 19850312-1239 "
+        "och ring mig på 070-123 45 67"
+    )
     result = await _routed(anna, server.demo.patients["anna"], text)
     alert = await sara_live.wait_for("acute_alert")
     view = await _staff_view(server, result["thread"])

@@ -85,14 +85,18 @@ class SocketClient:
 
     async def connect(self, base_url: str, token: str | None, **kw: Any) -> None:
         await self.sio.connect(
-            base_url, namespaces=["/chat"], auth={"token": token} if token else None,
-            transports=["websocket"], wait_timeout=5, **kw,
+            base_url,
+            namespaces=["/chat"],
+            auth={"token": token} if token else None,
+            transports=["websocket"],
+            wait_timeout=5,
+            **kw,
         )
 
     async def call(self, event: str, data: Any) -> Any:
         return await self.sio.call(event, data, namespace="/chat", timeout=10)
 
-    async def wait_for(self, name: str, predicate: Any = None, timeout: float = 5.0) -> Any:
+    async def wait_for(self, name: str, predicate: Any = None, timeout_s: float = 5.0) -> Any:
         async def seen() -> Any:
             while True:
                 for item in self.events[name]:
@@ -101,7 +105,7 @@ class SocketClient:
                 self._arrived.clear()
                 await self._arrived.wait()
 
-        return await asyncio.wait_for(seen(), timeout)
+        return await asyncio.wait_for(seen(), timeout_s)
 
     def messages(self) -> list[dict[str, Any]]:
         return [e["message"] for e in self.events["message"]]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from server.config import Config
 
+ROOT = str(Path(__file__).resolve().parents[2])
 _LISTEN = re.compile(rb"listens on (http://[\d.]+:\d+)/")
 
 
@@ -34,9 +35,14 @@ class ServerProcess:
             **self.extra_env,
         )
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "serve",
-            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-            cwd=str(Path(__file__).resolve().parents[2]),
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            cwd=ROOT,
         )
         assert self.proc.stdout is not None
         line = await asyncio.wait_for(self.proc.stdout.readline(), 60)
