@@ -192,7 +192,7 @@ class VideoNamespace(socketio.AsyncNamespace):
         else:
             raise NaraError(ErrorCode.UNAUTHENTICATED, "log in or use your invitation link")
         answer = await self.app[LIVE].join(sid, entry, data.rejoin)
-        await meetings.set_status(data.meeting_id, MeetingStatus.LIVE)
+        await meetings.mark_live(data.meeting_id)
         return answer
 
     async def _rejoin_guest(self, sid: str, data: JoinEvent) -> dict[str, Any]:

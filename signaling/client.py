@@ -43,7 +43,10 @@ class MeetingClient:
         fps: int = 15,
     ) -> None:
         self.name = name
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = self._new_socket()
+        self.base_url = ""
+        self.rejoin_token: str | None = None
+        self.mute_requests: list[dict[str, Any]] = []
         self.relay_only, self.video, self.audio = relay_only, video, audio
         self.size, self.fps = size, fps
         self.meeting_id: uuid.UUID | None = None
@@ -57,7 +60,8 @@ class MeetingClient:
         self.mesh: dict[str, MediaPeer] = {}
         self.publisher: MediaPeer | None = None
         self.subscriptions: dict[str, tuple[MediaPeer, dict[str, str]]] = {}
-        self.subscribed: set[str] = set()
+        self.subscribed: dict[str, int] = {}  # participant id -> feed id subscribed to
+        self.mesh_sessions: dict[str, int] = {}  # participant id -> their session of our peer
         self.feeds: dict[str, int] = {}  # participant id -> feed id, as the server tells
         self.errors: list[tuple[str, str]] = []  # (event, error code) of failed handling
         self.joined_at = 0.0
@@ -66,6 +70,10 @@ class MeetingClient:
         # Socket.IO runs every incoming event in its own task; one worker keeps their order.
         self._inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def _new_socket(self) -> socketio.AsyncClient:
+        sio = socketio.AsyncClient(reconnection=False)
         for event in (
             "admitted",
             "participants",
@@ -81,11 +89,13 @@ class MeetingClient:
             "left",
             "media_state",
         ):
-            self.sio.on(event, self._handler(event), namespace=NAMESPACE)
+            sio.on(event, self._handler(event), namespace=NAMESPACE)
+        return sio
 
     # -- connection ------------------------------------------------------------------------
 
     async def connect(self, base_url: str, token: str | None = None) -> None:
+        self.base_url = base_url
         await self.sio.connect(
             base_url,
             namespaces=[NAMESPACE],
@@ -112,6 +122,7 @@ class MeetingClient:
         self.joined_at = time.monotonic()
         ack = await self.call("join", body)
         async with self._lock:
+            self.rejoin_token = ack.get("rejoin")
             self.me = ack["participant"]
             self.state = self.me["state"]
             self.topology = ack["topology"]
@@ -122,6 +133,7 @@ class MeetingClient:
         return ack
 
     async def close(self) -> None:
+        self._closed = True
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -135,10 +147,25 @@ class MeetingClient:
         """Lose the connection without leaving (network gone): media and socket close."""
         await self.close()
 
+    async def rejoin(self, base_url: str | None = None, token: str | None = None) -> dict[str, Any]:
+        """Reconnect (to ``base_url``, e.g. a restarted server) and take the place back:
+        accounts by their login ``token``, guests by the rejoin token of their last join."""
+        await self.close()
+        self.sio = self._new_socket()
+        self._inbox = asyncio.Queue()
+        self._closed = False
+        self.state, self.topology = "disconnected", "mesh"
+        self.feeds.clear()
+        self.participants.clear()
+        await self.connect(base_url or self.base_url, token)
+        assert self.meeting_id is not None
+        return await self.join(self.meeting_id, rejoin=None if token else self.rejoin_token)
+
     async def _close_media(self) -> None:
         for peer in list(self.mesh.values()):
             await peer.close()
         self.mesh.clear()
+        self.mesh_sessions.clear()
         for peer, _ in list(self.subscriptions.values()):
             await peer.close()
         self.subscriptions.clear()
@@ -152,6 +179,8 @@ class MeetingClient:
     def _handler(self, event: str) -> Callable[[Any], Any]:
         async def handle(data: Any) -> None:
             self.events.append((event, data))
+            if self._closed:
+                return
             if self._worker is None:
                 self._worker = asyncio.create_task(self._work())
             self._inbox.put_nowait((event, data))
@@ -191,6 +220,10 @@ class MeetingClient:
         self.participants = {p["id"]: p for p in data["participants"]}
         if self.state != "admitted" or self.topology != "mesh":
             return
+        for pid, info in self.participants.items():
+            if pid in self.mesh and self.mesh_sessions.get(pid) != info.get("session"):
+                # They rejoined: the old connection is dead, negotiate a new one.
+                await self.mesh.pop(pid).close()
         for pid in self.participants:
             # The smaller id offers: exactly one side starts each pair.
             if pid != self.me["id"] and pid not in self.mesh and self.me["id"] < pid:
@@ -210,7 +243,10 @@ class MeetingClient:
         if self.topology != "mesh" or self.state != "admitted":
             return
         if desc and desc["type"] == "offer":
-            peer = self.mesh.get(sender) or self._peer(sender)
+            old = self.mesh.pop(sender, None)
+            if old is not None:  # only one side offers: a new offer means a new connection
+                await old.close()
+            peer = self._peer(sender)
             answer = await peer.accept_offer(desc)
             await self.call("signal", {"to": sender, "description": answer})
         elif desc and desc["type"] == "answer" and sender in self.mesh:
@@ -232,13 +268,29 @@ class MeetingClient:
     async def _on_left(self, data: dict[str, Any]) -> None:
         self.feeds.pop(data["participant_id"], None)
 
+    async def _on_mute_request(self, data: dict[str, Any]) -> None:
+        """Comply like a polite browser: stop sending and tell everyone."""
+        self.mute_requests.append(data)
+        peers = [*self.mesh.values(), *([self.publisher] if self.publisher else [])]
+        for peer in peers:
+            track = peer.microphone if data["kind"] == "audio" else peer.camera
+            if track is not None:
+                track.stop()
+        if data["kind"] == "audio":
+            self.audio = False
+        else:
+            self.video = False
+        await self.call("media_state", {"audio": self.audio, "video": self.video})
+
     async def _on_removed(self, data: dict[str, Any]) -> None:
-        self.state = "removed"
+        self.state = "leaving"  # no new media from here on
         await self._close_media()
+        self.state = "removed"
 
     async def _on_ended(self, data: dict[str, Any]) -> None:
-        self.state = "ended"
+        self.state = "leaving"
         await self._close_media()
+        self.state = "ended"
 
     # -- SFU -------------------------------------------------------------------------------
 
@@ -258,11 +310,15 @@ class MeetingClient:
     async def _subscribe_new(self) -> None:
         """One new subscription to every known publisher not subscribed to yet."""
         async with self._lock:
-            wanted = sorted(set(self.feeds) - self.subscribed - {self.me.get("id")})
+            wanted = sorted(
+                pid
+                for pid, feed in self.feeds.items()
+                if self.subscribed.get(pid) != feed and pid != self.me.get("id")
+            )
             if not wanted or self.publisher is None:
                 return
             ack = await self.call("sfu_subscribe", {"participant_ids": wanted})
-            self.subscribed.update(wanted)
+            self.subscribed.update({pid: self.feeds[pid] for pid in wanted})
             peer = MediaPeer(f"{self.name}-sub", self._options(send=False))
             answer = await peer.accept_offer(ack["offer"], send=False)
             self.subscriptions[ack["subscription_id"]] = (peer, ack["mids"])
@@ -292,6 +348,7 @@ class MeetingClient:
     def _peer(self, pid: str) -> MediaPeer:
         peer = MediaPeer(f"{self.name}-{pid}", self._options())
         self.mesh[pid] = peer
+        self.mesh_sessions[pid] = int(self.participants.get(pid, {}).get("session", 1))
         return peer
 
     def received(self) -> dict[str, dict[str, Any]]:

@@ -55,6 +55,8 @@ class Participant:
     sfu: SfuLink | None = None
     sfu_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     drop_task: asyncio.Task[None] | None = None
+    # Bumped on every (re)join: peers drop their stale connection to an older one.
+    session: int = 1
 
     @property
     def role(self) -> Role:
@@ -72,6 +74,7 @@ class Participant:
             "video": self.video,
             "screen": self.screen,
             "connected": self.sid is not None,
+            "session": self.session,
         }
 
 
@@ -82,6 +85,8 @@ class LiveMeeting:
     max_participants: int
     topology: str = "mesh"
     participants: dict[str, Participant] = field(default_factory=dict)
+    # Accounts a host removed: they come back through the waiting room.
+    removed: set[uuid.UUID] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
@@ -132,20 +137,26 @@ class LiveMeetings:
     async def join(self, sid: str, entry: Entry, rejoin: str | None = None) -> dict[str, Any]:
         if sid in self.by_sid:
             raise NaraError(ErrorCode.CONFLICT, "this connection is already in a meeting")
-        m = self.meetings.setdefault(
-            entry.meeting_id, LiveMeeting(entry.meeting_id, entry.thread_id, entry.max_participants)
-        )
-        async with m.lock:
+        while True:
+            m = self.meetings.setdefault(
+                entry.meeting_id,
+                LiveMeeting(entry.meeting_id, entry.thread_id, entry.max_participants),
+            )
+            await m.lock.acquire()
+            if self.meetings.get(entry.meeting_id) is m:
+                break
+            m.lock.release()  # closed while we waited: take the new one
+        try:
             p = self._returning(m, entry, rejoin)
             if p is None:
                 if len(m.participants) >= m.max_participants:
                     raise NaraError(ErrorCode.MEETING_FULL, "the meeting is full")
-                state = WAITING if entry.role in WAITS else ADMITTED
+                waits = entry.role in WAITS or entry.user_id in m.removed
+                state = WAITING if waits else ADMITTED
                 p = Participant(f"p{secrets.token_hex(6)}", entry, state, utcnow(), sid)
                 m.participants[p.id] = p
             else:
-                if p.drop_task:
-                    p.drop_task.cancel()
+                await self._take_back(m, p)
                 p.sid = sid
             self.by_sid[sid] = (m.id, p.id)
             await self.t.enter_room(sid, f"{m.room}:all")
@@ -153,6 +164,8 @@ class LiveMeetings:
                 await self._maybe_grow(m)
                 await self._enter(m, p)
             await self._announce(m)
+        finally:
+            m.lock.release()
         answer: dict[str, Any] = {
             "participant": p.public(),
             "rejoin": p.rejoin_token,
@@ -161,6 +174,21 @@ class LiveMeetings:
         if p.state == ADMITTED:
             answer.update(self._admission(m, p))
         return answer
+
+    async def _take_back(self, m: LiveMeeting, p: Participant) -> None:
+        """A returning participant: the old connection (if any) and its media are gone."""
+        if p.drop_task:
+            p.drop_task.cancel()
+            p.drop_task = None
+        if p.sid is not None:
+            self.by_sid.pop(p.sid, None)
+            for room in (m.room, m.hosts_room, f"{m.room}:all"):
+                await self.t.leave_room(p.sid, room)
+            await self.t.emit("removed", {"reason": "joined_elsewhere"}, p.sid)
+        if p.sfu is not None:
+            await p.sfu.close()
+            p.sfu = None
+        p.session += 1
 
     def _returning(self, m: LiveMeeting, entry: Entry, rejoin: str | None) -> Participant | None:
         """The same account (or a guest with its rejoin token) takes its place back."""
@@ -231,6 +259,8 @@ class LiveMeetings:
         async with m.lock:
             _require_host(host)
             p = _other(m, pid)
+            if p.entry.user_id is not None:
+                m.removed.add(p.entry.user_id)
             if p.sid is not None:
                 await self.t.emit("removed", {"reason": "removed_by_host"}, p.sid)
             await self._drop(m, p)
@@ -239,6 +269,7 @@ class LiveMeetings:
         m, host = self._lookup(sid)
         _require_host(host)
         p = _other(m, pid)
+        _require_admitted(p)
         if p.sid is not None:
             await self.t.emit("mute_request", {"kind": kind, "by": host.entry.name}, p.sid)
 
@@ -272,6 +303,7 @@ class LiveMeetings:
 
     async def media_state(self, sid: str, audio: bool, video: bool, screen: bool) -> None:
         m, p = self._lookup(sid)
+        _require_admitted(p)
         p.audio, p.video, p.screen = audio, video, screen
         await self.t.emit(
             "media_state",

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from signaling.meeting_models import Meeting, MeetingInvite, MeetingMember
+from signaling.meeting_models import Meeting, MeetingInvite, MeetingMember, MeetingStatus
 
 
 class MeetingRepository:
@@ -35,6 +35,14 @@ class MeetingRepository:
         if ended_at is not None:
             values["ended_at"] = ended_at
         await self.s.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
+
+    async def mark_live(self, meeting_id: uuid.UUID) -> None:
+        """Scheduled → live; an ended meeting stays ended (a late join cannot revive it)."""
+        await self.s.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.SCHEDULED)
+            .values(status=MeetingStatus.LIVE)
+        )
 
     async def member_role(self, meeting_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
         return await self.s.scalar(

@@ -142,6 +142,10 @@ class MeetingService:
             ended = utcnow() if status == MeetingStatus.ENDED else None
             await MeetingRepository(store.session).set_status(meeting_id, status, ended)
 
+    async def mark_live(self, meeting_id: uuid.UUID) -> None:
+        async with self.db.write() as store:
+            await MeetingRepository(store.session).mark_live(meeting_id)
+
     async def entry_for_user(self, actor: Actor, meeting_id: uuid.UUID) -> Entry:
         async with self.db.read() as store:
             repo = MeetingRepository(store.session)
