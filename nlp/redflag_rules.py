@@ -240,6 +240,14 @@ BREATH_TROUBLE: Group = (
     "trouble breathing", "difficulty breathing", "wheezing", "hard to breathe",
     "can't breathe",
 )
+BREATH_DIFFICULTY: Group = (
+    "svårt att andas", "andnöd", "andas tungt", "difficulty breathing", "trouble breathing",
+    "hard to breathe", "struggling to breathe", "short of breath",
+)
+INTENSITY: Group = (
+    "väldigt", "jätte", "mycket", "extremt", "plötsligt", "hjälp", "akut", "really",
+    "very", "severe", "severely", "suddenly", "help", "urgent",
+)
 VOMIT_COUGH: Group = (
     "kräks", "kräkts", "kräktes", "kräkas", "hostar", "hostat", "hostade", "vomiting",
     "vomited", "throwing up", "coughing",
@@ -307,7 +315,12 @@ RULES: tuple[RedFlagRule, ...] = (
         alone=THUNDERCLAP,
         combos=((HEADACHE, HEADACHE_SEVERE), (HEADACHE, HEADACHE_SUDDEN)),
     ),
-    RedFlagRule("breathing", "svår andnöd", alone=BREATHING),
+    RedFlagRule(
+        "breathing",
+        "svår andnöd",
+        alone=BREATHING,
+        local_combos=((BREATH_DIFFICULTY, INTENSITY),),
+    ),
 )
 
 # Cues, as folded surface tokens or token sequences.
@@ -371,6 +384,7 @@ RESOLVED_CUES: tuple[str, ...] = (
     "det har slutat", "det gick över", "det har gått över", "har slutat blöda",
     "slutade blöda", "nu är jag lugn", "mår bra nu", "it stopped", "it went away",
     "it has stopped", "has stopped bleeding", "i'm fine now", "i am fine now",
+    "nu är det bättre", "det är bättre nu", "bättre nu", "better now", "it's better now",
     "menar det inte", "menade det inte", "doesn't mean it", "didn't mean it",
 )
 # "farfars stroke", "my mother's stroke": someone's condition named, not described.
