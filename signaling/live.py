@@ -371,11 +371,19 @@ class LiveMeetings:
 
     async def sfu_answer(self, sid: str, sub_id: str, answer: dict[str, Any]) -> None:
         _, p = self._sfu_ready(sid)
-        await _janus(_sfu(p).start(sub_id, answer))
+        link = _sfu(p)
+        if sub_id not in link.subscriptions:
+            raise NaraError(ErrorCode.NOT_FOUND, "no such subscription")
+        await _janus(link.start(sub_id, answer))
 
     async def sfu_trickle(self, sid: str, target: str, candidate: dict[str, Any] | None) -> None:
         _, p = self._sfu_ready(sid)
-        await _janus(_sfu(p).trickle(target, candidate))
+        link = _sfu(p)
+        if target == "publisher" and link.publisher is None:
+            raise NaraError(ErrorCode.INVALID_REQUEST, "publish first")
+        if target != "publisher" and target not in link.subscriptions:
+            raise NaraError(ErrorCode.NOT_FOUND, "no such subscription")
+        await _janus(link.trickle(target, candidate))
 
     # -- internals -------------------------------------------------------------------------
 
