@@ -78,6 +78,7 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "face has dropped", "face dropped", "side of his face", "side of her face",
     "lopsided", "face is lopsided", "face looks lopsided",
     "munnen är sned", "munnen sned", "mouth is crooked",
     "pratar obegripligt", "obegripligt", "talar otydligt", "otydligt tal", "pratar sluddrigt",
@@ -111,12 +112,16 @@ LIMB_WEAK: Group = (
     "lyder inte", "kan inte lyfta armen", "kan inte röra armen", "kan inte röra benet",
     "ena armen", "ena handen", "ena sidan", "arm is weak", "can't lift", "can't move",
 )
-TOOK: Group = ("tagit", "tog", "svalt", "svalde", "swallowed", "took", "taken")
+TOOK: Group = (
+    "tagit", "tog", "svalt", "svalde", "tänker ta", "ska ta", "swallowed", "took", "taken",
+    "going to take",
+)
 PILLS: Group = (
     "tabletter", "alvedon", "panodil", "paracetamol", "sömntabletter", "piller", "pills",
     "tablets", "sleeping pills",
 )
 MANY_PILLS: Group = (
+    "allihop",
     "alla", "hela", "massa", "burk", "ask", "kartong", "10", "15", "20", "25", "30", "40",
     "50", "100", "all", "whole", "box", "bottle", "lots",
 )
@@ -171,6 +176,7 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "end his life", "end her life", "going to end", "ta dem allihop",
     "hoppa från bron", "hoppa framför tåget", "hänga mig", "jump off", "jump in front of",
     "hang myself",
     "för att dö", "klarar inte natten", "klarar natten", "inte vara kvar", "vill inte vara kvar",
@@ -193,6 +199,7 @@ SUICIDAL: Group = (
     "take my own life", "kill himself", "kill herself",
 )
 UNCONSCIOUS: Group = (
+    "går inte att få kontakt med", "inte att få kontakt med",
     "isn't responding", "is not responding",
     "krampanfall som inte slutar", "kramper som inte slutar", "seizure won't stop",
     "seizure that won't stop", "won't wake", "kan inte väcka honom", "kan inte väcka henne",
@@ -259,6 +266,7 @@ THUNDERCLAP: Group = (
 )
 HEADACHE: Group = ("huvudvärk", "ont i huvudet", "huvudet", "headache")
 HEADACHE_SEVERE: Group = (
+    "som en blixt", "från klar himmel", "blixt", "out of the blue",
     "värsta", "aldrig haft så ont", "som ett slag", "som en smäll", "som ett blixtnedslag",
     "exploderar", "kom som en smäll", "worst", "ever had", "like a thunderclap",
 )
@@ -360,7 +368,8 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "om farmor får", "om farfar får", "om det händer", "if she gets", "if he gets",
     "if i get", "if it happens", "can anxiety", "can stress", "kan ångest", "kan stress",
     "make you feel", "feel like you",
-    "läste på", "läst på", "read on", "googlat", "googled",
+    "läste på", "läst på", "read on", "googlat", "googled", "information on",
+    "information about", "prevention", "förebyggande", "förebygga",
     "läste att", "läst att", "hört att", "read that", "heard that", "hur vanligt",
     "how common", "kan man dö av", "can you die from", "can you die of",
     "something to worry about", "during periods", "during my period", "under mensen",

@@ -506,3 +506,41 @@ def test_tenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", TENTH_TRICKY)
 def test_tenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Eleventh round: "som en blixt", pills in front of me, no contact, face dropped.
+ELEVENTH_TRICKY = [
+    'Pappa som hade stroke förra året vill veta om han får köra bil.',
+    'Jag har ont i bröstet när jag trycker på revbenen efter att jag ramlade, andas normalt.',
+    'Kan man ta blodtrycksmedicin och Viagra samtidigt? Har haft hjärtinfarkt.',
+    'Min dotter hade hög feber som nyfödd och vi undrar om det påverkar vaccinationerna nu.',
+    'Vad är normalt blodsocker? Min mamma svimmade en gång av lågt socker.',
+    "I had a panic attack last night and thought I couldn't breathe, I'm okay now.",
+    "We'd like information on suicide prevention for our school staff.",
+]
+ELEVENTH_AKUT = [
+    'Jag har fått ett kraftigt tryck över bröstet när jag bar '
+    'upp matkassarna och jag är kallsvettig',
+    'Min fru pratar helt obegripligt sedan tio minuter och ena mungipan hänger',
+    'Min son har en djup skärskada i låret och det blöder kraftigt trots att vi trycker',
+    'Jag har en fruktansvärd huvudvärk som kom som en blixt från klar himmel',
+    'Hjälp, dottern är 7 veckor och har 38,4 i feber',
+    'Han har ätit nötter och nu har han nässelutslag över hela kroppen och andas pipigt',
+    'Jag sitter med tabletterna framför mig och tänker ta dem allihop',
+    'Pappa sitter i stolen och går inte att få kontakt med',
+    'Min bebis andas jättekonstigt och är blåaktig runt munnen',
+    "I am having crushing chest pain and I feel like I'm going to pass out",
+    "My dad can't speak properly and the right side of his face has dropped",
+    'I think my daughter is having an allergic reaction, her throat is closing',
+    'My partner said goodbye and says he is going to end his life',
+]
+
+
+@pytest.mark.parametrize("text", ELEVENTH_AKUT)
+def test_eleventh_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", ELEVENTH_TRICKY)
+def test_eleventh_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
