@@ -41,6 +41,7 @@ class MeetingClient:
         audio: bool = True,
         size: tuple[int, int] = (320, 240),
         fps: int = 15,
+        auto_media: bool = True,
     ) -> None:
         self.name = name
         self.sio = self._new_socket()
@@ -49,6 +50,8 @@ class MeetingClient:
         self.mute_requests: list[dict[str, Any]] = []
         self.relay_only, self.video, self.audio = relay_only, video, audio
         self.size, self.fps = size, fps
+        # False: join and follow events only, without any media (raw protocol tests).
+        self.auto_media = auto_media
         self.meeting_id: uuid.UUID | None = None
         self.me: dict[str, Any] = {}
         self.state = "disconnected"
@@ -209,7 +212,7 @@ class MeetingClient:
         self.topology = data.get("topology", self.topology)
         self._learn_feeds(data.get("feeds", []))
         await self._on_participants({"participants": data.get("participants", [])})
-        if self.topology == "sfu":
+        if self.topology == "sfu" and self.auto_media:
             await self._go_sfu()
 
     def _learn_feeds(self, feeds: list[dict[str, Any]]) -> None:
@@ -218,7 +221,7 @@ class MeetingClient:
 
     async def _on_participants(self, data: dict[str, Any]) -> None:
         self.participants = {p["id"]: p for p in data["participants"]}
-        if self.state != "admitted" or self.topology != "mesh":
+        if self.state != "admitted" or self.topology != "mesh" or not self.auto_media:
             return
         for pid, info in self.participants.items():
             if pid in self.mesh and self.mesh_sessions.get(pid) != info.get("session"):
@@ -240,7 +243,7 @@ class MeetingClient:
     async def _on_signal(self, data: dict[str, Any]) -> None:
         desc = data.get("description")
         sender = data["from"]
-        if self.topology != "mesh" or self.state != "admitted":
+        if self.topology != "mesh" or self.state != "admitted" or not self.auto_media:
             return
         if desc and desc["type"] == "offer":
             old = self.mesh.pop(sender, None)
@@ -257,12 +260,12 @@ class MeetingClient:
     async def _on_topology(self, data: dict[str, Any]) -> None:
         if data["mode"] == "sfu" and self.topology != "sfu":
             self.topology = "sfu"
-            if self.state == "admitted":
+            if self.state == "admitted" and self.auto_media:
                 await self._go_sfu()
 
     async def _on_sfu_feeds(self, data: dict[str, Any]) -> None:
         self._learn_feeds(data["feeds"])
-        if self.topology == "sfu" and self.state == "admitted":
+        if self.topology == "sfu" and self.state == "admitted" and self.auto_media:
             await self._subscribe_new()
 
     async def _on_left(self, data: dict[str, Any]) -> None:

@@ -336,7 +336,7 @@ class LiveMeetings:
         m, p = self._sfu_ready(sid)
         async with p.sfu_lock:
             link = await self._ensure_link(m, p)
-            if link.publisher is not None:
+            if link.answered:
                 raise NaraError(ErrorCode.CONFLICT, "already publishing")
             answer = await _janus(link.publish(offer))
         asyncio.create_task(self._announce_feed(m, p, link))

@@ -30,6 +30,7 @@ class SfuLink:
     private_id: int | None = None
     # True once Janus has the publisher's media (webrtcup): only then may others subscribe.
     published: bool = False
+    answered: bool = False  # Janus accepted an offer (a refused one may be retried)
     subscriptions: dict[str, VideoRoomHandle] = field(default_factory=dict)
 
     async def publish(self, offer: Jsep) -> Jsep:
@@ -38,7 +39,16 @@ class SfuLink:
             self.publisher = await self.session.attach_videoroom()
             joined = await self.publisher.join_publisher(self.placed.room, self.participant_id)
             self.publisher_id, self.private_id = joined.publisher_id, joined.private_id
-        return await self.publisher.publish(offer)
+        try:
+            answer = await self.publisher.publish(offer)
+        except JanusError:
+            # Janus keeps a refused handle half set up: start again from a fresh one.
+            with contextlib.suppress(JanusError):
+                await self.publisher.detach()
+            self.publisher = self.publisher_id = self.private_id = None
+            raise
+        self.answered = True
+        return answer
 
     async def wait_published(self, timeout_s: float = 15.0) -> None:
         assert self.publisher is not None

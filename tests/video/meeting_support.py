@@ -111,9 +111,10 @@ class Meeting:
         return str(out["token"])
 
     async def client(self, name: str | None, *, relay_only: bool = False,
-                     base_url: str | None = None) -> MeetingClient:
+                     base_url: str | None = None, auto_media: bool = True) -> MeetingClient:
         """A connected (not yet joined) client; ``None`` connects without logging in."""
-        c = MeetingClient(name or "guest", relay_only=relay_only, size=SIZE, fps=FPS)
+        c = MeetingClient(name or "guest", relay_only=relay_only, size=SIZE, fps=FPS,
+                          auto_media=auto_media)
         self.clients.append(c)
         token = (await self.api(name)).token if name else None
         await c.connect(base_url or self.server.base_url, token)
