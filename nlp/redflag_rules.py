@@ -199,6 +199,8 @@ SUICIDAL: Group = (
     "take my own life", "kill himself", "kill herself",
 )
 UNCONSCIOUS: Group = (
+    "svår att väcka", "svårväckt", "hard to wake", "difficult to wake", "han svarar knappt",
+    "hon svarar knappt", "barely responding",
     "går inte att få kontakt med", "inte att få kontakt med",
     "isn't responding", "is not responding",
     "krampanfall som inte slutar", "kramper som inte slutar", "seizure won't stop",

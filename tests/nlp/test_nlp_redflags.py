@@ -544,3 +544,42 @@ def test_eleventh_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", ELEVENTH_TRICKY)
 def test_eleventh_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Twelfth round: hard to wake, barely responding, nurses and elderly writers.
+TWELFTH_TRICKY = [
+    'Min man har haft svårt att prata sedan stroken i våras, vi vill ha logoped.',
+    'Jag har skadat mig själv tidigare men har inte gjort det på ett år, vill ha fortsatt stöd.',
+    'Fick en smäll mot huvudet igår på träningen, lite huvudvärk, inget annat.',
+    'Sonen på 4 månader har fått sina vacciner, ingen feber, bara lite gnällig.',
+    'My dad had bleeding after his tooth extraction but it stopped quickly.',
+    'Kan man ha ont i bröstet av halsbränna?',
+]
+TWELFTH_AKUT = [
+    'HEJ JAG ÄR 83 ÅR OCH HAR SÅ ONT I BRÖSTET OCH KAN INTE ANDAS ORDENTLIGT',
+    'Boende på avdelning 3 har blivit plötsligt slö, talar sluddrigt '
+    'och vänster sida är svag, kommunsjuksköterska',
+    'Jag är gravid i vecka 36 och blöder kraftigt med ont i magen',
+    'Min kompis har druckit massor och tagit tabletter och vi kan inte väcka henne',
+    'Jag har skadat mig själv och det blöder jättemycket',
+    'Min son har fått ett slag mot huvudet, kräks och är svår att väcka',
+    'Sambon har diabetes och är helt förvirrad och svettig, vi får '
+    'inte i honom något socker och han svarar knappt',
+    'Min bebis på fem veckor har feber och vill inte äta',
+    'Dottern har fått en allergisk reaktion, svullen i hela ansiktet och pipande andning',
+    'Jag känner att jag inte vill leva och har en kniv här',
+    "He is clutching his chest and can't breathe",
+    "My mum suddenly can't see properly, her speech is garbled and her arm is weak",
+    "Bleeding won't stop after my tooth extraction, the gauze is soaked every few minutes",
+    'My 4 week old is burning up, 38.9',
+]
+
+
+@pytest.mark.parametrize("text", TWELFTH_AKUT)
+def test_twelfth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", TWELFTH_TRICKY)
+def test_twelfth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
