@@ -149,6 +149,7 @@ BLEEDING: Group = (
     "soaking through",
 )
 ANAPHYLAXIS: Group = (
+    "halsen känns trång", "trång i halsen", "halsen är trång", "throat feels tight",
     "tungan sväller", "halsen sväller", "tongue is swelling up",
     "tongue is swollen", "tongue swollen", "tungan svullnar",
     "throat feels tight", "throat is tight",
@@ -176,6 +177,7 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "göra slut på mig själv", "göra slut på mig", "ta kål på mig", "döda mig själv",
     "end his life", "end her life", "going to end", "ta dem allihop",
     "hoppa från bron", "hoppa framför tåget", "hänga mig", "jump off", "jump in front of",
     "hang myself",
@@ -226,6 +228,7 @@ NO_RESPONSE: Group = (
     "isn't responding", "doesn't respond", "won't respond",
 )
 FEVER: Group = (
+    "hot", "feels hot", "burning up", "jättevarm", "glödhet",
     "feber", "febrig", "tempen", "temp", "tempvarde", "grader", "varm",
     "fever", "temperature", "high temp",
 )

@@ -583,3 +583,39 @@ def test_twelfth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", TWELFTH_TRICKY)
 def test_twelfth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Thirteenth round: colloquial infant fever, tight throat after a new tablet, "göra slut på mig".
+THIRTEENTH_TRICKY = [
+    'Bebisen är 10 veckor och har varit snuvig, ingen feber, äter bra.',
+    'Jag har migrän och huvudvärken är som vanligt, behöver nytt recept på sumatriptan.',
+    'Min son hade en allergisk reaktion på penicillin som liten, kan han få annan antibiotika?',
+    'Jag har inga tankar på att skada mig själv men jag mår dåligt.',
+    'Tandläkaren sa att jag kan blöda lite efter utdragningen, är det normalt att det blöder lite?',
+]
+THIRTEENTH_AKUT = [
+    'vår lilla kille är 6 v och har tempen 38,1',
+    'Bebben är bara tre veckor och är jättevarm, 38,8 i rumpan',
+    'Fick penicillin idag och nu har jag svårt att andas och svullna ögon',
+    'Tog en ny värktablett och nu kliar hela kroppen och halsen känns trång',
+    'Det känns som om huvudet ska sprängas, kom plötsligt för en halvtimme sedan',
+    'Huvudvärk från ingenstans, värsta i mitt liv, nackstel',
+    'Jag pallar inte mer, ska ta livet av mig',
+    'Känner att jag vill göra slut på mig själv',
+    'Min bror hotar att ta livet av sig och har ett rep',
+    'Han har ramlat och slagit i huvudet och blöder massor ur örat',
+    'My wound is spurting blood and I feel faint',
+    'The baby is 10 days old and feels very hot',
+    'I can feel my throat swelling after the antibiotic',
+    'Ont i bröstet och ont i vänster arm, är 55 och rökare',
+]
+
+
+@pytest.mark.parametrize("text", THIRTEENTH_AKUT)
+def test_thirteenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", THIRTEENTH_TRICKY)
+def test_thirteenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
