@@ -61,6 +61,7 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "läpparna är blåa", "läpparna är blå", "andas jättedåligt", "andas väldigt dåligt",
     "kan knappt prata", "can barely talk", "lips are turning blue", "turning blue",
     "going blue", "blir blå", "blå läppar", "blue lips",
     "slutat andas", "stopped breathing", "har slutat andas",
@@ -91,6 +92,7 @@ STROKE: Group = (
     "drooping face", "slurred", "slurring", "slurred speech",
 )
 STROKE_WEAK: Group = (
+    "kan inte röra vänster", "kan inte röra höger",
     "kan inte le", "hängande ögonlock", "le på ena sidan",
     "svårt att hitta orden", "hitta orden", "svag i höger", "svag i vänster", "svag i ena",
     "svag i armen", "arm went weak", "arm and leg",
@@ -126,6 +128,7 @@ MANY_PILLS: Group = (
     "50", "100", "all", "whole", "box", "bottle", "lots",
 )
 SUDDEN: Group = (
+    "för en kvart sedan", "en kvart sedan",
     "minuter sedan", "min sedan", "timme sedan", "minutes ago", "började för",
     "sedan en stund", "en stund sedan", "sedan en kvart", "sedan en halvtimme",
     "plötsligt", "helt plötsligt", "nyss", "just nu", "sedan en timme", "för en stund sedan",
@@ -168,6 +171,7 @@ ALLERGEN: Group = (
     "allergic reaction", "shellfish",
 )
 ALLERGY_SEVERE: Group = (
+    "svårt att få luft", "får inte luft", "dålig luft",
     "svårt att svälja", "trouble swallowing", "hard to swallow",
     "svårt att andas", "andnöd", "andas tungt", "svullen i ansiktet", "ansiktet svullnar",
     "läpparna svullnar", "svullna läppar", "svullen i läpparna", "svimfärdig", "svimmar",
@@ -177,6 +181,7 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "ta sitt liv", "ta sitt eget liv", "ta mitt eget liv",
     "göra slut på mig själv", "göra slut på mig", "ta kål på mig", "döda mig själv",
     "end his life", "end her life", "going to end", "ta dem allihop",
     "hoppa från bron", "hoppa framför tåget", "hänga mig", "jump off", "jump in front of",

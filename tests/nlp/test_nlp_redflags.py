@@ -619,3 +619,35 @@ def test_thirteenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", THIRTEENTH_TRICKY)
 def test_thirteenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Fourteenth round: one-sided weakness a quarter ago, sting with air hunger, "ta sitt liv".
+FOURTEENTH_TRICKY = [
+    'Hej, pappa som fick en stroke förra sommaren behöver hjälp med sin rullator.',
+    'Kan getingstick vara farliga för barn? Vi ska på picknick.',
+    'Jag har aldrig haft en allergisk reaktion men vill testa mig för nötter.',
+    'Har ingen feber men bebisen på 6 veckor hostar lite, är det okej att vänta?',
+    'Min bror pratade om självmord för flera år sedan, nu mår han bra.',
+]
+FOURTEENTH_AKUT = [
+    'Ont i bröstet sedan en timme, det strålar ut i vänster axel och jag mår illa',
+    'Pappa kan inte röra vänster arm och ben, det började för en kvart sedan',
+    'Jag har fått en stor blödning från näsan som inte slutar trots att jag tryckt i 30 minuter',
+    'Mamma har fått ett getingstick och säger att hon har svårt att få luft',
+    'Min son säger att han vill ta sitt liv',
+    'Min man ligger medvetslös i badrummet',
+    'Vår dotter på sex veckor har 38,2 och gråter svagt',
+    'Plötslig skarp huvudvärk som känns som den värsta någonsin och jag ser dubbelt',
+    'Jag andas jättedåligt och läpparna är blåa',
+    'My brother is threatening to kill himself and has a gun',
+]
+
+
+@pytest.mark.parametrize("text", FOURTEENTH_AKUT)
+def test_fourteenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", FOURTEENTH_TRICKY)
+def test_fourteenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
