@@ -2,6 +2,8 @@
 import type {
   CareContact,
   Me,
+  Meeting,
+  MeetingInvite,
   Message,
   OutgoingMessage,
   ReadMark,
@@ -112,6 +114,14 @@ export const api = {
     return call<unknown>("POST", `/threads/${id}/attachments`, form);
   },
   openapi: () => call<OpenApiDoc>("GET", "/openapi.json"),
+  meetings: (threadId: string) =>
+    call<Meeting[]>("GET", `/meetings?thread_id=${encodeURIComponent(threadId)}`),
+  createMeeting: (title: string, threadId: string) =>
+    call<Meeting>("POST", "/meetings", { title, thread_id: threadId }),
+  addMeetingMember: (meetingId: string, userId: string) =>
+    call<void>("POST", `/meetings/${meetingId}/members`, { user_id: userId }),
+  inviteGuest: (meetingId: string, guestName: string) =>
+    call<MeetingInvite>("POST", `/meetings/${meetingId}/invites`, { guest_name: guestName }),
 };
 
 export interface OpenApiDoc {

@@ -10,6 +10,7 @@ import { renderLogin } from "./views/login";
 import { PatientView } from "./views/patient";
 import { ConnectionBanner } from "./views/banner";
 import { StaffView } from "./views/staff";
+import { closeMeeting, redrawMeeting } from "./video";
 
 const root = document.getElementById("app") as HTMLElement;
 let view: View | null = null;
@@ -67,6 +68,7 @@ function frame(content: HTMLElement): void {
 
 function redraw(): void {
   banner?.render();
+  redrawMeeting();
   if (view) {
     view.render();
     frame(view.element);
@@ -108,6 +110,7 @@ async function logout(): Promise<void> {
 }
 
 function endSession(): void {
+  closeMeeting();
   view?.destroy();
   view = null;
   live?.stop();

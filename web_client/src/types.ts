@@ -135,3 +135,35 @@ export interface AcuteAlert {
   red_flag_kind: string | null;
   reasons: string[];
 }
+
+// Video meetings (server/api/meeting_routes.py, signaling/live.py).
+export interface Meeting {
+  id: string;
+  thread_id: string | null;
+  title: string;
+  status: "scheduled" | "live" | "ended" | string;
+  scheduled_at: string | null;
+  max_participants: number;
+  my_role: "host" | "staff" | "patient" | "guest" | string;
+}
+
+export interface MeetingInvite {
+  token: string;
+  url: string;
+  expires_at: string;
+}
+
+/** A participant as the /video namespace describes it (LiveMeeting Participant.public()). */
+export interface MeetingParticipant {
+  id: string;
+  name: string;
+  role: "host" | "staff" | "patient" | "guest" | string;
+  profession: string | null;
+  state: "waiting" | "admitted" | string;
+  since: string;
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+  connected: boolean;
+  session: number;
+}

@@ -1,19 +1,152 @@
-// Video meetings (WebRTC with a waiting room) are served by server/video.py: REST under
-// /api/v1/meetings (book or start, invite, look up) and signaling on the Socket.IO namespace
-// /video (join, admit, signal, sfu_publish/subscribe/answer/trickle, chat, end).
-// This is where the client side plugs in: every conversation header has a `.video-slot`
-// element, and mountVideo() is called with it and the thread. `ctx.features.video` says whether
-// the server has meetings. To build it: fill the slot with "Starta videomöte" (staff) or
-// "Gå till väntrummet" (patient), open a meeting view in this folder with its own socket
-// (io("/video", { withCredentials: true })), and put its texts in i18n.ts like all others.
+// Video meetings in a thread header. Staff start one ("Starta videomöte") or join the running
+// one; the patient sees "Gå med i videomöte" as soon as a meeting exists for the thread
+// (GET /api/v1/meetings?thread_id=, asked again every 15 s). The meeting itself is a modal
+// window (meeting.ts) over the app, with its own /video socket (session.ts).
+import { api } from "../api";
 import type { AppContext } from "../context";
-import type { Thread } from "../types";
+import { h } from "../dom";
+import { errorText } from "../format";
+import { t } from "../i18n";
+import type { Meeting, Thread } from "../types";
+import { MeetingDialog } from "./meeting";
 
 export interface VideoMount {
   destroy(): void;
 }
 
-export function mountVideo(slot: HTMLElement, _ctx: AppContext, _thread: Thread): VideoMount {
-  slot.hidden = true; // nothing to show until the video namespace exists
-  return { destroy: () => slot.replaceChildren() };
+const CHANGED = "nara:video-changed";
+const POLL_MS = 15_000;
+let active: MeetingDialog | null = null;
+
+declare global {
+  interface Window {
+    /** For tests and support: the peer connections of the open meeting, read-only use. */
+    __naraVideo?: { peers(): RTCPeerConnection[]; phase(): string | null };
+  }
+}
+
+window.__naraVideo = {
+  peers: () => active?.session?.peers() ?? [],
+  phase: () => active?.session?.phase ?? null,
+};
+
+/** Logout: leave the meeting and close its window. */
+export function closeMeeting(): void {
+  if (active?.inCall()) void active.session?.leave();
+  active?.close();
+  active = null;
+}
+
+/** A language change: the meeting window draws its texts again. */
+export function redrawMeeting(): void {
+  active?.render();
+}
+
+function openMeeting(ctx: AppContext, meeting: Meeting, thread: Thread): void {
+  if (active) {
+    if (active.opts.meetingId === meeting.id && active.inCall()) return active.show();
+    closeMeeting();
+  }
+  const dialog = new MeetingDialog({
+    meetingId: meeting.id,
+    threadId: thread.id,
+    title: meeting.title,
+    role: meeting.my_role,
+    userName: ctx.me.user.name,
+    onClosed: () => {
+      if (active === dialog) active = null;
+      window.dispatchEvent(new Event(CHANGED));
+    },
+  });
+  active = dialog;
+  dialog.open();
+  window.dispatchEvent(new Event(CHANGED));
+}
+
+function current(list: Meeting[]): Meeting | null {
+  const open = list.filter((m) => m.status !== "ended");
+  return open.find((m) => m.status === "live") ?? open[open.length - 1] ?? null;
+}
+
+export function mountVideo(slot: HTMLElement, ctx: AppContext, thread: Thread): VideoMount {
+  if (!ctx.features.video) {
+    slot.hidden = true;
+    return { destroy: () => slot.replaceChildren() };
+  }
+  const staff = ctx.me.user.kind === "staff";
+  let meeting: Meeting | null = null;
+  let busy = false;
+  const error = h("p", { class: "form-error", role: "alert" });
+
+  const draw = (): void => {
+    const running = active?.threadId === thread.id && active.inCall();
+    const parts: HTMLElement[] = [];
+    if (running) {
+      parts.push(
+        h("p", { class: "video-hint", text: t("video.running") }),
+        h("button", { type: "button", class: "button button-primary", text: t("video.open"), onclick: () => active?.show() }),
+      );
+    } else if (meeting) {
+      const m = meeting;
+      parts.push(
+        h("p", { class: "video-hint", text: staff ? t("video.running") : t("video.available") }),
+        h("button", {
+          type: "button",
+          class: "button button-primary video-join",
+          text: staff ? t("video.joinStaff") : t("video.joinPatient"),
+          onclick: () => openMeeting(ctx, m, thread),
+        }),
+      );
+    } else if (staff && thread.status !== "closed") {
+      parts.push(
+        h("button", {
+          type: "button",
+          class: "button button-secondary video-start",
+          text: busy ? t("video.starting") : t("video.start"),
+          disabled: busy,
+          onclick: () => void start(),
+        }),
+      );
+    }
+    slot.hidden = parts.length === 0 && !error.textContent;
+    slot.replaceChildren(h("div", { class: "video-entry" }, ...parts), error);
+  };
+
+  const start = async (): Promise<void> => {
+    busy = true;
+    error.textContent = "";
+    draw();
+    try {
+      const title = t("video.defaultTitle", { subject: thread.subject }).slice(0, 200);
+      meeting = await api.createMeeting(title, thread.id);
+      openMeeting(ctx, meeting, thread);
+    } catch (err) {
+      error.textContent = errorText(err);
+    } finally {
+      busy = false;
+      draw();
+    }
+  };
+
+  const refresh = async (): Promise<void> => {
+    try {
+      meeting = current(await api.meetings(thread.id));
+    } catch {
+      return; // keep what we had; the next round asks again
+    }
+    draw();
+  };
+
+  const onChanged = (): void => void refresh();
+  window.addEventListener(CHANGED, onChanged);
+  const timer = window.setInterval(() => void refresh(), POLL_MS);
+  draw();
+  void refresh();
+  return {
+    destroy: () => {
+      window.clearInterval(timer);
+      window.removeEventListener(CHANGED, onChanged);
+      slot.replaceChildren();
+    },
+  };
 }
