@@ -61,6 +61,7 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "kan inte få luft", "satte i halsen och", "satt i halsen och",
     "läpparna är blåa", "läpparna är blå", "andas jättedåligt", "andas väldigt dåligt",
     "kan knappt prata", "can barely talk", "lips are turning blue", "turning blue",
     "going blue", "blir blå", "blå läppar", "blue lips",
@@ -79,6 +80,7 @@ BREATHING: Group = (
     "choking", "gasping for air", "severe difficulty breathing",
 )
 STROKE: Group = (
+    "pratar grötigt", "grötigt tal", "talar grötigt",
     "face has dropped", "face dropped", "side of his face", "side of her face",
     "lopsided", "face is lopsided", "face looks lopsided",
     "munnen är sned", "munnen sned", "mouth is crooked",
@@ -378,6 +380,7 @@ HYPOTHETICAL_CUES: tuple[str, ...] = (
     "om farmor får", "om farfar får", "om det händer", "if she gets", "if he gets",
     "if i get", "if it happens", "can anxiety", "can stress", "kan ångest", "kan stress",
     "make you feel", "feel like you",
+    "som förr", "hörapparat", "på ljud",
     "läste på", "läst på", "read on", "googlat", "googled", "information on",
     "information about", "prevention", "förebyggande", "förebygga",
     "läste att", "läst att", "hört att", "read that", "heard that", "hur vanligt",

@@ -651,3 +651,35 @@ def test_fourteenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", FOURTEENTH_TRICKY)
 def test_fourteenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Fifteenth round: slurred ("grötigt") speech, choking. A nursing mother's own fever next to
+# a two-month-old is deliberately still flagged: infant fever errs towards 112.
+FIFTEENTH_TRICKY = [
+    'Hej, jag har tidigare haft kärlkramp och undrar om jag ska ha nitro hemma.',
+    'Vad gör man om ett barn sätter något i halsen? Vi vill vara förberedda.',
+    'Min pappa reagerar inte på ljud lika bra som förr, behöver han hörapparat?',
+    'Jag ser blått ljus i ögonvrån ibland, vad kan det vara?',
+]
+FIFTEENTH_AKUT = [
+    'Jag har ett brännande tryck i bröstet och känner mig svimfärdig',
+    'Farfar har plötsligt fått svårt att gå och pratar grötigt',
+    'Efter förlossningen i går blöder jag så mycket att det rinner ner på golvet',
+    'Dottern åt en kaka med nötter, nu är hon svullen runt ögonen och har svårt att andas',
+    'Jag vill bara dö, jag har tagit alla mina antidepressiva',
+    'Mamma är blå i ansiktet och reagerar inte när vi ropar',
+    'Vår dotter är en månad gammal och har 38,6',
+    'Min man har helt plötsligt fått en blixtrande huvudvärk och kan inte titta mot ljuset',
+    'Min son kan inte få luft efter att han satte i halsen',
+    "She suddenly can't move her left side and her speech is off",
+]
+
+
+@pytest.mark.parametrize("text", FIFTEENTH_AKUT)
+def test_fifteenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", FIFTEENTH_TRICKY)
+def test_fifteenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
