@@ -65,7 +65,9 @@ async def test_nurse_admits_patient_and_both_see_video(
     await n.goto(f"/#/t/{thread}")
     await n.get_by_role("button", name="Starta videomöte").click()
     dialog = n.get_by_role("dialog")
-    await expect(dialog.get_by_role("heading", name="Kontrollera kamera och mikrofon")).to_be_visible()
+    await expect(
+        dialog.get_by_role("heading", name="Kontrollera kamera och mikrofon")
+    ).to_be_visible()
     await expect(dialog.get_by_text("Kameran och mikrofonen fungerar.")).to_be_visible()
     await dialog.get_by_role("button", name="Gå in i mötet").click()
     await expect(dialog.get_by_role("heading", name=re.compile("^Videomöte: "))).to_be_visible()
@@ -78,7 +80,9 @@ async def test_nurse_admits_patient_and_both_see_video(
     await expect(p.get_by_text("Vårdpersonalen har startat ett videomöte med dig.")).to_be_visible()
     await p.get_by_role("button", name="Gå med i videomöte").click()
     pdialog = p.get_by_role("dialog")
-    await expect(pdialog.get_by_role("heading", name="Kontrollera kamera och mikrofon")).to_be_visible()
+    await expect(
+        pdialog.get_by_role("heading", name="Kontrollera kamera och mikrofon")
+    ).to_be_visible()
     await expect(pdialog.get_by_text("Kameran och mikrofonen fungerar.")).to_be_visible()
     preview = pdialog.get_by_label("Din kamera")
     await p.wait_for_function(
@@ -102,13 +106,17 @@ async def test_nurse_admits_patient_and_both_see_video(
     await expect(waiting).to_contain_text("Anna Andersson")
     await expect(waiting).to_contain_text("patient")
     await expect(waiting).to_contain_text(re.compile(r"väntar sedan \d\d:\d\d"))
-    await expect(dialog.locator(".video-status")).to_contain_text("Anna Andersson väntar i väntrummet.")
+    await expect(dialog.locator(".video-status")).to_contain_text(
+        "Anna Andersson väntar i väntrummet."
+    )
     await assert_accessible(n, "host meeting with a waiting patient")
     await waiting.get_by_role("button", name="Släpp in Anna Andersson").click()
 
     # Both are in; each side's remote video plays and decodes frames.
     await expect(dialog.get_by_role("heading", name="Deltagare (2)")).to_be_visible()
-    participants = dialog.locator(".video-panel", has=n.get_by_role("heading", name="Deltagare (2)"))
+    participants = dialog.locator(
+        ".video-panel", has=n.get_by_role("heading", name="Deltagare (2)")
+    )
     await expect(participants).to_contain_text("Du (Sara Lind) – vårdpersonal, värd, sjuksköterska")
     await expect(participants).to_contain_text("Anna Andersson – patient")
     await expect(pdialog.get_by_role("heading", name=re.compile("^Videomöte: "))).to_be_visible()
@@ -117,7 +125,10 @@ async def test_nurse_admits_patient_and_both_see_video(
     at_nurse = await wait_for_remote_video(n, "Anna Andersson")
     at_patient = await wait_for_remote_video(p, "Sara Lind")
     assert at_nurse["peers"] == 1 and at_patient["peers"] == 1, (at_nurse, at_patient)
-    for video in (dialog.get_by_label("Anna Andersson, patient"), pdialog.get_by_label("Sara Lind, vårdpersonal, värd")):
+    for video in (
+        dialog.get_by_label("Anna Andersson, patient"),
+        pdialog.get_by_label("Sara Lind, vårdpersonal, värd"),
+    ):
         assert await video.evaluate("v => v.autoplay && v.playsInline && !v.muted")
     await assert_accessible(p, "patient in the meeting")
     await assert_accessible(n, "host in the meeting")
@@ -128,7 +139,9 @@ async def test_nurse_admits_patient_and_both_see_video(
     # The host asks her to mute: she is told why, and her microphone is off.
     await participants.get_by_role("button", name="Be stänga av mikrofonen: Anna Andersson").click()
     await expect(dialog.locator(".video-status")).to_contain_text("Vi har bett Anna Andersson")
-    await expect(pdialog.get_by_role("alert")).to_contain_text("Sara Lind bad dig stänga av mikrofonen")
+    await expect(pdialog.get_by_role("alert")).to_contain_text(
+        "Sara Lind bad dig stänga av mikrofonen"
+    )
     await expect(pdialog.get_by_role("button", name="Slå på mikrofonen")).to_be_visible()
     assert await p.evaluate(
         "() => [...document.querySelectorAll('dialog video')].find(v => v.muted)"
