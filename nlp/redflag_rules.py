@@ -61,6 +61,7 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "helt blå", "andas så konstigt", "turned blue",
     "kan inte få luft", "satte i halsen och", "satt i halsen och",
     "läpparna är blåa", "läpparna är blå", "andas jättedåligt", "andas väldigt dåligt",
     "kan knappt prata", "can barely talk", "lips are turning blue", "turning blue",
@@ -221,6 +222,7 @@ UNCONSCIOUS: Group = (
     "unresponsive", "not breathing",
 )
 COLLAPSE: Group = (
+    "fradga", "fradga runt munnen", "foaming", "foam",
     "på golvet", "on the floor", "hittade",
     "krampanfall", "kramper", "krampar", "seizure", "fit",
     "svimmade", "ramlade ihop", "föll ihop", "segnade ihop", "ligger på golvet", "kollapsade",
@@ -418,7 +420,7 @@ POSSESSIVES: frozenset[str] = frozenset(
 NOW_CUES: tuple[str, ...] = (
     "nu", "just nu", "nyss", "idag", "i dag", "ikväll", "i kväll", "i natt", "inatt",
     "i morse", "igen", "now", "right now", "just now", "today", "tonight", "again",
-    "minutes", "minuter",
+    "minutes", "minuter", "senaste timmen", "den senaste timmen", "last hour", "past hour",
     "this morning",
 )
 # Tokens that end a clause for the cue window.

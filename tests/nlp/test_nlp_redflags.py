@@ -683,3 +683,35 @@ def test_fifteenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", FIFTEENTH_TRICKY)
 def test_fifteenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Sixteenth round: "två gånger den senaste timmen" is now, foam at the mouth, turned blue.
+# Vomiting a little blood after a nosebleed that has settled is still flagged (errs to 112).
+SIXTEENTH_TRICKY = [
+    'Min man har blodpropp i benet sedan förra månaden och äter Eliquis, behöver förnya.',
+    'Jag vill få hjälp mot min dödsångest, jag är inte självmordsbenägen.',
+    'Our baby is 8 weeks and had her vaccines today, no fever, just sleepy.',
+]
+SIXTEENTH_AKUT = [
+    'Jag har fått hemska bröstsmärtor och andas snabbt',
+    'Min man har fått en propp i hjärnan tror jag, han kan inte prata',
+    'Pappa har kräkts blod två gånger den senaste timmen',
+    'Dottern har blivit stucken av ett bi och säger att hon '
+    'inte kan svälja och får svårt att andas',
+    'Har skrivit ett brev till min familj och tänker ta mitt liv inatt',
+    'Min son svarar inte och har fradga runt munnen',
+    'Vår son är 8 veckor gammal och har 38,0',
+    'Mamma säger att hon har världens värsta huvudvärk och hon kräks',
+    'Pappa andas så konstigt och är helt blå',
+    "I think my mum is having a stroke, she can't talk",
+]
+
+
+@pytest.mark.parametrize("text", SIXTEENTH_AKUT)
+def test_sixteenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", SIXTEENTH_TRICKY)
+def test_sixteenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
