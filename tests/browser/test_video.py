@@ -33,6 +33,10 @@ REMOTE_VIDEO = """async (name) => {
     playing: video ? !video.paused && video.readyState >= 2 : false,
     frames,
     peers: window.__naraVideo.peers().length,
+    states: window.__naraVideo.peers().map(pc => [
+      pc.signalingState, pc.iceConnectionState, pc.connectionState,
+      pc.getReceivers().map(r => r.track.kind + ':' + r.track.readyState).join(' '),
+    ]),
   };
 }"""
 
@@ -163,8 +167,9 @@ async def test_nurse_admits_patient_and_both_see_video(
     patient.assert_clean()
 
 
-async def test_remove_invite_and_phone_layout(server, browser: Browser) -> None:
-    """A guest link for copying; a removed patient is told so; the meeting fits 360 px."""
+async def test_guest_link_three_way_mesh_remove_and_phone(server, browser: Browser) -> None:
+    """A guest link for copying that works without an account; three in a mesh; a removed
+    patient is told so; the waiting room and the meeting fit 360 px."""
     ids = await seed_conversations(server)
     thread = ids["recipe"]
     nurse = await login_as(browser, server.base_url, "sara")
@@ -181,6 +186,23 @@ async def test_remove_invite_and_phone_layout(server, browser: Browser) -> None:
     await expect(link).to_be_focused()
     await expect(link).to_have_value(re.compile(r"^http://.+/#/video/[0-9a-f-]+\?invite=.{20,}$"))
 
+    # A guest opens the link without an account, checks devices and waits like a patient.
+    url = await link.input_value()
+    guest_context = await browser.new_context(locale="sv-SE", viewport=PHONE)
+    g = await guest_context.new_page()
+    guest_errors: list[str] = []
+    g.on("pageerror", lambda e: guest_errors.append(str(e)))
+    await g.goto(url)
+    gdialog = g.get_by_role("dialog")
+    await expect(gdialog.get_by_text("Kameran och mikrofonen fungerar.")).to_be_visible()
+    await gdialog.get_by_role("button", name="Gå till väntrummet").click()
+    await expect(gdialog.get_by_text("Vänta, vårdpersonalen släpper in dig snart.")).to_be_visible()
+    waiting = dialog.locator(".video-waiting-room")
+    await expect(waiting).to_contain_text("Tolk Amir – gäst, väntar sedan")
+    await waiting.get_by_role("button", name="Släpp in Tolk Amir").click()
+    await expect(gdialog.get_by_label("Sara Lind, vårdpersonal, värd")).to_be_visible()
+    await wait_for_remote_video(g, "Sara Lind")
+
     p = patient.page
     await p.goto(f"/#/t/{thread}")
     await p.get_by_role("button", name="Gå med i videomöte").click()
@@ -196,16 +218,23 @@ async def test_remove_invite_and_phone_layout(server, browser: Browser) -> None:
     assert width <= 360, width
     box = await pdialog.bounding_box()
     assert box is not None and box["width"] <= 360, box
+    await wait_for_remote_video(p, "Sara Lind")
+    await wait_for_remote_video(p, "Tolk Amir")
+    assert await p.evaluate("window.__naraVideo.peers().length") == 2
 
     await dialog.get_by_role("button", name="Ta bort Anna Andersson från mötet").click()
     await expect(pdialog.get_by_role("alert")).to_have_text(
         "Vårdpersonalen har tagit bort dig från mötet."
     )
-    await expect(dialog.get_by_role("heading", name="Deltagare (1)")).to_be_visible()
+    # Three in a mesh: the patient got both others' video; now she is gone, the guest stays.
+    await expect(dialog.get_by_role("heading", name="Deltagare (2)")).to_be_visible()
+    await expect(gdialog.get_by_label("Anna Andersson, patient")).to_have_count(0)
     # The nurse leaves; the meeting stays open for her to come back to.
     await dialog.get_by_role("button", name="Lämna mötet").click()
     await expect(dialog.get_by_role("alert")).to_have_text("Du har lämnat mötet.")
     await dialog.get_by_role("button", name="Stäng").click()
     await expect(n.get_by_role("button", name="Gå med i videomötet")).to_be_visible()
+    assert guest_errors == []
+    await guest_context.close()
     nurse.assert_clean()
     patient.assert_clean()

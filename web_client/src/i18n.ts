@@ -249,6 +249,11 @@ const sv = {
   "error.not_admitted": "Vänta tills vårdpersonalen släpper in dig.",
   "error.sfu_unavailable": "Videotjänsten svarar inte just nu. Försök igen om en stund.",
   "error.invalid_request": "Det gick inte just nu. Försök igen.",
+  "video.guestTitle": "Videomöte med vården",
+  "video.guestIntro": "Du har fått en länk till ett videomöte. Först ser du att kamera och mikrofon fungerar. Sedan väntar du tills vårdpersonalen släpper in dig.",
+  "video.guestOpen": "Öppna videomötet",
+  "video.guestDone": "Du är inte längre med i videomötet. Du kan stänga fönstret.",
+  "video.guestName": "Gäst",
   "video.placeholder": "Videomöten kommer snart.",
 } as const;
 
@@ -502,6 +507,11 @@ const en: Dictionary = {
   "error.not_admitted": "Wait until the care staff let you in.",
   "error.sfu_unavailable": "The video service is not answering right now. Try again in a moment.",
   "error.invalid_request": "That did not work just now. Please try again.",
+  "video.guestTitle": "Video meeting with your care team",
+  "video.guestIntro": "You have been sent a link to a video meeting. First you check that your camera and microphone work. Then you wait until the care staff let you in.",
+  "video.guestOpen": "Open the video meeting",
+  "video.guestDone": "You are no longer in the video meeting. You can close this window.",
+  "video.guestName": "Guest",
   "video.placeholder": "Video meetings are coming soon.",
 };
 

@@ -10,13 +10,14 @@ import { renderLogin } from "./views/login";
 import { PatientView } from "./views/patient";
 import { ConnectionBanner } from "./views/banner";
 import { StaffView } from "./views/staff";
-import { closeMeeting, redrawMeeting } from "./video";
+import { closeMeeting, guestLink, openGuestMeeting, redrawMeeting } from "./video";
 
 const root = document.getElementById("app") as HTMLElement;
 let view: View | null = null;
 let live: LiveConnection | null = null;
 let banner: ConnectionBanner | null = null;
 let ctx: AppContext | null = null;
+let guest: { meetingId: string; invite: string; done: boolean } | null = null;
 
 function topBar(): HTMLElement {
   const langButton = h("button", {
@@ -72,6 +73,8 @@ function redraw(): void {
   if (view) {
     view.render();
     frame(view.element);
+  } else if (guest) {
+    showGuest();
   } else {
     showLogin();
   }
@@ -83,7 +86,39 @@ function showLogin(error?: string): void {
   focusHeading(root.querySelector("h1"));
 }
 
+/** A guest with an invitation link: no login, straight to the meeting window. */
+function showGuest(): void {
+  const g = guest;
+  if (!g) return;
+  frame(
+    h(
+      "div",
+      { class: "page stack" },
+      h("h1", { text: t("video.guestTitle") }),
+      h("p", { class: "lead", text: g.done ? t("video.guestDone") : t("video.guestIntro") }),
+      g.done ? null : h("button", { type: "button", class: "button button-primary", text: t("video.guestOpen"), onclick: openGuest }),
+    ),
+  );
+  focusHeading(root.querySelector("h1"));
+}
+
+function openGuest(): void {
+  const g = guest;
+  if (!g) return;
+  openGuestMeeting(g.meetingId, g.invite, () => {
+    g.done = true;
+    showGuest();
+  });
+}
+
 async function boot(): Promise<void> {
+  const link = guestLink(location.hash);
+  if (link) {
+    guest = { ...link, done: false };
+    showGuest();
+    openGuest();
+    return;
+  }
   frame(h("p", { class: "loading", role: "status", text: t("app.loading") }));
   let me;
   try {

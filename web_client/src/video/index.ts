@@ -63,6 +63,30 @@ function openMeeting(ctx: AppContext, meeting: Meeting, thread: Thread): void {
   window.dispatchEvent(new Event(CHANGED));
 }
 
+/** A guest link (`/#/video/<meeting>?invite=<token>`, made by a host): no account needed. */
+export function guestLink(hash: string): { meetingId: string; invite: string } | null {
+  const m = /^#\/video\/([0-9a-fA-F-]{36})\?invite=([A-Za-z0-9_-]{20,100})$/.exec(hash);
+  return m ? { meetingId: m[1] as string, invite: m[2] as string } : null;
+}
+
+export function openGuestMeeting(meetingId: string, invite: string, onClosed: () => void): void {
+  closeMeeting();
+  const dialog = new MeetingDialog({
+    meetingId,
+    threadId: null,
+    title: t("video.guestTitle"),
+    role: "guest",
+    userName: t("video.guestName"),
+    invite,
+    onClosed: () => {
+      if (active === dialog) active = null;
+      onClosed();
+    },
+  });
+  active = dialog;
+  dialog.open();
+}
+
 function current(list: Meeting[]): Meeting | null {
   const open = list.filter((m) => m.status !== "ended");
   return open.find((m) => m.status === "live") ?? open[open.length - 1] ?? null;

@@ -45,6 +45,8 @@ export class MeetingDialog {
   session: MeetingSession | null = null;
   private preview: MediaStream | null = null;
   private devicesAsked = false;
+  private devices: Promise<void> = Promise.resolve();
+  private joining = false;
   private audioOn = true;
   private videoOn = true;
   private readonly headingId = uid("video-title");
@@ -89,7 +91,7 @@ export class MeetingDialog {
     document.body.append(this.dialog);
     this.dialog.showModal();
     this.render();
-    void this.askDevices();
+    this.devices = this.askDevices();
   }
 
   show(): void {
@@ -141,8 +143,7 @@ export class MeetingDialog {
       }
     }
     this.devicesAsked = true;
-    if (this.session) return; // joined without waiting for the answer
-    this.render();
+    if (!this.session && !this.joining) this.render();
   }
 
   private checkScreen(): HTMLElement[] {
@@ -156,7 +157,9 @@ export class MeetingDialog {
       type: "button",
       class: "button button-primary",
       text: this.waits ? t("video.enterWaiting") : t("video.enterMeeting"),
-      onclick: () => this.join(),
+      "data-join": "",
+      disabled: this.joining,
+      onclick: () => void this.join(),
     });
     return [
       this.heading(t("video.checkTitle")),
@@ -213,7 +216,12 @@ export class MeetingDialog {
     this.inner.querySelector<HTMLElement>(`[data-toggle="${which}"]`)?.focus();
   }
 
-  private join(): void {
+  private async join(): Promise<void> {
+    if (this.joining) return;
+    this.joining = true;
+    this.inner.querySelector<HTMLButtonElement>("[data-join]")?.setAttribute("disabled", "");
+    await this.devices; // the camera goes with us: never join before the browser answered
+    if (!this.dialog.isConnected) return; // cancelled meanwhile
     const session = new MeetingSession(this.opts.meetingId, this.preview, {
       audio: this.audioOn,
       video: this.videoOn,
