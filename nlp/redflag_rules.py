@@ -39,6 +39,7 @@ PAIN: Group = (
     "pain", "pains", "pressure", "tight", "tightness", "hurts", "aching",
 )
 CHEST_SEVERE: Group = (
+    "ska dö", "going to die", "dödsångest",
     "så ont", "kan inte röra mig", "inte kan röra mig",
     "badly", "really bad", "hemskt", "outhärdligt",
     "väldigt ont", "mycket ont", "svår smärta", "intensiv", "severe pain",
@@ -61,6 +62,7 @@ CHEST_COMPANION: Group = (
     "sweating", "down my arm", "into my jaw", "trouble breathing",
 )
 BREATHING: Group = (
+    "grymtande", "grymtar", "grunting",
     "helt blå", "andas så konstigt", "turned blue",
     "kan inte få luft", "satte i halsen och", "satt i halsen och",
     "läpparna är blåa", "läpparna är blå", "andas jättedåligt", "andas väldigt dåligt",
@@ -109,11 +111,13 @@ STROKE_WEAK: Group = (
     "numb on one side", "arm is weak",
 )
 SPEECH_WEAK: Group = (
+    "konstig i talet", "sluddrigt tal", "konstigt tal",
     "svårt att hitta orden", "hitta orden", "slurred his words", "slurred her words",
     "svårt att prata", "kan inte prata", "får inte fram orden", "pratar konstigt",
     "kan inte tala", "can't speak", "can't talk", "trouble speaking",
 )
 LIMB_WEAK: Group = (
+    "tappar saker", "tappar koppen", "tappar kaffekoppen", "tappar allt", "drops things",
     "lyder inte", "kan inte lyfta armen", "kan inte röra armen", "kan inte röra benet",
     "ena armen", "ena handen", "ena sidan", "arm is weak", "can't lift", "can't move",
 )
@@ -126,6 +130,7 @@ PILLS: Group = (
     "tablets", "sleeping pills",
 )
 MANY_PILLS: Group = (
+    "a lot", "a lot of", "many",
     "allihop",
     "alla", "hela", "massa", "burk", "ask", "kartong", "10", "15", "20", "25", "30", "40",
     "50", "100", "all", "whole", "box", "bottle", "lots",
@@ -167,6 +172,7 @@ ANAPHYLAXIS: Group = (
     "tongue is swelling", "swollen tongue",
 )
 ALLERGEN: Group = (
+    "bi-stick", "stick i tungan", "i tungan",
     "cashew", "cashews", "mandel", "ägg", "egg", "fisk",
     "getingstick", "geting", "bistick", "stucken", "stack", "nötter", "jordnötter",
     "nötallergi", "allergisk", "allergisk reaktion", "allergi", "penicillin", "räkor",
@@ -184,6 +190,7 @@ ALLERGY_SEVERE: Group = (
     "swollen lips", "fainted", "fainting", "hives all over", "wheezing",
 )
 SUICIDAL: Group = (
+    "avsluta allt", "ska avsluta allt",
     "ta sitt liv", "ta sitt eget liv", "ta mitt eget liv",
     "göra slut på mig själv", "göra slut på mig", "ta kål på mig", "döda mig själv",
     "end his life", "end her life", "going to end", "ta dem allihop",

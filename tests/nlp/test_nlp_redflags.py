@@ -715,3 +715,34 @@ def test_sixteenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", SIXTEENTH_TRICKY)
 def test_sixteenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Seventeenth round: fear of dying with chest pain, odd speech and dropping things, grunting.
+SEVENTEENTH_TRICKY = [
+    'Jag är 75 och har lite ont i bröstet när jag går i backar sedan ett år, vill ha en tid.',
+    'Vad innebär det att ha förmaksflimmer och strokerisk?',
+    'Min son hade en panikattack och trodde han skulle dö, nu är han lugn, vill ha kuratorstid.',
+    'Jag tappar rösten och kan inte prata, halsont',
+]
+SEVENTEENTH_AKUT = [
+    'Jag har ont i bröstet och det känns som jag ska dö',
+    'Min fru har blivit konstig i talet och tappar kaffekoppen hela tiden sedan lunch',
+    'Jag blöder ur ändtarmen, mycket blod och jag är yr',
+    'Fick en bi-stick i tungan och nu är det svårt att andas',
+    'Jag har gett upp, jag ska avsluta allt ikväll',
+    'Mannen på rum 4 är okontaktbar och har långa andningsuppehåll',
+    'Vår 9 veckor gamla bebis har feber',
+    'Huvudvärk som exploderade i bakhuvudet för en timme sedan',
+    'Lillkillen andas med grymtande ljud och är grå',
+    "My daughter took a lot of her mum's pills, she's very drowsy",
+]
+
+
+@pytest.mark.parametrize("text", SEVENTEENTH_AKUT)
+def test_seventeenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", SEVENTEENTH_TRICKY)
+def test_seventeenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
