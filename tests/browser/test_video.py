@@ -93,6 +93,7 @@ async def test_nurse_admits_patient_and_both_see_video(
         "() => [...document.querySelectorAll('dialog video')].some(v => v.videoWidth > 0)"
     )
     assert await preview.evaluate("v => v.muted && v.autoplay && v.playsInline")
+    await assert_accessible(p, "device check")
     # The microphone toggle works with the keyboard and says what it will do.
     await pdialog.get_by_role("button", name="Stäng av mikrofonen").focus()
     await p.keyboard.press("Enter")
@@ -152,6 +153,9 @@ async def test_nurse_admits_patient_and_both_see_video(
         ".srcObject.getAudioTracks().every(t => !t.enabled)"
     )
     await expect(participants).to_contain_text("Anna Andersson – patient, mikrofonen av")
+    await expect(dialog.locator(".video-tile", has_text="Anna Andersson")).to_contain_text(
+        "Anna Andersson, patient – mikrofonen av"
+    )
 
     # The host ends the meeting for everyone, after a confirmation.
     await dialog.get_by_role("button", name="Avsluta mötet för alla").click()
@@ -229,9 +233,10 @@ async def test_guest_link_three_way_mesh_remove_and_phone(server, browser: Brows
     # Three in a mesh: the patient got both others' video; now she is gone, the guest stays.
     await expect(dialog.get_by_role("heading", name="Deltagare (2)")).to_be_visible()
     await expect(gdialog.get_by_label("Anna Andersson, patient")).to_have_count(0)
-    # The nurse leaves; the meeting stays open for her to come back to.
+    # The nurse leaves; the guest is told; the meeting stays open for her to come back to.
     await dialog.get_by_role("button", name="Lämna mötet").click()
     await expect(dialog.get_by_role("alert")).to_have_text("Du har lämnat mötet.")
+    await expect(gdialog.get_by_role("alert")).to_contain_text("Vårdpersonalen har lämnat mötet")
     await dialog.get_by_role("button", name="Stäng").click()
     await expect(n.get_by_role("button", name="Gå med i videomötet")).to_be_visible()
     assert guest_errors == []

@@ -341,9 +341,21 @@ export class MeetingDialog {
       tile.empty.hidden = !!stream && stream.getVideoTracks().length > 0 && videoOn;
     }
     tile.video.setAttribute("aria-label", label);
-    tile.caption.textContent = label;
+    tile.caption.textContent = label + this.mediaNote(pid);
     tile.empty.textContent = t("video.noPicture");
     return tile;
+  }
+
+  /** " – mikrofonen av" on a tile whose microphone or camera is off. */
+  private mediaNote(pid: string): string {
+    const s = this.session;
+    const state =
+      pid === "local"
+        ? { audio: s ? s.audioOn : this.audioOn, video: s ? s.videoOn : this.videoOn }
+        : s?.participants.get(pid);
+    if (!state) return "";
+    const off = [state.audio ? null : t("video.audioOff"), state.video ? null : t("video.videoOff")].filter(Boolean);
+    return off.length ? ` – ${off.join(", ")}` : "";
   }
 
   private replayVideos(): void {
