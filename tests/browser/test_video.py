@@ -171,7 +171,9 @@ async def test_nurse_admits_patient_and_both_see_video(
     patient.assert_clean()
 
 
-async def test_guest_link_three_way_mesh_remove_and_phone(server, browser: Browser) -> None:
+async def test_guest_link_three_way_mesh_remove_and_phone(
+    server, browser: Browser, screenshots: Path
+) -> None:
     """A guest link for copying that works without an account; three in a mesh; a removed
     patient is told so; the waiting room and the meeting fit 360 px."""
     ids = await seed_conversations(server)
@@ -215,6 +217,7 @@ async def test_guest_link_three_way_mesh_remove_and_phone(server, browser: Brows
     await expect(pdialog.get_by_text("Vänta, vårdpersonalen släpper in dig snart.")).to_be_visible()
     width = await p.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
+    await p.screenshot(path=screenshots / "video-waiting-phone.png")
 
     await dialog.get_by_role("button", name="Släpp in Anna Andersson").click()
     await expect(pdialog.get_by_label("Sara Lind, vårdpersonal, värd")).to_be_visible()
@@ -225,6 +228,7 @@ async def test_guest_link_three_way_mesh_remove_and_phone(server, browser: Brows
     await wait_for_remote_video(p, "Sara Lind")
     await wait_for_remote_video(p, "Tolk Amir")
     assert await p.evaluate("window.__naraVideo.peers().length") == 2
+    await p.screenshot(path=screenshots / "video-meeting-phone.png")
 
     await dialog.get_by_role("button", name="Ta bort Anna Andersson från mötet").click()
     await expect(pdialog.get_by_role("alert")).to_have_text(

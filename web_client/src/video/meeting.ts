@@ -292,7 +292,8 @@ export class MeetingDialog {
     const stage = this.stage;
     const s = this.session;
     if (!stage || !s) return;
-    const wanted: Tile[] = [this.tileFor("local", this.selfLabel())];
+    // The others first, the own picture last (and small on a phone).
+    const wanted: Tile[] = [];
     const others = this.others();
     for (const p of others) {
       const tile = this.tileFor(p.id, `${p.name}, ${roleLabel(p.role)}`);
@@ -301,6 +302,7 @@ export class MeetingDialog {
       tile.empty.hidden = !!stream && stream.getVideoTracks().length > 0;
       wanted.push(tile);
     }
+    wanted.push(this.tileFor("local", this.selfLabel()));
     for (const [pid, tile] of this.tiles) {
       if (pid !== "local" && !others.some((p) => p.id === pid)) {
         tile.video.srcObject = null;
