@@ -32,9 +32,15 @@ window.__naraVideo = {
 
 /** Logout: leave the meeting and close its window. */
 export function closeMeeting(): void {
-  if (active?.inCall()) void active.session?.leave();
-  active?.close();
+  const dialog = active;
   active = null;
+  if (!dialog) return;
+  if (dialog.inCall() && dialog.session) {
+    // Leave on purpose (the place is freed at once), then close the window.
+    void dialog.session.leave().finally(() => dialog.close());
+  } else {
+    dialog.close();
+  }
 }
 
 /** A language change: the meeting window draws its texts again. */
