@@ -191,9 +191,8 @@ class VideoNamespace(socketio.AsyncNamespace):
             return await self._rejoin_guest(sid, data)
         else:
             raise NaraError(ErrorCode.UNAUTHENTICATED, "log in or use your invitation link")
-        answer = await self.app[LIVE].join(sid, entry, data.rejoin)
         await meetings.mark_live(data.meeting_id)
-        return answer
+        return await self.app[LIVE].join(sid, entry, data.rejoin)
 
     async def _rejoin_guest(self, sid: str, data: JoinEvent) -> dict[str, Any]:
         live = self.app[LIVE].meetings.get(data.meeting_id)

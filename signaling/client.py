@@ -74,6 +74,9 @@ class MeetingClient:
         self._inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._closed = False
+        # Events wait while a join is on its way: "admitted" may beat the join's answer.
+        self._ready = asyncio.Event()
+        self._ready.set()
 
     def _new_socket(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
@@ -123,12 +126,19 @@ class MeetingClient:
         if rejoin:
             body["rejoin"] = rejoin
         self.joined_at = time.monotonic()
-        ack = await self.call("join", body)
-        async with self._lock:
+        self._ready.clear()
+        try:
+            ack = await self.call("join", body)
             self.rejoin_token = ack.get("rejoin")
             self.me = ack["participant"]
             self.state = self.me["state"]
             self.topology = ack["topology"]
+            if self.state == "admitted":
+                # Before any queued event builds a connection with them.
+                self.ice_servers = ack.get("ice_servers", [])
+                self._learn_feeds(ack.get("feeds", []))
+        finally:
+            self._ready.set()
         if self.state == "admitted":
             if self._worker is None:
                 self._worker = asyncio.create_task(self._work())
@@ -194,6 +204,7 @@ class MeetingClient:
     async def _work(self) -> None:
         while True:
             event, data = await self._inbox.get()
+            await self._ready.wait()
             name = "admitted" if event == "_joined" else event
             try:
                 await getattr(self, f"_on_{name}", _ignore)(data)
