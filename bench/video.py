@@ -16,11 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import faulthandler
+import json
 import multiprocessing as mp
 import os
+import signal
 import statistics
 import sys
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -29,6 +35,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import aiohttp  # noqa: E402
+
+from server.demo import DEMO_PASSWORD  # noqa: E402
+from signaling.client import MeetingClient, MeetingError  # noqa: E402
 from signaling.janus import JanusClient, VideoRoom  # noqa: E402
 from signaling.media import MediaPeer, MediaPeerOptions  # noqa: E402
 from signaling.probe import (  # noqa: E402
@@ -40,6 +50,7 @@ from signaling.probe import (  # noqa: E402
 from signaling.testing.harness import JanusServer, running_janus  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def proc_cpu_seconds(pid: int) -> float:
@@ -58,6 +69,8 @@ class Row:
     janus_cpu_pct: float | None
     bench_cpu_pct: float
     recv_fps: float
+    server_cpu_pct: float | None = None  # the Nära server process (through-server rows)
+    server_setup_ms: float | None = None  # server CPU from the first join to all-see-all
 
     def cells(self) -> list[str]:
         def med(xs: list[float]) -> str:
@@ -72,6 +85,8 @@ class Row:
             med(self.joiner_ms),
             mx(self.joiner_ms),
             med(self.seen_by_others_ms),
+            "-" if self.server_setup_ms is None else f"{self.server_setup_ms:.0f}",
+            "-" if self.server_cpu_pct is None else f"{self.server_cpu_pct:.1f}",
             "-" if self.janus_cpu_pct is None else f"{self.janus_cpu_pct:.1f}",
             f"{self.bench_cpu_pct:.0f}",
             f"{self.recv_fps:.1f}",
@@ -79,7 +94,7 @@ class Row:
 
 
 HEADER = ["mode", "N", "joiner ms (med)", "joiner ms (max)", "others see joiner ms (med)",
-          "janus CPU %", "bench CPU %", "recv fps/stream"]
+          "server CPU ms (setup)", "server CPU %", "janus CPU %", "bench CPU %", "recv fps/stream"]
 
 
 def ms_since(start: float, at: float | None) -> float | None:
@@ -313,12 +328,287 @@ async def mesh_round(n: int, media: MediaPeerOptions, window: float, timeout_s: 
         await asyncio.gather(*(pc.close() for pc in links.values()), return_exceptions=True)
 
 
+# --- Through the Nära server: MeetingClients on /video, the server in its own process -----
+
+# A standalone meeting: sara creates it (host), the others are members. Staff enter
+# directly; anna (patient) waits and sara's client admits her. The late joiner is staff.
+NARA_USERS = ["sara", "anna", "ulla", "fia", "kim", "bodil", "dan", "lars"]
+
+
+@dataclass(frozen=True)
+class NaraWorkerConfig:
+    base_url: str
+    width: int
+    height: int
+    fps: int
+
+
+def _nara_worker(conn: Connection, cfg: NaraWorkerConfig) -> None:
+    asyncio.run(_nara_worker_main(conn, cfg))
+
+
+async def _auto_admit(host: MeetingClient) -> None:
+    """The host admits whoever waits (the bench's patient)."""
+    while True:
+        for w in list(host.waiting):
+            with contextlib.suppress(MeetingError):
+                await host.call("admit", {"participant_id": w["id"]})
+        await host.wait_until(lambda: bool(host.waiting), timeout_s=5)
+
+
+async def _nara_worker_main(conn: Connection, cfg: NaraWorkerConfig) -> None:
+    """("join", meeting, (user, token)...) | ("report",) | ("leave",) | ("quit",)."""
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    await _warm_up(MediaPeerOptions(width=cfg.width, height=cfg.height, fps=cfg.fps))
+    clients: list[MeetingClient] = []
+    admitters: list[asyncio.Task[None]] = []
+    while True:
+        cmd = await asyncio.to_thread(conn.recv)
+        if cmd[0] == "join":
+            async def one(user: str, token: str, meeting: str = cmd[1]) -> MeetingClient:
+                c = MeetingClient(user, size=(cfg.width, cfg.height), fps=cfg.fps)
+                await c.connect(cfg.base_url, token)
+                await c.join(meeting)
+                if c.me["role"] == "host":
+                    admitters.append(asyncio.create_task(_auto_admit(c)))
+                return c
+
+            joined = await asyncio.gather(*(one(u, t) for u, t in cmd[2:]))
+            clients.extend(joined)
+            conn.send([(c.name, c.me["id"], c.joined_at) for c in joined])
+        elif cmd[0] == "report":
+            out = {}
+            for c in clients:
+                got = c.received()
+                out[c.name] = {
+                    "pid": c.me.get("id"),
+                    "joined_at": c.joined_at,
+                    "topology": c.topology,
+                    "first": {
+                        pid: c.joined_at + r["first_video_ms"] / 1000
+                        for pid, r in got.items() if r["first_video_ms"] is not None
+                    },
+                    "frames": {pid: r["video_frames"] for pid, r in got.items()},
+                }
+            conn.send((out, time.process_time()))
+        elif cmd[0] == "leave":
+            for task in admitters:
+                task.cancel()
+            admitters.clear()
+            for c in clients:
+                if c.me.get("role") == "host" and c.state == "admitted":
+                    with contextlib.suppress(MeetingError):
+                        await c.call("end")
+            await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+            clients.clear()
+            conn.send("left")
+        elif cmd[0] == "quit":
+            conn.send("bye")
+            return
+
+
+class NaraWorkers(Workers):
+    def __init__(self, count: int, cfg: NaraWorkerConfig) -> None:  # noqa: D107
+        ctx = mp.get_context("spawn")
+        self.conns, self.procs, self.locks = [], [], []
+        self._next = 0
+        for _ in range(count):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_nara_worker, args=(child, cfg), daemon=True)
+            proc.start()
+            self.conns.append(parent)
+            self.procs.append(proc)
+            self.locks.append(asyncio.Lock())
+
+    async def join_users(self, meeting: str, users: list[tuple[str, str]]) -> list[Any]:
+        count = len(self.conns)
+        groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+        for u in users:
+            groups[self._next % count].append(u)
+            self._next += 1
+        parts = await asyncio.gather(*(self.ask(i, ("join", meeting, *g))
+                                       for i, g in enumerate(groups) if g))
+        return [x for part in parts for x in part]
+
+    async def leave_all(self) -> None:
+        await asyncio.gather(*(self.ask(i, ("leave",)) for i in range(len(self.conns))))
+
+    async def close(self) -> None:
+        await asyncio.gather(*(self.ask(i, ("quit",)) for i in range(len(self.conns))),
+                             return_exceptions=True)
+        for proc in self.procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+
+
+async def _nara_all_see_all(workers: NaraWorkers, names: list[str],
+                            timeout_s: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        report, _ = await workers.report()
+        pids = {report[n]["pid"] for n in names}
+        if all(all(report[n]["frames"].get(p, 0) > 0 for p in pids - {report[n]["pid"]})
+               for n in names):
+            return report
+        if time.monotonic() > deadline:
+            raise TimeoutError("not every stream decoded through the server")
+        await asyncio.sleep(0.05)
+
+
+class NaraServer:
+    """``nara serve`` in its own process on a fresh SQLite demo database."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
+        self.tmp, self.extra = tmp, env
+        self.proc: asyncio.subprocess.Process | None = None
+        self.base_url = ""
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "NARA_DATA_DIR": str(self.tmp),
+                "DATABASE_URL": f"sqlite:///{self.tmp / 'nara.sqlite3'}", "REDIS_URL": "",
+                "NARA_HOST": "127.0.0.1", "NARA_PORT": "0", "NARA_NLP": "0", **self.extra}
+
+    async def start(self) -> str:
+        root = str(ROOT)
+        if not (self.tmp / "nara.sqlite3").exists():
+            for cmd in (["db", "upgrade"], ["demo"]):
+                setup = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "server.cli", *cmd, env=self._env(), cwd=root,
+                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                assert await setup.wait() == 0, cmd
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "server.cli", "serve", env=self._env(), cwd=root,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        assert self.proc.stdout is not None
+        while True:
+            line = await asyncio.wait_for(self.proc.stdout.readline(), 60)
+            assert line, "nara serve exited"
+            if b"listens on " in line:
+                self.base_url = line.split(b"listens on ")[1].split()[0].decode().rstrip("/")
+                return self.base_url
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    async def stop(self) -> None:
+        if self.proc and self.proc.returncode is None:
+            self.proc.terminate()
+            try:
+                await asyncio.wait_for(self.proc.wait(), 90)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+
+
+async def _nara_login(http: aiohttp.ClientSession, base: str, user: str) -> str:
+    async with http.post(f"{base}/api/v1/auth/login",
+                         json={"username": user, "password": DEMO_PASSWORD}) as r:
+        assert r.status == 200, await r.text()
+        return str((await r.json())["token"])
+
+
+async def nara_round(server: NaraServer, janus_pid: int | None, mode: str, n: int,
+                     tokens: dict[str, str], user_ids: dict[str, str], workers: NaraWorkers,
+                     window: float, timeout_s: float) -> Row:
+    users = NARA_USERS[: n - 1] + [NARA_USERS[-1]]  # the last one is the late joiner
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{server.base_url}/api/v1/meetings",
+            json={"title": "bench", "member_ids": [user_ids[u] for u in users[1:]]},
+            headers={"Authorization": f"Bearer {tokens['sara']}"},
+        ) as r:
+            assert r.status == 201, await r.text()
+            meeting = (await r.json())["id"]
+    try:
+        setup0 = proc_cpu_seconds(server.pid)
+        first = users[:-1]
+        await workers.join_users(meeting, [(u, tokens[u]) for u in first])
+        await _nara_all_see_all(workers, first, timeout_s)
+        ((joiner, joiner_pid, joined_at),) = await workers.join_users(
+            meeting, [(users[-1], tokens[users[-1]])])
+        report = await _nara_all_see_all(workers, users, timeout_s)
+        setup_ms = (proc_cpu_seconds(server.pid) - setup0) * 1000
+        assert {report[u]["topology"] for u in users} == {mode}, report
+        joiner_ms = [(t - joined_at) * 1000 for t in report[joiner]["first"].values()]
+        seen_ms = [(report[u]["first"][joiner_pid] - joined_at) * 1000 for u in first]
+
+        def frames(rep: dict[str, Any]) -> int:
+            return sum(sum(r["frames"].values()) for r in rep.values())
+
+        frames0 = frames(report)
+        s0 = proc_cpu_seconds(server.pid)
+        j0 = proc_cpu_seconds(janus_pid) if janus_pid else None
+        _, cpu0 = await workers.report()
+        t0 = time.monotonic()
+        await asyncio.sleep(window)
+        report, cpu1 = await workers.report()
+        wall = time.monotonic() - t0
+        server_cpu = (proc_cpu_seconds(server.pid) - s0) / wall * 100
+        janus_cpu = ((proc_cpu_seconds(janus_pid) - j0) / wall * 100
+                     if janus_pid and j0 is not None else None)
+        fps = (frames(report) - frames0) / wall / max(1, n * (n - 1))
+        return Row(f"nara-{mode}", n, joiner_ms, seen_ms, janus_cpu,
+                   (cpu1 - cpu0) / wall * 100, fps, server_cpu, setup_ms)
+    finally:
+        await workers.leave_all()
+
+
+async def nara_bench(mode: str, sizes: list[int], args: argparse.Namespace,
+                     janus: JanusServer | None) -> list[Row]:
+    env = {"NARA_VIDEO_MESH_MAX": "8" if mode == "mesh" else "1",
+           "NARA_VIDEO_MAX_PARTICIPANTS": "8"}
+    if janus is not None:
+        env["NARA_JANUS_SERVERS"] = json.dumps([{
+            "name": "bench", "url": janus.url, "api_secret": janus.api_secret,
+            "admin_url": janus.admin_url, "admin_secret": janus.admin_secret}])
+    with tempfile.TemporaryDirectory(prefix="nara-bench-") as tmp:
+        server = NaraServer(Path(tmp), env)
+        await server.start()
+        cfg = NaraWorkerConfig(server.base_url, args.width, args.height, args.fps)
+        workers = NaraWorkers(args.processes, cfg)
+        rows: list[Row] = []
+        try:
+            async with aiohttp.ClientSession() as http:
+                tokens = {u: await _nara_login(http, server.base_url, u) for u in NARA_USERS}
+            user_ids = await _demo_user_ids(Path(tmp))
+            for n in sizes:
+                rounds = []
+                for _ in range(args.rounds):
+                    rounds.append(await nara_round(
+                        server, janus.pid if janus else None, mode, n, tokens, user_ids,
+                        workers, args.window, args.timeout))
+                    print("  ".join(rounds[-1].cells()), flush=True)
+                rows.append(merge_rows(rounds))
+        finally:
+            await workers.close()
+            await server.stop()
+        return rows
+
+
+async def _demo_user_ids(tmp: Path) -> dict[str, str]:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp / 'nara.sqlite3'}")
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT username, id FROM users"))
+            return {str(u): str(uuid.UUID(str(i))) if len(str(i)) != 32
+                    else str(uuid.UUID(hex=str(i))) for u, i in rows}
+    finally:
+        await engine.dispose()
+
+
 def merge_rows(rows: list[Row]) -> Row:
     """Pool the latency samples of several rounds; average the rates."""
     def avg(xs: list[float]) -> float:
         return sum(xs) / len(xs)
 
     janus = [r.janus_cpu_pct for r in rows if r.janus_cpu_pct is not None]
+    server = [r.server_cpu_pct for r in rows if r.server_cpu_pct is not None]
     return Row(
         rows[0].mode,
         rows[0].n,
@@ -327,6 +617,9 @@ def merge_rows(rows: list[Row]) -> Row:
         avg(janus) if janus else None,
         avg([r.bench_cpu_pct for r in rows]),
         avg([r.recv_fps for r in rows]),
+        avg(server) if server else None,
+        avg([r.server_setup_ms for r in rows if r.server_setup_ms is not None])
+        if any(r.server_setup_ms is not None for r in rows) else None,
     )
 
 
@@ -344,6 +637,7 @@ def parse_sizes(text: str) -> list[int]:
 
 
 async def main() -> None:
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sfu", default="2,4,6,8", help="meeting sizes through Janus")
     parser.add_argument("--mesh", default="2,4", help="meeting sizes in mesh")
@@ -355,6 +649,10 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="meetings per size")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
                         help="worker processes for the SFU participants")
+    parser.add_argument("--nara-mesh", default="2,4",
+                        help="meeting sizes in mesh through the Nära server")
+    parser.add_argument("--nara-sfu", default="2,4,6,8",
+                        help="meeting sizes through the Nära server and Janus")
     args = parser.parse_args()
     media = MediaPeerOptions(width=args.width, height=args.height, fps=args.fps)
     rows: list[Row] = []
@@ -378,6 +676,11 @@ async def main() -> None:
                 rows.append(merge_rows(rounds))
             print(f"# janus pid {server.pid}: total CPU "
                   f"{proc_cpu_seconds(server.pid):.1f} s", flush=True)
+    if parse_sizes(args.nara_mesh):
+        rows += await nara_bench("mesh", parse_sizes(args.nara_mesh), args, None)
+    if parse_sizes(args.nara_sfu):
+        async with running_janus() as janus:
+            rows += await nara_bench("sfu", parse_sizes(args.nara_sfu), args, janus)
     print()
     print_table(rows)
 

@@ -175,17 +175,15 @@ class MeetingClient:
         return await self.join(self.meeting_id, rejoin=None if token else self.rejoin_token)
 
     async def _close_media(self) -> None:
-        for peer in list(self.mesh.values()):
-            await peer.close()
+        peers = [*self.mesh.values(), *(peer for peer, _ in self.subscriptions.values())]
+        if self.publisher is not None:
+            peers.append(self.publisher)
         self.mesh.clear()
         self.mesh_sessions.clear()
-        for peer, _ in list(self.subscriptions.values()):
-            await peer.close()
         self.subscriptions.clear()
         self.subscribed.clear()
-        if self.publisher is not None:
-            await self.publisher.close()
-            self.publisher = None
+        self.publisher = None
+        await asyncio.gather(*(_close_peer(p) for p in peers))
 
     # -- events ----------------------------------------------------------------------------
 
@@ -418,6 +416,14 @@ class MeetingClient:
             )
 
         return await self.wait_until(ok, timeout_s)
+
+
+async def _close_peer(peer: MediaPeer) -> None:
+    """Close a connection; one that hangs (its DTLS or ICE stuck) is given up on after 5 s."""
+    try:
+        await asyncio.wait_for(peer.close(), 5)
+    except (TimeoutError, Exception):
+        log.warning("peer connection did not close cleanly", extra={"peer": peer.name})
 
 
 async def _ignore(_: Any) -> None:
