@@ -146,15 +146,19 @@ class MeetingClient:
         return ack
 
     async def close(self) -> None:
+        """Stop handling events, close media, disconnect; bounded so a stuck step (a peer
+        connection or socket that never finishes closing) cannot hang the caller."""
         self._closed = True
         if self._worker is not None:
             self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+            await asyncio.wait({self._worker}, timeout=5)
             self._worker = None
         await self._close_media()
         if self.sio.connected:
-            await self.sio.disconnect()
+            try:
+                await asyncio.wait_for(self.sio.disconnect(), 5)
+            except TimeoutError:
+                log.warning("socket did not disconnect cleanly", extra={"client": self.name})
 
     async def drop(self) -> None:
         """Lose the connection without leaving (network gone): media and socket close."""
