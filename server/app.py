@@ -67,9 +67,15 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_attachments)
     app.cleanup_ctx.append(video_ctx)
+    app.on_shutdown.append(_disconnect_sockets)
     build_api().mount(app)
     _mount_web_client(app)
     return app
+
+
+async def _disconnect_sockets(app: web.Application) -> None:
+    """Close Socket.IO clients first, so shutdown does not wait for open WebSockets."""
+    await app[SIO].shutdown()
 
 
 def _manager(config: Config) -> socketio.AsyncManager:

@@ -18,6 +18,7 @@ def _list(name: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Config:
     host: str = "127.0.0.1"
+    public_url: str = ""  # e.g. https://nara.example.se; empty: taken from each request
     port: int = 8080
     data_dir: Path = Path("data")
     database_url: str = ""  # empty: SQLite file in data_dir
@@ -52,6 +53,7 @@ class Config:
         model = os.environ.get("NARA_NLP_MODEL_DIR")
         values: dict[str, object] = {
             "host": _env("NARA_HOST", "127.0.0.1"),
+            "public_url": _env("NARA_PUBLIC_URL", "").rstrip("/"),
             "port": int(_env("NARA_PORT", "8080")),
             "data_dir": data_dir,
             "database_url": _env("DATABASE_URL", ""),

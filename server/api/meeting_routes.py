@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from server.api.registry import Api, Ctx
 from server.api.schemas import Strict
-from server.keys import MEETINGS
+from server.keys import CONFIG, MEETINGS
 
 
 class CreateMeetingRequest(Strict):
@@ -126,5 +126,7 @@ def register(api: Api) -> None:
         token, expires = await ctx.request.app[MEETINGS].invite_guest(
             ctx.caller.actor, mid, b.guest_name, timedelta(minutes=b.ttl_minutes)
         )
-        url = f"{ctx.request.scheme}://{ctx.request.host}/#/video/{mid}?invite={token}"
+        # Behind a TLS proxy the request's own scheme and host are internal: prefer the config.
+        base = ctx.request.app[CONFIG].public_url or f"{ctx.request.scheme}://{ctx.request.host}"
+        url = f"{base}/#/video/{mid}?invite={token}"
         return InviteOut(token=token, url=url, expires_at=expires)
