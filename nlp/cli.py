@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from .corpus import LabelledMessage, load_split
+from .catalogue import Catalogue, shipped_catalogue
+from .corpus import SPLITS, LabelledMessage, load_split, training_rows
 from .evaluate import evaluate, format_report
 from .model import train_model
-from .router import Router, default_model_dir
+from .router import DEFAULT_CONTEXT, Router, default_model_dir
+from .screen import CONTEXT_READERS
 
 Corrections = Callable[[], Iterable[tuple[str, str]]]
 
@@ -23,9 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train the classifiers and save the model")
     train.add_argument("--output", type=Path, default=None)
     train.add_argument("--include-corrections", action="store_true")
-    ev = sub.add_parser("eval", help="evaluate on a labelled split")
+    ev = sub.add_parser("eval", help="evaluate on a labelled split (default: the frozen eval)")
     ev.add_argument("--model", type=Path, default=None)
-    ev.add_argument("--split", choices=("test", "dev", "train"), default="test")
+    ev.add_argument("--split", choices=SPLITS, default="eval")
+    ev.add_argument("--context", choices=CONTEXT_READERS, default=None)
+    ctx = sub.add_parser("context-eval", help="compare the context readers on one split")
+    ctx.add_argument("--model", type=Path, default=None)
+    ctx.add_argument("--split", choices=SPLITS, default="dev")
+    sub.add_parser("catalogue", help="print the emergency catalogue as a Markdown table")
     route = sub.add_parser("route", help="route JSON lines {id, text} from FILE or stdin")
     route.add_argument("--model", type=Path, default=None)
     route.add_argument("file", nargs="?", type=Path, default=None)
@@ -33,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _train(args: argparse.Namespace, corrections: Corrections | None) -> int:
-    rows = load_split("train") + load_split("dev")
+    rows = training_rows()
     if args.include_corrections:
         if corrections is None:
             print("Fel: inga personalkorrigeringar finns att hämta.", file=sys.stderr)
@@ -45,15 +52,41 @@ def _train(args: argparse.Namespace, corrections: Corrections | None) -> int:
         print(f"Lägger till {len(extra)} korrigeringar.")
         rows += extra
     output = args.output or default_model_dir()
-    train_model(rows, output)
+    train_model(rows, output, calibration=load_split("dev"))
     print(f"Modellen sparad i {output}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
-    router = Router.load(args.model)
+    router = Router.load(args.model, context=args.context or DEFAULT_CONTEXT)
     print(format_report(evaluate(router, load_split(args.split))))
     return 0
+
+
+def _context_eval(args: argparse.Namespace) -> int:
+    rows = load_split(args.split)
+    for name in CONTEXT_READERS:
+        report = evaluate(Router.load(args.model, context=name), rows)
+        print(f"{name:<10} akut-recall {report.akut}   kluriga som akut "
+              f"{report.tricky_false_akut}")
+    return 0
+
+
+def catalogue_table(catalogue: Catalogue) -> str:
+    """The catalogue as the Markdown table in nlp/README.md."""
+    lines = [
+        "| presentation | system | decision | category | triggers | sources |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in catalogue.presentations:
+        decision = "ring 112" if p.decision == "112" else "kontakt i dag"
+        triggers = "; ".join(" + ".join(t) for t in p.triggers[:3])
+        if len(p.triggers) > 3:
+            triggers += f"; … ({len(p.triggers)})"
+        sources = "; ".join(p.sources)
+        lines.append(f"| {p.name_sv} (`{p.id}`) | {p.system} | {decision} | {p.category} | "
+                     f"{triggers} | {sources} |")
+    return "\n".join(lines)
 
 
 def route_lines(router: Router, lines: Iterable[str], out: IO[str]) -> None:
@@ -84,6 +117,7 @@ def _route_one(router: Router, line: str) -> dict[str, Any]:
         "reasons": list(d.reasons),
         "needs_triage": d.needs_triage,
         "red_flag_kind": d.red_flag_kind,
+        "presentation": d.presentation,
     }
 
 
@@ -103,4 +137,9 @@ def main(argv: list[str], corrections: Corrections | None = None) -> int:
         return _train(args, corrections)
     if args.command == "eval":
         return _eval(args)
+    if args.command == "context-eval":
+        return _context_eval(args)
+    if args.command == "catalogue":
+        print(catalogue_table(shipped_catalogue()))
+        return 0
     return _route(args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from .analyzer import TEMP_TOKEN, Analysis, Analyzer
 from .normalize import Lemmatizer
@@ -53,6 +52,3 @@ class Featurizer:
         if infant_age_months(folded_text) is not None:
             words.append("age_small_child")
         return Features(an, hits, urgency_hits, lang, infant, tuple(words))
-
-    def doc(self, feats: Features) -> Doc:
-        return Doc(self.nlp.vocab, words=list(feats.words))

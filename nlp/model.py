@@ -1,55 +1,47 @@
-"""spaCy pipeline with two bag-of-words TextCategorizers: category and urgency.
+"""Training and loading the routing model: lemma table, classifiers, acute detector.
 
-The classifiers read a Doc built from the featurizer's words (folded lemmas plus keyword
-tags), not the raw text, so training and routing see exactly the same normalisation.
+The category and urgency classifiers are logistic regressions (`linear.py`) over the same
+features at training and at routing: folded lemmas and their pairs, keyword tags, and the
+emergency screen's concept tags. spaCy provides the Swedish tokenizer and the lemma table;
+medspaCy the context of each concept.
 """
 
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.training import Example
-from spacy.util import minibatch
-from tqdm import tqdm
 
-from .analyzer import Analyzer
+from .acute_model import AcuteDetector, calibrate_threshold, train_detector
+from .acute_model import features as acute_features
+from .catalogue import shipped_catalogue
+from .concepts import Mention
 from .corpus import LabelledMessage
-from .featurize import Featurizer
+from .featurize import Features, Featurizer
 from .lexicon import KEYWORDS, URGENCY_KEYWORDS
+from .linear import LinearClassifier, train_linear
 from .normalize import Lemmatizer, fold, full_lemma_table
 from .pii import mask_personal_data
 from .redflag_rules import HYPOTHETICAL_CUES, RULES
+from .screen import EmergencyScreen, save_weak_triggers
 from .taxonomy import CATEGORIES, URGENCIES
+from .triage import Assessment, Trigger, concept_tags
 
 LEMMA_FILE = "lemmas.json"
 META_FILE = "nara_meta.json"
-CATEGORY_PIPE = "category"
-URGENCY_PIPE = "urgency"
-# 2**15 hashed n-gram buckets keep the shipped weights around 2 MB.
-_BOW = {
-    "@architectures": "spacy.TextCatBOW.v3",
-    "exclusive_classes": True,
-    "ngram_size": 1,
-    "no_output_layer": False,
-    "length": 32768,
-}
+CATEGORY_FILE = "category.json"
+URGENCY_FILE = "urgency.json"
 
 
-def blank_pipeline() -> Language:
-    nlp = spacy.blank("sv")
-    cat = nlp.add_pipe("textcat", name=CATEGORY_PIPE, config={"model": _BOW})
-    urg = nlp.add_pipe("textcat", name=URGENCY_PIPE, config={"model": _BOW})
-    for label in CATEGORIES:
-        cat.add_label(label)  # type: ignore[attr-defined]
-    for label in URGENCIES:
-        urg.add_label(label)  # type: ignore[attr-defined]
-    return nlp
+def classifier_features(feats: Features, assessment: Assessment) -> list[str]:
+    """What the category and urgency classifiers read (identical in training and routing)."""
+    lemmas = [w for w in feats.analysis.lemmas if w.isalpha()]
+    pairs = [f"{x}_{y}" for x, y in zip(lemmas, lemmas[1:], strict=False)]
+    return [*feats.words, *pairs, *concept_tags(assessment)]
 
 
 def _pattern_phrases() -> Iterable[str]:
@@ -64,6 +56,9 @@ def _flag_phrases() -> Iterable[str]:
         for combo in rule.combos + rule.local_combos:
             for group in combo:
                 yield from group
+    for concept in shipped_catalogue().concepts.values():
+        for phrase in concept.phrases:
+            yield " ".join(w for w in phrase.split() if w != ".." and not w.endswith("*"))
 
 
 def _urgency_phrases() -> Iterable[str]:
@@ -105,62 +100,118 @@ def lexicon_rows() -> list[LabelledMessage]:
     return rows
 
 
-def _examples(
-    nlp: Language, featurizer: Featurizer, rows: Sequence[LabelledMessage]
-) -> tuple[list[Example], list[Example]]:
-    cat_examples, urg_examples = [], []
-    for row in rows:
-        doc = featurizer.doc(featurizer.extract(mask_personal_data(row.text)))
-        if row.category:
-            cats = {c: float(c == row.category) for c in CATEGORIES}
-            cat_examples.append(Example.from_dict(doc, {"cats": cats}))
-        if row.urgency is not None:
-            urgs = {u: float(u == row.urgency) for u in URGENCIES}
-            urg_examples.append(Example.from_dict(doc.copy(), {"cats": urgs}))
-    return cat_examples, urg_examples
-
-
 def train_model(
     rows: Sequence[LabelledMessage],
     output: Path,
-    epochs: int = 20,
-    seed: int = 13,
     progress: bool = True,
+    calibration: Sequence[LabelledMessage] = (),
 ) -> Path:
-    """Train both classifiers on `rows` and save the pipeline to `output`."""
-    random.seed(seed)
-    spacy.util.fix_random_seed(seed)
-    nlp = blank_pipeline()
+    """Train the classifiers and the acute detector on `rows`; save them to `output`.
+
+    The acute detector's threshold is calibrated on `calibration` (the dev split), never on
+    the frozen evaluation split; without calibration rows it stays at 0.5.
+    """
+    nlp = spacy.blank("sv")
     lemmatizer = build_lemmatizer(nlp, (r.text for r in rows))
     featurizer = Featurizer(nlp, lemmatizer)
-    cat_ex, urg_ex = _examples(nlp, featurizer, [*rows, *lexicon_rows()])
-    cat_pipe, urg_pipe = nlp.get_pipe(CATEGORY_PIPE), nlp.get_pipe(URGENCY_PIPE)
-    cat_pipe.initialize(lambda: cat_ex, nlp=nlp)  # type: ignore[attr-defined]
-    urg_pipe.initialize(lambda: urg_ex, nlp=nlp)  # type: ignore[attr-defined]
-    optimizer = nlp.create_optimizer()
-    batches_per_epoch = (len(cat_ex) + 31) // 32 + (len(urg_ex) + 31) // 32
-    with tqdm(total=epochs * batches_per_epoch, desc="Tränar", disable=not progress) as bar:
-        for _ in range(epochs):
-            for pipe, examples in ((cat_pipe, cat_ex), (urg_pipe, urg_ex)):
-                random.shuffle(examples)
-                for batch in minibatch(examples, size=32):
-                    pipe.update(batch, sgd=optimizer)  # type: ignore[attr-defined]
-                    bar.update(1)
+    screen = EmergencyScreen(featurizer.analyzer, featurizer.rules)
+    if progress:
+        print(f"Tränar på {len(rows)} meddelanden ...")
+    train = _prepare(screen, featurizer, [*rows, *lexicon_rows()])
+    screen.weak = weak_triggers(screen, train)
+    examples = [(classifier_features(f, screen.decide(*mr)), r) for r, f, mr in train]
+    category = train_linear([(f, r.category) for f, r in examples if r.category], CATEGORIES)
+    urgency = train_linear(
+        [(f, r.urgency) for f, r in examples if r.urgency is not None], URGENCIES
+    )
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)
     lemmatizer.save(output / LEMMA_FILE)
-    meta = {"examples": len(rows), "epochs": epochs, "seed": seed}
+    category.save(output / CATEGORY_FILE)
+    urgency.save(output / URGENCY_FILE)
+    detector = _train_acute(screen, train, _prepare(screen, featurizer, calibration))
+    detector.save(output)
+    save_weak_triggers(output, screen.weak)
+    meta = {"examples": len(rows), "acute_threshold": detector.threshold}
     (output / META_FILE).write_text(json.dumps(meta, indent=2), "utf8")
     return output
 
 
+# A message analysed once: its features and the screen's concepts with their context.
+Prepared = tuple[LabelledMessage, Features, tuple[list[Mention], list[str]]]
+
+
+def _prepare(
+    screen: EmergencyScreen, featurizer: Featurizer, rows: Sequence[LabelledMessage]
+) -> list[Prepared]:
+    out = []
+    for row in rows:
+        feats = featurizer.extract(mask_personal_data(row.text))
+        out.append((row, feats, screen.read(feats.analysis)))
+    return out
+
+
+# A 112 trigger is weak when it fired in at least this many non-acute training messages and
+# fewer than a fifth of its firings were acute; it then means `bradskande` (triage.Finding).
+_WEAK_MIN_FALSE = 5
+_WEAK_MAX_PRECISION = 0.2
+
+
+def weak_triggers(screen: EmergencyScreen, rows: Sequence[Prepared]) -> frozenset[Trigger]:
+    """112 triggers that the training split shows to be unreliable on their own."""
+    hits: Counter[Trigger] = Counter()
+    false: Counter[Trigger] = Counter()
+    for row, _, read in rows:
+        if row.urgency is None:
+            continue
+        for f in screen.decide(*read).findings:
+            if f.level != "akut":
+                continue
+            key = (f.presentation.id, f.trigger)
+            hits[key] += 1
+            false[key] += row.urgency != "akut"
+    return frozenset(
+        key for key, n in hits.items()
+        if false[key] >= _WEAK_MIN_FALSE and (n - false[key]) / n < _WEAK_MAX_PRECISION
+    )
+
+
+def _train_acute(
+    screen: EmergencyScreen, rows: Sequence[Prepared], calibration: Sequence[Prepared]
+) -> AcuteDetector:
+    def view(feats: Features, read: tuple[list[Mention], list[str]]) -> tuple[list[str], bool]:
+        assessment = screen.decide(*read)
+        return acute_features(feats.analysis, assessment), assessment.level == "akut"
+
+    detector = train_detector(
+        [(view(f, mr)[0], r.urgency == "akut") for r, f, mr in rows if r.urgency is not None]
+    )
+    scored = []
+    for r, f, mr in calibration:
+        if r.urgency is None:
+            continue
+        features, caught = view(f, mr)
+        p = detector.score(features, screen.catalogue).probability
+        scored.append((p, caught, r.urgency == "akut", r.tricky))
+    if scored:
+        detector.threshold = calibrate_threshold(scored)
+    return detector
+
+
 def is_model_dir(path: Path) -> bool:
-    return (path / LEMMA_FILE).is_file() and (path / "config.cfg").is_file()
+    return (path / LEMMA_FILE).is_file() and (path / CATEGORY_FILE).is_file()
 
 
-def load_pipeline(path: Path) -> tuple[Language, Lemmatizer]:
+def load_pipeline(
+    path: Path,
+) -> tuple[Language, Lemmatizer, LinearClassifier, LinearClassifier]:
     nlp = spacy.load(path)
-    return nlp, Lemmatizer.load(path / LEMMA_FILE)
+    return (
+        nlp,
+        Lemmatizer.load(path / LEMMA_FILE),
+        LinearClassifier.load(path / CATEGORY_FILE),
+        LinearClassifier.load(path / URGENCY_FILE),
+    )
 
 
-__all__ = ["Analyzer", "blank_pipeline", "is_model_dir", "load_pipeline", "train_model"]
+__all__ = ["classifier_features", "is_model_dir", "load_pipeline", "train_model"]

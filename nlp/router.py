@@ -11,11 +11,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from .corpus import load_split
+from .acute_model import AcuteDetector, AcuteScore
+from .acute_model import features as acute_features
+from .corpus import load_split, training_rows
 from .decision import RoutingDecision
-from .emergency import emergency_reply
+from .emergency import emergency_reply, safety_net_reply
 from .featurize import Features, Featurizer
-from .model import CATEGORY_PIPE, URGENCY_PIPE, is_model_dir, load_pipeline, train_model
+from .linear import LinearClassifier
+from .model import classifier_features, is_model_dir, load_pipeline, train_model
 from .normalize import Lemmatizer
 from .pii import (
     PERSONNUMMER,
@@ -25,27 +28,22 @@ from .pii import (
     mask_personal_data,
     mask_spans,
 )
-from .rules import RedFlagHit, is_pregnant
-from .taxonomy import CATEGORIES, CATEGORY_LABELS_SV, TRIAGE_KEY, URGENCIES
+from .screen import EmergencyScreen, load_weak_triggers
+from .taxonomy import CATEGORY_LABELS_SV, TRIAGE_KEY
+from .triage import Assessment
 
 log = logging.getLogger(__name__)
 
 SHIPPED_MODEL_DIR = Path(__file__).parent / "model"
 # Below this category probability the message goes to triage (calibrated on dev, see README).
-DEFAULT_TRIAGE_THRESHOLD = 0.4
+DEFAULT_TRIAGE_THRESHOLD = 0.5
 # Share of the category score taken from keyword hits (tuned on dev, see README).
-DEFAULT_KEYWORD_WEIGHT = 0.8
+DEFAULT_KEYWORD_WEIGHT = 0.2
 DEFAULT_PRIOR_POWER = 0.5
 # Share of each non-acute level in the training corpus.
 _URGENCY_PRIOR = {"bradskande": 0.09, "snart": 0.3, "rutin": 0.61}
-# Red-flag kinds whose category is clear whatever the wording.
-_FLAG_CATEGORY = {
-    "suicidal": "psykisk_halsa",
-    "infant_fever": "barn",
-    "stroke": "hjarta_karl",
-    "chest_pain_breathless": "hjarta_karl",
-    "thunderclap_headache": "ovrigt",
-}
+# Context reader for concept mentions (see README: medspaCy's ConText vs the old cues).
+DEFAULT_CONTEXT = os.environ.get("NARA_NLP_CONTEXT", "medspacy")
 _MAX_KEYWORDS = 6
 # Words left by masking personal data; on their own they say nothing about the case.
 _PLACEHOLDERS = frozenset({PERSONNUMMER, PHONE})
@@ -62,71 +60,125 @@ class Router:
         self,
         nlp: Language,
         lemmatizer: Lemmatizer,
+        category: LinearClassifier,
+        urgency: LinearClassifier,
         triage_threshold: float = DEFAULT_TRIAGE_THRESHOLD,
         keyword_weight: float = DEFAULT_KEYWORD_WEIGHT,
+        acute: AcuteDetector | None = None,
+        context: str = DEFAULT_CONTEXT,
     ) -> None:
         self.keyword_weight = keyword_weight
         self.prior_power = DEFAULT_PRIOR_POWER
         self.featurizer = Featurizer(nlp, lemmatizer)
+        self.screen = EmergencyScreen(self.featurizer.analyzer, self.featurizer.rules, context)
+        self.acute = acute
         self.triage_threshold = triage_threshold
-        self._category = nlp.get_pipe(CATEGORY_PIPE)
-        self._urgency = nlp.get_pipe(URGENCY_PIPE)
+        self._category = category
+        self._urgency = urgency
         # spaCy's StringStore is not guaranteed thread-safe; routing is fast, so serialise.
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, model_dir: Path | None = None) -> Router:
+    def load(cls, model_dir: Path | None = None, context: str = DEFAULT_CONTEXT) -> Router:
         """Load `model_dir` if present, else the shipped `nlp/model/`, else train.
 
         Training (a few seconds) writes to `model_dir` or `$NARA_DATA_DIR/nlp-model`.
         """
         for candidate in (model_dir, SHIPPED_MODEL_DIR):
             if candidate is not None and is_model_dir(candidate):
-                return cls(*load_pipeline(candidate))
+                return cls._from_dir(candidate, context)
         target = model_dir or default_model_dir()
         if not is_model_dir(target):
             log.info("No NLP model found; training one into %s", target)
-            train_model(load_split("train") + load_split("dev"), target, progress=False)
-        return cls(*load_pipeline(target))
+            train_model(training_rows(), target, progress=False,
+                        calibration=load_split("dev"))
+        return cls._from_dir(target, context)
 
-    def scores(self, feats: Features) -> tuple[dict[str, float], dict[str, float]]:
+    @classmethod
+    def _from_dir(cls, path: Path, context: str) -> Router:
+        nlp, lemmatizer, category, urgency = load_pipeline(path)
+        router = cls(nlp, lemmatizer, category, urgency, acute=AcuteDetector.load(path),
+                     context=context)
+        router.screen.weak = load_weak_triggers(path)
+        return router
+
+    def scores(
+        self, feats: Features, assessment: Assessment
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        words = classifier_features(feats, assessment)
+        return self._category.probabilities(words), self._urgency.probabilities(words)
+
+    def assess(self, masked_text: str) -> tuple[Features, Assessment]:
+        feats = self.featurizer.extract(masked_text)
         with self._lock:
-            doc = self._urgency(self._category(self.featurizer.doc(feats)))
-        cats = {c: float(doc.cats[c]) for c in CATEGORIES}
-        urgs = {u: float(doc.cats[u]) for u in URGENCIES}
-        return cats, urgs
+            assessment = self.screen.assess(feats.analysis)
+        return feats, assessment
 
     def route(
         self, text: str, routing_table: Mapping[str, str] | None = None
     ) -> RoutingDecision:
         spans = find_personal_data(text)
-        feats = self.featurizer.extract(mask_spans(text, spans))
+        feats, assessment = self.assess(mask_spans(text, spans))
         if not any(w.isalpha() and w not in _PLACEHOLDERS for w in feats.analysis.lemmas):
             return _empty_decision(spans, feats.language, routing_table)
-        cats, urgs = self.scores(feats)
-        flags = self.featurizer.rules.red_flags(feats.analysis)
-        category, confidence, reasons = self._category_decision(feats, cats, flags)
-        if flags:
-            urgency = "akut"
-            reasons = [f"Röd flagga: {h.rule.label_sv} ({h.text})" for h in flags] + reasons
-        else:
-            urgency = self._urgency_without_flag(urgs)
+        cats, urgs = self.scores(feats, assessment)
+        score = self._acute_score(feats, assessment)
+        category, confidence, reasons = self._category_decision(feats, cats, assessment)
+        urgency, urgency_reasons = self._urgency_decision(assessment, score, urgs)
+        reasons = urgency_reasons + reasons
         needs_triage = confidence < self.triage_threshold
         if needs_triage:
             reasons.append(f"Osäker kategori ({confidence:.0%}) – skickas till triage")
         team = _team(routing_table, TRIAGE_KEY if needs_triage else category)
+        top = assessment.top
+        presentation = top.presentation if top is not None and urgency in (
+            "akut", "bradskande") else None
+        lang = feats.language
         return RoutingDecision(
             category=category,
             urgency=urgency,
             confidence=round(confidence, 4),
             reasons=tuple(mask_personal_data(r) for r in reasons),
             pii_spans=spans,
-            language=feats.language,
+            language=lang,
             target_team=team,
             needs_triage=needs_triage,
-            emergency_reply=emergency_reply(feats.language) if flags else None,
-            red_flag_kind=flags[0].rule.kind if flags else None,
+            emergency_reply=emergency_reply(lang, presentation) if urgency == "akut" else None,
+            red_flag_kind=(presentation.id if presentation else "acute_detector")
+            if urgency == "akut" else None,
+            presentation=presentation.id if presentation else None,
+            presentation_name=presentation.name_sv if presentation else None,
+            safety_net_reply=safety_net_reply(lang, presentation)
+            if urgency == "bradskande" and assessment.level is not None else None,
+            acute_probability=round(score.probability, 4) if score else 0.0,
         )
+
+    def _acute_score(self, feats: Features, assessment: Assessment) -> AcuteScore | None:
+        if self.acute is None or assessment.level == "akut":
+            return None
+        return self.acute.score(acute_features(feats.analysis, assessment),
+                                self.screen.catalogue)
+
+    def _urgency_decision(
+        self, assessment: Assessment, score: AcuteScore | None, urgs: dict[str, float]
+    ) -> tuple[str, list[str]]:
+        top = assessment.top
+        if assessment.level == "akut" and top is not None:
+            evidence = " + ".join(top.evidence)
+            return "akut", [f"Akut: {top.presentation.name_sv} ({evidence})"]
+        if score is not None and self.acute is not None and (
+                score.probability >= self.acute.threshold):
+            why = ", ".join(score.drivers) or "helheten"
+            return "akut", [f"Akut enligt textmodellen ({score.probability:.0%}): {why}"]
+        if assessment.level == "bradskande":
+            return "bradskande", [_serious_reason(assessment)]
+        return self._urgency_without_flag(urgs), []
+
+    def _known_share(self, feats: Features) -> float:
+        words = [w for w in feats.analysis.lemmas if w.isalpha() and len(w) > 3]
+        if not words:
+            return 1.0
+        return sum(w in self._category.weights for w in words) / len(words)
 
     def _urgency_without_flag(self, urgs: dict[str, float]) -> str:
         """Classifier over brådskande/snart/rutin, corrected for the class prior.
@@ -148,33 +200,32 @@ class Router:
         return {c: (1 - w) * p + w * per_cat[c] / total for c, p in cats.items()}
 
     def _category_decision(
-        self, feats: Features, cats: dict[str, float], flags: list[RedFlagHit]
+        self, feats: Features, cats: dict[str, float], assessment: Assessment
     ) -> tuple[str, float, list[str]]:
         cats = self._with_keywords(cats, feats)
         category = max(cats, key=lambda c: cats[c])
-        confidence = cats[category]
+        # Words the classifier has never seen ("zorblax") make its certainty hollow.
+        confidence = cats[category] * self._known_share(feats)
+        # No forced conventions (infant -> barn, presentation -> its category): on text from
+        # independent writers the classifier, which sees the concept tags, does better
+        # (Swedish macro-F1 0.83 against 0.78 on dev).
         reasons: list[str] = []
-        forced = next((_FLAG_CATEGORY[h.rule.kind] for h in flags if h.rule.kind in
-                       _FLAG_CATEGORY), None)
-        # Bleeding in pregnancy belongs to the midwives.
-        if any(h.rule.kind == "bleeding" for h in flags) and is_pregnant(feats.folded_text):
-            forced = forced or "graviditet"
-        # Allergic reactions go to hud, unless a medicine is mentioned as the cause.
-        if any(h.rule.kind == "anaphylaxis" for h in flags):
-            medicine = any(h.category == "lakemedel" for h in feats.keyword_hits)
-            forced = forced or ("lakemedel" if medicine else "hud")
-        if feats.infant:
-            forced = "barn"
-            reasons.append("Barn under ett år: barnhälsovården")
-        if forced is not None:
-            # A convention decided the category, not the classifier.
-            category, confidence = forced, max(0.9, cats[forced])
         words = list(dict.fromkeys(h.text.lower() for h in feats.keyword_hits
                                    if h.category == category))
         if words:
             reasons.append("Nyckelord: " + ", ".join(words[:_MAX_KEYWORDS]))
         reasons.append(f"Textmodellen: {CATEGORY_LABELS_SV[category]} ({confidence:.0%})")
         return category, confidence, reasons
+
+
+def _serious_reason(assessment: Assessment) -> str:
+    top = assessment.top
+    if top is not None:
+        kind = "Övergående" if top.passed else "Kontakt i dag"
+        return f"{kind}: {top.presentation.name_sv} ({' + '.join(top.evidence)})"
+    labels = ", ".join(dict.fromkeys(
+        m.text for m in assessment.serious))
+    return f"Allvarligt besvär – kontakt i dag ({labels})"
 
 
 def _empty_decision(

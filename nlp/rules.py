@@ -67,6 +67,15 @@ _PREGNANT_RE = re.compile(
 _INFANT_RE = re.compile(r"\b(bebis|bebben|babis|spadbarn|nyfodd|nyfott|baby|infant|newborn)")
 
 
+# Context readings of a mention (shared by the cue engine and medspaCy's ConText).
+AFFIRMED = "affirmed"
+NEGATED = "negated"
+HISTORICAL = "historical"
+HYPOTHETICAL = "hypothetical"
+FAMILY = "family"
+RESOLVED = "resolved"
+
+
 @dataclass(frozen=True)
 class KeywordHit:
     category: str  # a category, or an urgency level when kind == "uk"
@@ -186,30 +195,36 @@ class RuleEngine:
 
     def cancelled(self, an: Analysis, start: int, end: int) -> bool:
         """True if a negation, past/history or hypothetical cue governs the phrase."""
+        return self.context_status(an, start, end) != AFFIRMED
+
+    def context_status(self, an: Analysis, start: int, end: int) -> str:
+        """The hand-written cues' reading of tokens start..end: affirmed, negated, ..."""
         # "kan inte andas lugnt" describes anxiety, not suffocation.
         if end < len(an.folded) and an.folded[end] in _SOFTENERS:
-            return True
+            return NEGATED
         # "medicin mot anafylaxi", "prescription for anaphylaxis": a treatment, not an event.
         if start > 0 and an.folded[start - 1] in _PURPOSE:
-            return True
+            return NEGATED
         for i in range(start - 1, max(-1, start - 1 - _NEG_WINDOW), -1):
             if an.clause[i] != an.clause[start]:
                 break
             if an.folded[i] in NEGATIONS:
-                return True
+                return NEGATED
         clause = an.clause_text(start)
         past = any(c in clause for c in self.past) or bool(_YEAR_RE.search(clause))
         if past and not any(c in clause for c in self.now):
-            return True
+            return HISTORICAL
         if " ".join(an.lemmas[start:end]) in self.condition_names:
             if any(c in clause for c in self.condition_history):
-                return True
+                return HISTORICAL
             if start > 0 and an.folded[start - 1] in POSSESSIVES:
-                return True
+                return HISTORICAL
         sentence = an.sentence_text(start)
-        return any(c in sentence for c in self.hypothetical) or any(
-            c in sentence for c in self.resolved
-        )
+        if any(c in sentence for c in self.hypothetical):
+            return HYPOTHETICAL
+        if any(c in sentence for c in self.resolved):
+            return RESOLVED
+        return AFFIRMED
 
     def red_flags(self, an: Analysis) -> list[RedFlagHit]:
         vocab = self.analyzer.nlp.vocab

@@ -21,7 +21,7 @@ from .fragments_sv import SV
 from .fragments_urgent import BRADSKANDE
 
 URG = {"a": "akut", "b": "bradskande", "s": "snart", "r": "rutin"}
-OUT_DIR = Path(__file__).parent
+OUT_DIR = Path(__file__).parent / "legacy"
 VARIANTS = 2
 
 SV_OPEN = ["", "", "Hej!", "Hej,", "Hejsan.", "God morgon.", "Hej vårdcentralen!", "Hallå.",

@@ -40,7 +40,7 @@ async def test_acute_message_shows_call_112_and_alerts_staff(
     await expect(staff_alert).to_be_visible()
     first = doctor.page.locator(".inbox-item").first
     await expect(first.locator(".urgency")).to_have_text("Akut")
-    await expect(first).to_contain_text("Röd flagga")
+    await expect(first).to_contain_text("Akut:")
     await staff_alert.get_by_role("link", name="Öppna ärendet").click()
     await expect(doctor.page.get_by_role("heading", name=ACUTE)).to_be_focused()
 

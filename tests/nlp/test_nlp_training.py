@@ -19,7 +19,8 @@ def _corrections() -> list[tuple[str, str]]:
     return [(f.format(w=WORD), "diabetes") for f in frames] * 3
 
 
-@pytest.mark.timeout(60)
+# Training reads 6,600 messages through the emergency screen: minutes, not seconds.
+@pytest.mark.timeout(900)
 def test_corrections_change_the_model(router: Router, tmp_path: Path) -> None:
     assert router.route(PROBE).category != "diabetes"
     out = tmp_path / "model"

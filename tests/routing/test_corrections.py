@@ -4,6 +4,8 @@ import asyncio
 import os
 import sys
 
+import pytest
+
 from tests.support.flows import start_thread
 
 TEXTS = [
@@ -13,6 +15,8 @@ TEXTS = [
 ]
 
 
+# Training reads 6,600 messages through the emergency screen: minutes on a busy machine.
+@pytest.mark.timeout(900)
 async def test_correction_is_stored_and_used_for_training(server, tmp_path):
     demo = server.demo
     anna, tove = await server.login("anna"), await server.login("sara")
@@ -41,7 +45,7 @@ async def test_correction_is_stored_and_used_for_training(server, tmp_path):
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    stdout, _ = await asyncio.wait_for(proc.communicate(), 300)
+    stdout, _ = await asyncio.wait_for(proc.communicate(), 850)
     assert proc.returncode == 0, stdout.decode()
     assert "Lägger till 3 korrigeringar" in stdout.decode()
 

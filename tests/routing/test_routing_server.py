@@ -6,6 +6,7 @@ import pytest
 
 from server.demo import STAFF
 from tests.support.flows import cid, start_thread
+from tests.support.presentations import PRESENTATIONS
 
 TYPICAL = [
     ("Hej, jag behöver förnya mitt recept på Levaxin, det tar slut nästa vecka", "allman"),
@@ -66,10 +67,11 @@ async def test_every_red_flag_gets_the_112_reply_and_alerts_staff(server, kind):
     result = await _routed(anna, server.demo.patients["anna"], RED_FLAGS[kind])
     assert result["emergency"] is not None
     assert "112" in result["emergency"]["reply"]
-    assert result["emergency"]["red_flag_kind"] == kind
+    assert result["emergency"]["red_flag_kind"] in PRESENTATIONS[kind]
     assert result["thread"]["flagged_acute"] and result["thread"]["urgency"] == "akut"
     alert = await sara_live.wait_for("acute_alert")
-    assert alert["thread_id"] == result["thread"]["id"] and alert["red_flag_kind"] == kind
+    assert alert["thread_id"] == result["thread"]["id"]
+    assert alert["red_flag_kind"] in PRESENTATIONS[kind]
     # The automatic reply is stored in the thread, after the patient's message.
     history = await anna.ok("GET", f"/api/v1/threads/{result['thread']['id']}/messages")
     assert [m["kind"] for m in history] == ["text", "system"]

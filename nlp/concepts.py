@@ -1,0 +1,277 @@
+"""Finds the catalogue's concepts in an analysed message.
+
+A lexicon phrase is reduced to its content words (function words such as "i", "på", "har"
+dropped; negations kept, since "andas inte" is the symptom). A one-word phrase matches a
+token by its folded surface form or its lemma, a word ending in `*` by prefix (compounds:
+"bröstsmärt*"). A phrase of several words matches when all its content words occur, in any
+order, within one sentence and a short window: people write "kommer orden fel" as often as
+"orden kommer fel", "ont i hela bröstet" as "bröstet gör ont". Phrases are indexed by their
+longest word, so a message costs one cached lookup per token plus the few candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analyzer import TEMP_TOKEN, Analysis, Analyzer
+from .catalogue import Catalogue
+from .normalize import fold
+from .rules import infant_age_months, is_pregnant
+
+_MIN_PREFIX = 3
+# Extra tokens a phrase may spread over beyond its own words ("ont i hela vänstra bröstet").
+_SLACK = 4
+_AGE_RE = re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:ar|års|ars|arig|aring|year|years|yo|y/o|yrs)\b")
+_PREGNANCY_WEEK_RE = re.compile(r"\b(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2})(?:\s*\+\s*\d)?\b")
+_NEGATIONS = frozenset(
+    "inte ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
+)
+_CONTRACTIONS = {
+    w + "nt": [w, "n't"]
+    for w in ("ca", "wo", "do", "does", "did", "is", "has", "have", "could", "would", "was")
+}
+_SEGMENT_BREAKS = frozenset({",", ";", ":", "men", "but", "fast", "however", "although"})
+_TEMP_WORDS = ("grad", "°", "temp", "feber", "fever", "febr")
+# Words that carry no symptom of their own; negations and "utan" are deliberately absent.
+_FUNCTION_WORDS = frozenset(
+    """i pa en ett att och som det den de ar var vara har ha hade haft for med av till om sa sig
+    han hon jag du vi ni dom mig dig honom henne oss min mitt mina din ditt dina hans hennes
+    deras var vart vara sin sitt sina kan kunna kunde ska skall skulle vill ville maste far fa
+    fick blir bli blev blivit just nu lite bara ocksa the a an of to in on at is are was were be
+    been am my his her their our your it its and or has have had from with for can could will
+    would should do does did so very really me him them this that""".split()
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    start: int
+    end: int
+    sentence: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Word:
+    forms: frozenset[str]
+    prefix: str | None = None
+
+    def matches(self, folded: str, lemma: str) -> bool:
+        if self.prefix is not None:
+            return folded.startswith(self.prefix) or lemma.startswith(self.prefix)
+        return folded in self.forms or lemma in self.forms
+
+    @property
+    def weight(self) -> int:
+        return len(self.prefix) if self.prefix is not None else max(map(len, self.forms))
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    concept: str
+    anchor: _Word
+    others: tuple[_Word, ...]
+
+
+class ConceptMatcher:
+    """Compiled lexicon of one catalogue, bound to the analyser that normalises messages."""
+
+    def __init__(self, catalogue: Catalogue, analyzer: Analyzer) -> None:
+        self.catalogue = catalogue
+        self.analyzer = analyzer
+        self._exact: dict[str, list[_Pattern]] = {}
+        self._prefix: dict[str, list[_Pattern]] = {}
+        seen: set[tuple[str, tuple[_Word, ...]]] = set()
+        for concept in catalogue.concepts.values():
+            for phrase in concept.phrases:
+                for expand in (False, True):
+                    words = self._compile(phrase, expand)
+                    if words and (concept.id, words) not in seen:
+                        seen.add((concept.id, words))
+                        self._index(concept.id, words)
+        self._combos = [(c.id, c.combos) for c in catalogue.concepts.values() if c.combos]
+        self._candidate_cache: dict[tuple[str, str], tuple[_Pattern, ...]] = {}
+
+    def _compile(self, phrase: str, expand: bool = False) -> tuple[_Word, ...]:
+        words: list[_Word] = []
+        raw_words = [w for w in phrase.split() if w != ".."]
+        tokens = [t for raw in raw_words if not raw.endswith("*")
+                  for t in self._tokens(raw, expand)]
+        # Function words are dropped only while two content words remain ("nu gör jag det"
+        # must not shrink to "gör").
+        content = [t for t in tokens if t not in _FUNCTION_WORDS]
+        prefixes = [raw for raw in raw_words if raw.endswith("*") and len(raw) > _MIN_PREFIX]
+        keep = content if len(content) + len(prefixes) >= 2 else tokens
+        words += [_Word(frozenset(), prefix=fold(raw[:-1])) for raw in prefixes]
+        words += [_Word(self._forms(tok)) for tok in keep]
+        # Order-free: the same words in another order are the same pattern.
+        return tuple(sorted(set(words), key=lambda w: (-w.weight, sorted(w.forms), w.prefix or "")))
+
+    def _tokens(self, raw: str, expand: bool = False) -> list[str]:
+        # "cant" in the lexicon meets "can't" (tokenised "ca n't") in messages.
+        out: list[str] = []
+        for t in self.analyzer.nlp.tokenizer(raw):
+            if not t.is_punct:
+                word = fold(t.text)
+                out += _CONTRACTIONS.get(word, [word]) if expand else [word]
+        return out
+
+    def _forms(self, folded: str) -> frozenset[str]:
+        # Only the lemma table's own reading of a lexicon word, never a typo repair or a
+        # compound head: "NOAK" must not be "repaired" into a word every message has.
+        # Nor a reading that turns a rare word into a function word ("varan" -> "vara",
+        # "havande" -> "ha"): every message has those.
+        lemma = self.analyzer.lemmatizer.table.get(folded, folded)
+        if lemma in _FUNCTION_WORDS and lemma != folded:
+            return frozenset({folded})
+        return frozenset({folded, lemma})
+
+    def _index(self, concept: str, words: tuple[_Word, ...]) -> None:
+        pattern = _Pattern(concept, words[0], words[1:])
+        if pattern.anchor.prefix is not None:
+            self._prefix.setdefault(pattern.anchor.prefix, []).append(pattern)
+        else:
+            for form in pattern.anchor.forms:
+                self._exact.setdefault(form, []).append(pattern)
+
+    def vocabulary(self) -> set[str]:
+        """Every exact word of the lexicon (so the lemma table keeps them)."""
+        words: set[str] = set()
+        for patterns in (*self._exact.values(), *self._prefix.values()):
+            for p in patterns:
+                for w in (p.anchor, *p.others):
+                    words.update(w.forms)
+        return words
+
+    def find(self, an: Analysis) -> list[Mention]:
+        found: dict[tuple[str, int], Mention] = {}
+        segments = _segments(an)
+        for i in range(len(an.folded)):
+            for pattern in self._candidates(an.folded[i], an.lemmas[i]):
+                span = _span(pattern, an, segments, i)
+                if span is None:
+                    continue
+                start, end = span
+                key = (pattern.concept, start)
+                if key not in found or found[key].end < end:
+                    text = " ".join(an.surface[start:end])
+                    found[key] = Mention(pattern.concept, start, end, an.sentence[i], text)
+        mentions = list(found.values())
+        mentions += _derived(an)
+        mentions += self._combo_mentions(mentions)
+        return mentions
+
+    def _candidates(self, folded: str, lemma: str) -> tuple[_Pattern, ...]:
+        """Patterns anchored on this token; cached, as the vocabulary repeats."""
+        key = (folded, lemma)
+        hit = self._candidate_cache.get(key)
+        if hit is not None:
+            return hit
+        found: dict[int, _Pattern] = {}
+        for form in (folded, lemma):
+            for p in self._exact.get(form, ()):
+                found.setdefault(id(p), p)
+            for k in range(_MIN_PREFIX, len(form) + 1):
+                for p in self._prefix.get(form[:k], ()):
+                    found.setdefault(id(p), p)
+        result = tuple(found.values())
+        if len(self._candidate_cache) < 200_000:
+            self._candidate_cache[key] = result
+        return result
+
+    def _combo_mentions(self, mentions: list[Mention]) -> list[Mention]:
+        """Concepts that hold when their parts meet in one sentence (two passes: parts of parts)."""
+        out: list[Mention] = []
+        have = {(m.concept, m.sentence): m for m in mentions}
+        for _ in range(2):
+            for cid, combos in self._combos:
+                for group in combos:
+                    for sid in {s for (c, s) in have if c == group[0]}:
+                        if (cid, sid) in have or not all((c, sid) in have for c in group):
+                            continue
+                        parts = [have[(c, sid)] for c in group]
+                        m = Mention(
+                            cid,
+                            min(p.start for p in parts),
+                            max(p.end for p in parts),
+                            sid,
+                            " + ".join(p.text for p in parts),
+                        )
+                        have[(cid, sid)] = m
+                        out.append(m)
+        return out
+
+
+def _segments(an: Analysis) -> list[int]:
+    """Segment id per token: a sentence cut at commas and contrast words ("andas normalt, inte
+    ..." must not read as "andas inte"); "och" does not cut ("kall och blek")."""
+    out, seg, prev = [], 0, None
+    for i, w in enumerate(an.folded):
+        if an.sentence[i] != prev or w in _SEGMENT_BREAKS:
+            seg += 1
+        prev = an.sentence[i]
+        out.append(seg)
+    return out
+
+
+def _span(
+    pattern: _Pattern, an: Analysis, segments: list[int], i: int
+) -> tuple[int, int] | None:
+    """Token span if every other word of `pattern` occurs near token i in its segment."""
+    if not pattern.others:
+        return i, i + 1
+    width = len(pattern.others) + 1 + _SLACK
+    segment = segments[i]
+    lo, hi = max(0, i - width), min(len(an.folded), i + width + 1)
+    used = {i}
+    for word in pattern.others:
+        j = next(
+            (j for j in range(lo, hi) if j not in used and segments[j] == segment
+             and word.matches(an.folded[j], an.lemmas[j])),
+            None,
+        )
+        if j is None:
+            return None
+        used.add(j)
+    start, end = min(used), max(used) + 1
+    if end - start > width:
+        return None
+    # A negation between the words is not part of the phrase: "har ingen feber" is not
+    # "har feber", whatever order the words were matched in.
+    if any(an.folded[j] in _NEGATIONS for j in range(start, end) if j not in used):
+        return None
+    return start, end
+
+
+def _is_temperature(an: Analysis, i: int) -> bool:
+    """"38,4" is a temperature; a bare "38" only next to a temperature word ("38 år" is not)."""
+    if any(c in an.folded[i] for c in ",."):
+        return True
+    near = an.folded[max(0, i - 3) : i + 3]
+    return any(w.startswith(_TEMP_WORDS) for w in near)
+
+
+def _derived(an: Analysis) -> list[Mention]:
+    """Markers read from numbers: a temperature, an infant's age, an age of 75+, a week."""
+    out = [
+        Mention("fever", i, i + 1, an.sentence[i], an.surface[i])
+        for i, lemma in enumerate(an.lemmas)
+        if lemma == TEMP_TOKEN and _is_temperature(an, i)
+    ]
+    text = " ".join(an.folded)
+    months = infant_age_months(text)
+    if months is not None:
+        if months < 3:
+            out.append(Mention("infant_under_3_months", 0, 0, -1, f"{months:.1f} mån"))
+        if months < 12:
+            out.append(Mention("infant_under_1_year", 0, 0, -1, f"{months:.1f} mån"))
+    for m in _AGE_RE.finditer(text):
+        if 75 <= int(m.group(1)) <= 115:
+            out.append(Mention("age_75", 0, 0, -1, m.group(0)))
+            break
+    week = _PREGNANCY_WEEK_RE.search(text)
+    if week and 4 <= int(week.group(1)) <= 43 and is_pregnant(text):
+        out.append(Mention("pregnant", 0, 0, -1, week.group(0)))
+    return out

@@ -1,0 +1,125 @@
+"""From concept mentions and their context to the catalogue's decision.
+
+A presentation fires when every concept of one of its triggers is present and current
+(affirmed; population markers always count). A `"112"` presentation gives `akut`; a
+`"today"` one gives `bradskande` unless one of its escalation sets is present too. A `"112"`
+trigger met only with concepts that are over ("det har gått över") gives `bradskande`: the
+episode needs care today (a TIA is the model case). Any serious concept that is current
+gives at least `bradskande`, so no serious concept can end as `rutin`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .catalogue import Catalogue, Presentation
+from .concepts import Mention
+from .rules import AFFIRMED, RESOLVED
+
+AKUT = "akut"
+BRADSKANDE = "bradskande"
+
+
+@dataclass(frozen=True)
+class Finding:
+    presentation: Presentation
+    level: str
+    trigger: tuple[str, ...]
+    evidence: tuple[str, ...]
+    passed: bool = False
+    # A trigger that, on the training split, fired more often without an emergency than with
+    # one: it still means care today, and the learned detector may still raise `akut`.
+    weak: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str | None
+    findings: tuple[Finding, ...]
+    serious: tuple[Mention, ...]
+    current: frozenset[str]
+    readings: tuple[tuple[Mention, str], ...]
+
+    @property
+    def top(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+
+Trigger = tuple[str, tuple[str, ...]]
+
+
+def assess(
+    catalogue: Catalogue,
+    mentions: Sequence[Mention],
+    readings: Sequence[str],
+    weak: frozenset[Trigger] = frozenset(),
+) -> Assessment:
+    concepts = catalogue.concepts
+    current: dict[str, Mention] = {}
+    passed: dict[str, Mention] = {}
+    for m, r in zip(mentions, readings, strict=True):
+        concept = concepts.get(m.concept)
+        if concept is None:
+            continue
+        if r == AFFIRMED or not concept.is_event:
+            current.setdefault(m.concept, m)
+        elif r == RESOLVED:
+            passed.setdefault(m.concept, m)
+    findings = [
+        f for p in catalogue.presentations if (f := _finding(p, current, passed, weak))
+    ]
+    # Most severe first, then the most specific trigger, then catalogue order.
+    # Then the presentation most of whose concepts are present ("getingstick, svullen tunga,
+    # svårt att andas" is anaphylaxis before it is breathing difficulty).
+    findings.sort(key=lambda f: (f.level != AKUT, f.passed, f.weak, -len(f.trigger),
+                                 -sum(c in current for c in f.presentation.concepts)))
+    serious = tuple(m for cid, m in current.items() if concepts[cid].serious)
+    level = None
+    if any(f.level == AKUT for f in findings):
+        level = AKUT
+    elif findings or serious:
+        level = BRADSKANDE
+    return Assessment(
+        level=level,
+        findings=tuple(findings),
+        serious=serious,
+        current=frozenset(current),
+        readings=tuple(zip(mentions, readings, strict=True)),
+    )
+
+
+def _finding(
+    p: Presentation,
+    current: dict[str, Mention],
+    passed: dict[str, Mention],
+    weak: frozenset[Trigger],
+) -> Finding | None:
+    met = [t for t in p.triggers if all(c in current for c in t)]
+    strong = [t for t in met if (p.id, t) not in weak]
+    if strong or met:
+        trigger = (strong or met)[0]
+        level = AKUT if p.decision == "112" else BRADSKANDE
+        if level == BRADSKANDE and any(all(c in current for c in e) for e in p.escalate):
+            level = AKUT
+        if not strong:
+            level = BRADSKANDE
+        return Finding(p, level, trigger, _evidence(trigger, current), weak=not strong)
+    if p.decision != "112":
+        return None
+    either = {**passed, **current}
+    for trigger in p.triggers:
+        if all(c in either for c in trigger):
+            return Finding(p, BRADSKANDE, trigger, _evidence(trigger, either), passed=True)
+    return None
+
+
+def _evidence(trigger: tuple[str, ...], found: dict[str, Mention]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(found[c].text for c in trigger if found[c].text))
+
+
+def concept_tags(assessment: Assessment) -> list[str]:
+    """Concepts and presentations as words for the category and urgency classifiers."""
+    tags = [f"cc_{m.concept}_{r}" for m, r in assessment.readings]
+    tags += [f"pp_{f.presentation.id}" for f in assessment.findings]
+    return tags
