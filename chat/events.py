@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from chat.access import ThreadScope
+from chat.access import ThreadScope, hidden_participants
 
 
 class LiveEvents(Protocol):
@@ -36,7 +36,9 @@ def user_room(user_id: uuid.UUID) -> str:
 
 
 def staff_audiences(scope: ThreadScope) -> list[str]:
-    return [team_room(scope.team_id), *(user_room(u) for u in sorted(scope.participant_ids))]
+    """The owning team and the participants (not those a spärr keeps out)."""
+    people = scope.participant_ids - hidden_participants(scope)
+    return [team_room(scope.team_id), *(user_room(u) for u in sorted(people))]
 
 
 def thread_audiences(scope: ThreadScope, *, internal: bool) -> list[str]:

@@ -17,7 +17,7 @@ from chat.models import Message, MessageKind, RoutingCorrection, ThreadStatus, U
 from chat.presenters import message_view, people, team_dict
 from chat.service import Caller, ChatService, today
 from chat.storage import Store
-from chat.views import AccessLogView, CareContactView, ThreadView
+from chat.views import CareContactView, ThreadView
 
 STATUS_TEXT = {
     ThreadStatus.OPEN: "Ärendet är öppnat igen.",
@@ -47,19 +47,22 @@ class ThreadManagement:
             text = f"Ärendet är tilldelat {name}." if name else "Ärendet har ingen ansvarig."
             return text, {"type": "assigned", "assignee_id": _s(assignee_id)}
 
-        return await self._change(caller, thread_id, change)
+        return await self._change(caller, thread_id, change, "thread.assign")
 
     async def transfer(
         self, caller: Caller, thread_id: uuid.UUID, team_id: uuid.UUID, category: str | None
     ) -> ThreadView:
         async def change(store: Store, scope: ThreadScope) -> tuple[str, dict[str, Any]]:
             team = await store.directory.team(team_id)
+            access.require_transfer_target(scope, team.unit_id if team is not None else None)
             if team is None or team.id == scope.team_id:
                 raise NaraError(ErrorCode.VALIDATION_FAILED, "choose another existing team")
             thread = await store.threads.get(thread_id)
             assert thread is not None
-            if thread.routing is not None or category is not None:
-                # A moved routed thread is a labelled example for retraining.
+            if thread.category is not None or category is not None:
+                # A moved routed thread is a labelled example for retraining. (Not every
+                # thread with a routing decision was routed: a later acute or brådskande
+                # message stores its decision on the thread too.)
                 store.threads.add_correction(
                     RoutingCorrection(
                         thread_id=thread_id,
@@ -75,7 +78,9 @@ class ThreadManagement:
             event = {"type": "transferred", "team": team_dict(team), "category": category}
             return f"Ärendet är flyttat till {team.name}.", event
 
-        return await self._change(caller, thread_id, change, notify_old_team=True)
+        return await self._change(
+            caller, thread_id, change, "thread.transfer", notify_old_team=True
+        )
 
     async def set_status(self, caller: Caller, thread_id: uuid.UUID, status: str) -> ThreadView:
         async def change(store: Store, scope: ThreadScope) -> tuple[str, dict[str, Any]]:
@@ -84,7 +89,7 @@ class ThreadManagement:
             await store.threads.touch(thread_id, self.chat.clock(), status=status)
             return STATUS_TEXT[ThreadStatus(status)], {"type": "status", "status": status}
 
-        return await self._change(caller, thread_id, change)
+        return await self._change(caller, thread_id, change, "thread.status")
 
     async def set_attachments(
         self, caller: Caller, thread_id: uuid.UUID, allowed: bool
@@ -94,7 +99,7 @@ class ThreadManagement:
             text = "Du kan bifoga filer här." if allowed else "Bifogade filer är avstängda här."
             return text, {"type": "attachments", "allowed": allowed}
 
-        return await self._change(caller, thread_id, change)
+        return await self._change(caller, thread_id, change, "thread.attachments_setting")
 
     async def add_participant(
         self, caller: Caller, thread_id: uuid.UUID, user_id: uuid.UUID
@@ -110,11 +115,17 @@ class ThreadManagement:
             text = f"{user.display_name} ({prof}) deltar nu i ärendet."
             return text, {"type": "participant_added", "user_id": str(user_id)}
 
-        return await self._change(caller, thread_id, change)
+        return await self._change(caller, thread_id, change, "thread.add_participant")
 
     async def _change(
-        self, caller: Caller, thread_id: uuid.UUID, change: Any, notify_old_team: bool = False
+        self,
+        caller: Caller,
+        thread_id: uuid.UUID,
+        change: Any,
+        action: str,
+        notify_old_team: bool = False,
     ) -> ThreadView:
+        """Apply a staff action; it answers with the thread, so it is a logged read too."""
         async with self.db.write() as store:
             before = access.require_manage(caller.actor, await store.threads.scope(thread_id))
             text, event = await change(store, before)
@@ -136,7 +147,8 @@ class ThreadManagement:
             after = await store.threads.scope(thread_id)
             authors = await people(store, {caller.actor.user_id})
             view = await self.chat._thread_view(store, caller.actor, thread_id)
-        assert after is not None
+            assert after is not None
+            await self.chat.log_read(store, caller, after, action)
         audience_scope = after
         if notify_old_team and before.team_id != after.team_id:
             await self.chat.publish_thread(before)
@@ -180,27 +192,6 @@ class Directory:
                     )
                 )
             return out
-
-    async def access_log(
-        self, actor: Actor, unit_id: uuid.UUID, patient_id: uuid.UUID
-    ) -> list[AccessLogView]:
-        access.require_unit_admin(actor, unit_id)
-        async with self.db.read() as store:
-            if await store.directory.patient(patient_id) is None:
-                raise not_found("patient")
-            rows = await store.access_log.for_patient(patient_id)
-            return [
-                AccessLogView(
-                    id=r.id,
-                    staff_user_id=r.staff_user_id,
-                    patient_id=r.patient_id,
-                    thread_id=r.thread_id,
-                    action=r.action,
-                    remote_addr=r.remote_addr,
-                    at=r.at,
-                )
-                for r in rows
-            ]
 
     async def routing_table(self, actor: Actor, unit_id: uuid.UUID) -> dict[str, str]:
         if unit_id not in actor.unit_ids:

@@ -80,6 +80,11 @@ class MessageKind(StrEnum):
     SYSTEM = "system"
 
 
+class AlertState(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -250,10 +255,18 @@ class Session(Base):
 
 
 class AccessLogEntry(Base):
-    """Append-only record of staff reads of patient data (Patientdatalagen)."""
+    """Append-only record of staff reads of patient data (Patientdatalagen).
+
+    Rows are chained per care unit: ``row_hash`` is SHA-256 over the row and ``prev_hash``
+    (chat/audit.py), ``unit_seq`` numbers the unit's rows without gaps.
+    """
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_patient_at", "patient_id", "at"),)
+    __table_args__ = (
+        Index("ix_access_log_patient_at", "patient_id", "at"),
+        Index("ix_access_log_unit_id", "unit_id", "id"),
+        Index("uq_access_log_unit_seq", "unit_id", "unit_seq", unique=True),
+    )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     staff_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
@@ -261,6 +274,68 @@ class AccessLogEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The care unit whose information was read (the thread's unit): whose log this row is in.
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("care_units.id"))
+    unit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # Read under an emergency override of a spärr: shown to the unit's log review.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccessLogHead(Base):
+    """The end of each unit's access-log chain; its row lock serialises writers of a unit."""
+
+    __tablename__ = "access_log_heads"
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AccessLogReview(Base):
+    """A unit administrator's systematic follow-up of the access log (HSLF-FS 2016:40 4:9)."""
+
+    __tablename__ = "access_log_reviews"
+    __table_args__ = (Index("ix_access_log_reviews_unit_at", "unit_id", "at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"))
+    reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The sample: the filter used (patient, staff, date range, flagged only) and what it held.
+    sample: Mapped[dict[str, Any]] = mapped_column(JSON)
+    row_count: Mapped[int] = mapped_column(Integer)
+    flagged_ids: Mapped[list[int]] = mapped_column(JSON)
+    findings: Mapped[str] = mapped_column(Text)
+
+
+class PatientBlock(Base):
+    """Spärr: the patient keeps one care unit's information from staff of other units."""
+
+    __tablename__ = "patient_blocks"
+    __table_args__ = (Index("ix_patient_blocks_patient_unit", "patient_id", "unit_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"))
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column()
+
+
+class EmergencyAccess(Base):
+    """Nödöppning: a staff member read blocked information, with a stated reason, for a while."""
+
+    __tablename__ = "emergency_accesses"
+    __table_args__ = (Index("ix_emergency_accesses_patient_unit", "patient_id", "unit_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    staff_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"))
+    thread_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("threads.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
 
 
 class RoutingRule(Base):
@@ -313,3 +388,29 @@ class Attachment(Base):
     position: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     bound_at: Mapped[datetime | None] = mapped_column()
+
+
+class AcuteAlert(Base):
+    """An acute patient message, raised to the staff of the unit and open until one of them
+    acknowledges it. At most one open alert per thread: a new acute message renews it."""
+
+    __tablename__ = "acute_alerts"
+    __table_args__ = (
+        Index("ix_acute_alerts_unit_state", "unit_id", "state"),
+        Index("ix_acute_alerts_thread_state", "thread_id", "state"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"))
+    # The unit whose staff are alerted (the owning team's unit when the alert was raised).
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_units.id"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
+    # The patient message that raised (or last renewed) the alert.
+    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"))
+    presentation: Mapped[str | None] = mapped_column(String(60))
+    presentation_name: Mapped[str | None] = mapped_column(String(200))
+    red_flag_kind: Mapped[str | None] = mapped_column(String(60))
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default=AlertState.OPEN)
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from chat.access import Actor
-from chat.models import Message, Patient, Team, Thread, User
+from chat.models import AcuteAlert, Message, Patient, Team, Thread, User
 from chat.storage import Store
-from chat.views import MessageView, PersonView, RoutingView, ThreadView
+from chat.views import AlertView, MessageView, PersonView, RoutingView, ThreadView
 
 
 async def people(store: Store, ids: set[uuid.UUID]) -> dict[uuid.UUID, PersonView]:
@@ -73,6 +73,12 @@ async def thread_view(
     if t.assignee_id:
         assignee = (await people(store, {t.assignee_id})).get(t.assignee_id)
     routing = RoutingView(**t.routing) if staff and t.routing else None
+    escalation_step = 0
+    if staff and t.response_due_at is not None:
+        key = ("promise", t.id)
+        promise = cache[key] if key in cache else await store.notifications.promise(t.id)
+        if promise is not None and promise.waiting_since is not None:
+            escalation_step = promise.escalation_step
     return ThreadView(
         id=t.id,
         subject=t.subject,
@@ -91,6 +97,7 @@ async def thread_view(
         flagged_acute=t.flagged_acute,
         routing=routing,
         response_due_at=t.response_due_at,
+        escalation_step=escalation_step,
         created_at=t.created_at,
         updated_at=t.updated_at,
     )
@@ -102,3 +109,30 @@ def team_dict(team: Team) -> dict[str, Any]:
 
 def user_person(u: User, profession: str | None = None) -> PersonView:
     return PersonView(id=u.id, name=u.display_name, kind=u.kind, profession=profession)
+
+
+async def alert_views(store: Store, rows: list[AcuteAlert]) -> list[AlertView]:
+    patients: dict[uuid.UUID, Patient] = {}
+    for a in rows:
+        if a.patient_id not in patients:
+            p = await store.directory.patient(a.patient_id)
+            assert p is not None
+            patients[a.patient_id] = p
+    who = await people(store, {a.acknowledged_by for a in rows if a.acknowledged_by})
+    return [
+        AlertView(
+            id=a.id,
+            thread_id=a.thread_id,
+            unit_id=a.unit_id,
+            patient=patient_person(patients[a.patient_id]),
+            presentation=a.presentation,
+            presentation_name=a.presentation_name,
+            red_flag_kind=a.red_flag_kind,
+            reasons=list(a.reasons or []),
+            state=a.state,
+            raised_at=a.raised_at,
+            acknowledged_at=a.acknowledged_at,
+            acknowledged_by=who.get(a.acknowledged_by) if a.acknowledged_by else None,
+        )
+        for a in rows
+    ]

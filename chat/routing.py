@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 ACUTE = "akut"
+URGENT = "bradskande"
 TRIAGE_KEY = "triage"
+# Most urgent first. An urgency is only ever raised automatically, never lowered.
+URGENCY_ORDER = ("akut", "bradskande", "snart", "rutin")
+
+
+def more_urgent(new: str | None, current: str | None) -> bool:
+    """Is ``new`` more urgent than ``current`` (None and unknown values rank lowest)?"""
+    rank = {u: len(URGENCY_ORDER) - i for i, u in enumerate(URGENCY_ORDER)}
+    return rank.get(new or "", 0) > rank.get(current or "", 0)
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,11 @@ class Classification:
     needs_triage: bool
     emergency_reply: str | None
     red_flag_kind: str | None
+    # The catalogue presentation behind an `akut` or `bradskande` decision (id, Swedish name).
+    presentation: str | None = None
+    presentation_name: str | None = None
+    # Advice for a serious message short of `akut` ("if it gets worse, call 112").
+    safety_net_reply: str | None = None
 
     @property
     def acute(self) -> bool:
@@ -34,6 +48,9 @@ class Classification:
             "reasons": list(self.reasons),
             "needs_triage": self.needs_triage,
             "red_flag_kind": self.red_flag_kind,
+            "presentation": self.presentation,
+            "presentation_name": self.presentation_name,
+            "safety_net_reply": self.safety_net_reply,
         }
 
 

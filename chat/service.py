@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from chat import access
+from chat import access, audit
 from chat.access import Actor, ThreadScope
 from chat.errors import ErrorCode, NaraError, not_found
 from chat.events import LiveEvents, NoLiveEvents, thread_audiences, unit_room
-from chat.models import Message, MessageKind, Team, Thread, ThreadStatus, utcnow
-from chat.presenters import author_of, message_view, message_views, people, thread_view
-from chat.routing import TRIAGE_KEY, Classification, MessageClassifier
+from chat.models import (
+    AcuteAlert,
+    AlertState,
+    Message,
+    MessageKind,
+    Team,
+    Thread,
+    ThreadStatus,
+    utcnow,
+)
+from chat.presenters import alert_views, author_of, message_view, message_views, people, thread_view
+from chat.promise import URGENCY_HOURS
+from chat.routing import TRIAGE_KEY, URGENT, Classification, MessageClassifier, more_urgent
 from chat.storage import Database, Store
 from chat.views import MessageView, SendResult, ThreadView
 
+if TYPE_CHECKING:
+    from chat.notifications.followup import Followup
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-URGENCY_HOURS = {"akut": 0, "bradskande": 8, "snart": 72, "rutin": 24 * 7}
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,18 @@ class NewMessage:
     request_files: bool = False
 
 
+@dataclass
+class Screening:
+    """What a patient message set off: automatic replies, an alert, a re-triaged thread."""
+
+    emergency: dict[str, Any] | None = None  # the 112 reply (acute)
+    safety_net: dict[str, Any] | None = None  # "if it gets worse, call 112" (brådskande)
+    alert: dict[str, Any] | None = None  # the unit's acute alert (AlertView as JSON)
+    # Urgency, due time or reasons of the thread moved, or replies were added to it.
+    changed: bool = False
+    replies: list[dict[str, Any]] = field(default_factory=list)
+
+
 def today() -> date:
     return datetime.now(STOCKHOLM).date()
 
@@ -61,6 +85,8 @@ class ChatService:
         self.clock = clock
         # Hooks run inside the send transaction (attachments bind here) and after commit.
         self.attachment_binder: AttachmentBinder | None = None
+        # Notices into the outbox and the thread's promise (chat/notifications/followup.py).
+        self.followup: Followup | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -68,9 +94,14 @@ class ChatService:
         async with self.db.read() as store:
             return await store.directory.load_actor(user_id, today())
 
-    async def list_threads(self, caller: Caller, status: str | None = None) -> list[ThreadView]:
+    async def list_threads(
+        self, caller: Caller, status: str | None = None, *, log: bool = True
+    ) -> list[ThreadView]:
+        """Staff see patient names and subjects here: one access-log row per patient (and
+        unit) shown. Threads a spärr keeps the caller out of are shown as blocked stubs."""
         a = caller.actor
-        async with self.db.read() as store:
+        logged = log and a.is_staff
+        async with self.db.write() if logged else self.db.read() as store:
             rows = await store.threads.list_visible(
                 patient_ids=() if a.is_staff else sorted(a.patient_ids),
                 team_ids=sorted(a.team_ids),
@@ -81,8 +112,13 @@ class ChatService:
             unread = await store.threads.unread_counts(a.user_id, ids, include_internal=a.is_staff)
             marks = await store.threads.read_seqs(a.user_id, ids)
             cache: dict[Any, Any] = {}
-            return [
-                await thread_view(
+            if a.is_staff:  # escalation steps, for the inbox: one query, not one per thread
+                promises = await store.notifications.promises(ids)
+                cache.update({("promise", i): promises.get(i) for i in ids})
+            views = []
+            shown: dict[tuple[uuid.UUID, uuid.UUID], audit.Access] = {}
+            for t in rows:
+                view = await thread_view(
                     store,
                     t,
                     staff=a.is_staff,
@@ -90,14 +126,32 @@ class ChatService:
                     read_seq=marks.get(t.id, 0),
                     cache=cache,
                 )
-                for t in rows
-            ]
+                flagged = False
+                if a.is_staff and t.team_id not in a.team_ids:
+                    scope = await store.threads.scope(t.id)
+                    assert scope is not None
+                    if access.sees_blocked_stub(a, scope):
+                        view = blocked_stub(view)
+                    flagged = access.under_override(a, scope)
+                views.append(view)
+                unit_id = uuid.UUID(str(view.team["unit_id"]))
+                key = (t.patient_id, unit_id)
+                if key not in shown or flagged:
+                    shown[key] = audit.Access(
+                        t.patient_id, unit_id, "threads.list", flagged=flagged
+                    )
+            if logged:
+                await audit.record(
+                    store, a, caller.remote_addr, shown.values(), self.clock()
+                )
+            return views
 
     async def get_thread(self, caller: Caller, thread_id: uuid.UUID) -> ThreadView:
         async with self.db.write() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
-            self._log_read(store, caller, scope, "thread.read")
-            return await self._thread_view(store, caller.actor, thread_id)
+            view = await self._thread_view(store, caller.actor, thread_id)
+            await self.log_read(store, caller, scope, "thread.read")
+            return view
 
     async def history(
         self,
@@ -110,7 +164,6 @@ class ChatService:
     ) -> list[MessageView]:
         async with self.db.write() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
-            self._log_read(store, caller, scope, "messages.read")
             rows = await store.messages.page(
                 thread_id,
                 include_internal=access.sees_internal(caller.actor),
@@ -121,6 +174,7 @@ class ChatService:
             views = await message_views(store, rows)
             if self.attachment_binder:
                 await self.attachment_binder.decorate(store, views)
+            await self.log_read(store, caller, scope, "messages.read")
             return views
 
     async def read_marks(self, caller: Caller, thread_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -133,7 +187,7 @@ class ChatService:
             ]
 
     async def unread_total(self, caller: Caller) -> dict[str, Any]:
-        threads = await self.list_threads(caller)
+        threads = await self.list_threads(caller, log=False)  # counts per id: no patient data
         per = {str(t.id): t.unread for t in threads if t.unread}
         return {"total": sum(per.values()), "threads": per}
 
@@ -156,8 +210,7 @@ class ChatService:
             if a.is_staff:
                 if team_id is None or team_id not in a.team_ids:
                     raise not_found("team")
-                if await store.directory.patient(patient_id) is None:
-                    raise not_found("patient")
+                access.require_care_relation(a, await store.privacy.care_relation(patient_id))
             else:
                 access.require_patient_scope(a, patient_id)
                 patient_visible = True
@@ -178,12 +231,20 @@ class ChatService:
             store.threads.add(thread)
             await store.directory.flush()
             result = await self._append(store, caller, thread.id, first, now)
-            emergency = await self._emergency(store, thread, decision, now)
             scope = await store.threads.scope(thread.id)
+            assert scope is not None
+            screening = await self._respond(store, scope, decision, result, now)
+            if self.followup is not None:
+                await self.followup.after_message(store, a, scope, result, now)
             view = await self._thread_view(store, a, thread.id)
-        assert scope is not None
-        await self._after_send(scope, result, emergency, decision, announce=True)
-        return SendResult(message=result, thread=view, emergency=emergency)
+            await self.log_read(store, caller, scope, "thread.create")
+        await self._after_send(scope, result, screening, announce=True)
+        return SendResult(
+            message=result,
+            thread=view,
+            emergency=screening.emergency,
+            safety_net=screening.safety_net,
+        )
 
     async def send(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
         # Authorise outside the write transaction: SQLite has one writer at a time, so the
@@ -196,15 +257,24 @@ class ChatService:
             async with self.db.write() as store:
                 now = self.clock()
                 view = await self._append(store, caller, thread_id, new, now)
-                decision, emergency = await self._screen(store, caller, scope, new, now)
-                # The hot path skips the thread view; an emergency changes the thread.
+                screening = await self._screen(store, caller, scope, new, view, now)
+                if self.followup is not None and await self.followup.after_message(
+                    store, caller.actor, scope, view, now, retriaged=screening.changed
+                ):
+                    screening.changed = True
+                # The hot path skips the thread view; re-triage or a reply changes the thread.
                 thread = None
-                if emergency is not None:
+                if screening.changed:
                     thread = await self._thread_view(store, caller.actor, thread_id)
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
-        await self._after_send(scope, view, emergency, decision, announce=emergency is not None)
-        return SendResult(message=view, thread=thread, emergency=emergency)
+        await self._after_send(scope, view, screening, announce=screening.changed)
+        return SendResult(
+            message=view,
+            thread=thread,
+            emergency=screening.emergency,
+            safety_net=screening.safety_net,
+        )
 
     async def mark_read(self, caller: Caller, thread_id: uuid.UUID, seq: int) -> int:
         async with self.db.write() as store:
@@ -264,7 +334,7 @@ class ChatService:
 
     async def _replay(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
         """The client id was used before: answer with what was stored the first time."""
-        async with self.db.read() as store:
+        async with self.db.write() if caller.actor.is_staff else self.db.read() as store:
             existing = await store.messages.by_client_id(caller.actor.user_id, new.client_id)
             if existing is None:
                 raise NaraError(ErrorCode.CONFLICT, "the message could not be stored; retry")
@@ -277,32 +347,24 @@ class ChatService:
             if self.attachment_binder:
                 await self.attachment_binder.decorate(store, views)
             thread = await self._thread_view(store, caller.actor, thread_id)
+            scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
+            await self.log_read(store, caller, scope, "thread.read")
         return SendResult(message=views[0], duplicate=True, thread=thread)
 
     async def _after_send(
-        self,
-        scope: ThreadScope,
-        message: MessageView,
-        emergency: dict[str, Any] | None,
-        decision: Classification | None,
-        *,
-        announce: bool,
+        self, scope: ThreadScope, message: MessageView, screening: Screening, *, announce: bool
     ) -> None:
         """Only after commit: what clients are told can always be read back."""
         internal = message.kind == MessageKind.INTERNAL_NOTE
         payload = {"message": message.model_dump(mode="json")}
         await self.live.publish("message", payload, thread_audiences(scope, internal=internal))
-        if emergency is not None:
-            auto = emergency["message"]
+        for auto in screening.replies:
             await self.live.publish(
                 "message", {"message": auto}, thread_audiences(scope, internal=False)
             )
-            alert = {
-                "thread_id": str(scope.thread_id),
-                "red_flag_kind": decision.red_flag_kind if decision else None,
-                "reasons": list(decision.reasons) if decision else [],
-            }
-            await self.live.publish("acute_alert", alert, [unit_room(scope.unit_id)])
+        if screening.alert is not None:
+            # Staff of the whole unit: the alert names the patient, never the personnummer.
+            await self.live.publish("acute_alert", screening.alert, [unit_room(scope.unit_id)])
         if announce:
             await self.publish_thread(scope)
 
@@ -325,16 +387,19 @@ class ChatService:
             read_seq=marks.get(thread_id, 0),
         )
 
-    def _log_read(self, store: Store, caller: Caller, scope: ThreadScope, action: str) -> None:
-        if caller.actor.is_staff:
-            store.access_log.append(
-                staff_user_id=caller.actor.user_id,
-                patient_id=scope.patient_id,
-                thread_id=scope.thread_id,
-                action=action,
-                remote_addr=caller.remote_addr,
-                at=self.clock(),
-            )
+    async def log_read(
+        self, store: Store, caller: Caller, scope: ThreadScope, action: str
+    ) -> None:
+        """A staff read of one thread, into the thread's unit's access log (chat/audit.py);
+        flagged for review when it goes through an emergency override of a spärr."""
+        entry = audit.Access(
+            scope.patient_id,
+            scope.unit_id,
+            action,
+            thread_id=scope.thread_id,
+            flagged=access.under_override(caller.actor, scope),
+        )
+        await audit.record(store, caller.actor, caller.remote_addr, [entry], self.clock())
 
     async def _place(
         self,
@@ -385,46 +450,152 @@ class ChatService:
         return table, {t.id: t for t in await store.directory.teams([patient.unit_id])}
 
     async def _screen(
-        self, store: Store, caller: Caller, scope: ThreadScope, new: NewMessage, now: datetime
-    ) -> tuple[Classification | None, dict[str, Any] | None]:
-        """Every patient message is checked for emergencies, not only the first."""
+        self,
+        store: Store,
+        caller: Caller,
+        scope: ThreadScope,
+        new: NewMessage,
+        message: MessageView,
+        now: datetime,
+    ) -> Screening:
+        """Every patient message is checked, not only the first: an acute or brådskande one
+        re-triages the thread, answers with advice and (acute) alerts the unit."""
         if caller.actor.is_staff or self.classifier is None or new.kind != MessageKind.TEXT:
-            return None, None
+            return Screening()
         decision = self.classifier.classify(new.body, {})
-        if not decision.acute:
-            return decision, None
+        if not decision.acute and decision.urgency != URGENT and not decision.safety_net_reply:
+            return Screening()  # the hot path: nothing to change
         thread = await store.threads.get(scope.thread_id)
         assert thread is not None
-        thread.flagged_acute, thread.urgency = True, decision.urgency
-        return decision, await self._emergency(store, thread, decision, now)
+        changed = _retriage(thread, decision, now)
+        screening = await self._respond(store, scope, decision, message, now)
+        screening.changed = screening.changed or changed
+        return screening
 
-    async def _emergency(
-        self, store: Store, thread: Thread, decision: Classification | None, now: datetime
-    ) -> dict[str, Any] | None:
-        """Acute: an automatic reply in the same request, stored in the thread."""
-        if decision is None or not decision.acute or not decision.emergency_reply:
-            return None
-        seq = await store.threads.next_seq(thread.id)
+    async def _respond(
+        self,
+        store: Store,
+        scope: ThreadScope,
+        decision: Classification | None,
+        message: MessageView,
+        now: datetime,
+    ) -> Screening:
+        """In the same request: the 112 reply and the unit's alert (acute), or the safety-net
+        advice (brådskande), stored in the thread."""
+        screening = Screening()
+        if decision is None:
+            return screening
+        if decision.acute:
+            if decision.emergency_reply:
+                event = {"type": "emergency", "red_flag_kind": decision.red_flag_kind}
+                auto = await self._auto_reply(store, scope, decision.emergency_reply, event, now)
+                screening.emergency = {
+                    "reply": decision.emergency_reply,
+                    "red_flag_kind": decision.red_flag_kind,
+                    "message": auto,
+                }
+                screening.replies.append(auto)
+            screening.alert = await self._raise_alert(store, scope, decision, message, now)
+            screening.changed = True
+        elif decision.safety_net_reply:
+            event = {"type": "safety_net", "presentation": decision.presentation}
+            auto = await self._auto_reply(store, scope, decision.safety_net_reply, event, now)
+            screening.safety_net = {
+                "reply": decision.safety_net_reply,
+                "presentation": decision.presentation,
+                "presentation_name": decision.presentation_name,
+                "message": auto,
+            }
+            screening.replies.append(auto)
+            screening.changed = True
+        return screening
+
+    async def _auto_reply(
+        self, store: Store, scope: ThreadScope, body: str, event: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        """A system message from Nära itself (no author), visible to the patient."""
+        seq = await store.threads.next_seq(scope.thread_id)
         assert seq is not None
-        event = {"type": "emergency", "red_flag_kind": decision.red_flag_kind}
         auto = Message(
             id=uuid.uuid4(),
-            thread_id=thread.id,
+            thread_id=scope.thread_id,
             seq=seq,
             author_id=None,
             client_id=None,
             kind=MessageKind.SYSTEM,
-            body=decision.emergency_reply,
+            body=body,
             event=event,
             created_at=now,
         )
         await store.messages.insert(auto)
-        view = message_view(auto, {})
-        return {
-            "reply": decision.emergency_reply,
-            "red_flag_kind": decision.red_flag_kind,
-            "message": view.model_dump(mode="json"),
+        return message_view(auto, {}).model_dump(mode="json")
+
+    async def _raise_alert(
+        self,
+        store: Store,
+        scope: ThreadScope,
+        decision: Classification,
+        message: MessageView,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """Persist the unit's alert until someone acknowledges it. While one is open for the
+        thread a new acute message renews it (same id, newest decision) instead of adding one;
+        writers of one thread are serialised by its row lock (next_seq)."""
+        alert = await store.alerts.open_for_thread(scope.thread_id)
+        if alert is None:
+            alert = AcuteAlert(
+                id=uuid.uuid4(),
+                thread_id=scope.thread_id,
+                unit_id=scope.unit_id,
+                patient_id=scope.patient_id,
+                state=AlertState.OPEN,
+                raised_at=now,
+            )
+            store.alerts.add(alert)
+        alert.message_id = message.id
+        alert.presentation = decision.presentation
+        alert.presentation_name = decision.presentation_name
+        alert.red_flag_kind = decision.red_flag_kind
+        alert.reasons = list(decision.reasons)
+        await store.alerts.flush()
+        return (await alert_views(store, [alert]))[0].model_dump(mode="json")
+
+
+def blocked_stub(view: ThreadView) -> ThreadView:
+    """That blocked information exists, and where; nothing of what it holds."""
+    return view.model_copy(
+        update={
+            "subject": "",
+            "blocked": True,
+            "urgency": None,
+            "category": None,
+            "routing": None,
+            "flagged_acute": False,
+            "unread": 0,
+            "last_seq": 0,
+            "assignee": None,
         }
+    )
+
+
+def _retriage(thread: Thread, decision: Classification, now: datetime) -> bool:
+    """Raise the thread to an acute or brådskande message (never lower it automatically):
+    urgency, the promised response time if that comes sooner, and the reasons staff see."""
+    if not decision.acute and not (
+        decision.urgency == URGENT and more_urgent(decision.urgency, thread.urgency)
+    ):
+        return False
+    if more_urgent(decision.urgency, thread.urgency):
+        thread.urgency = decision.urgency
+    thread.flagged_acute = thread.flagged_acute or decision.acute
+    # Replaced, not merged: staff see why the thread is urgent now, not the old keywords.
+    thread.routing = decision.stored()
+    hours = URGENCY_HOURS.get(decision.urgency)
+    if hours is not None:
+        due = now + timedelta(hours=hours)
+        if thread.response_due_at is None or due < thread.response_due_at:
+            thread.response_due_at = due
+    return True
 
 
 def _file_request_changes(actor: Actor, new: NewMessage) -> dict[str, Any]:

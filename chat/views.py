@@ -36,6 +36,9 @@ class RoutingView(BaseModel):
     reasons: list[str]
     needs_triage: bool
     red_flag_kind: str | None = None
+    presentation: str | None = None
+    presentation_name: str | None = None
+    safety_net_reply: str | None = None
 
 
 class ThreadView(BaseModel):
@@ -58,6 +61,11 @@ class ThreadView(BaseModel):
     response_due_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    # Staff only: escalation steps taken since the due time passed (chat/escalation.py).
+    escalation_step: int = 0
+    # Spärr: the patient keeps this unit's information from the caller's unit; only that it
+    # exists is shown (emergency access: POST /threads/{id}/emergency-access).
+    blocked: bool = False
 
 
 class CareContactView(BaseModel):
@@ -78,9 +86,13 @@ class SendResult(BaseModel):
     duplicate: bool = False
     thread: ThreadView | None = None
     emergency: dict[str, Any] | None = None
+    # A serious message short of acute: the stored advice ("if it gets worse, call 112").
+    safety_net: dict[str, Any] | None = None
 
 
 class AccessLogView(BaseModel):
+    """One access-log row as a unit administrator sees it."""
+
     id: int
     staff_user_id: uuid.UUID
     patient_id: uuid.UUID
@@ -88,3 +100,76 @@ class AccessLogView(BaseModel):
     action: str
     remote_addr: str | None
     at: datetime
+    unit_id: uuid.UUID | None = None
+    unit_seq: int | None = None
+    staff: PersonView | None = None
+    patient_name: str | None = None
+    flagged: bool = False  # read through an emergency override of a spärr
+    reason: str | None = None
+    reviewed: bool = False  # flagged rows: covered by a recorded log review
+
+
+class AccessLogPage(BaseModel):
+    entries: list[AccessLogView]
+    # Pass as before_id for the next (older) page; None when this was the last page.
+    next_before_id: int | None = None
+
+
+class LogReviewView(BaseModel):
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    reviewer: PersonView | None
+    at: datetime
+    sample: dict[str, Any]
+    row_count: int
+    flagged_ids: list[int]
+    findings: str
+
+
+class LogReviewList(BaseModel):
+    reviews: list[LogReviewView]
+    # Emergency overrides of the unit, newest first, each marked whether a review covers it.
+    flagged: list[AccessLogView]
+
+
+class PatientLogEntry(BaseModel):
+    """The patient's own log extract (PDL 8 kap. 5 §): who read, where, when."""
+
+    at: datetime
+    unit_id: uuid.UUID | None
+    unit_name: str
+    staff_name: str
+    profession: str | None
+    action: str
+    emergency: bool = False
+
+
+class PatientLogPage(BaseModel):
+    entries: list[PatientLogEntry]
+    next_before_id: int | None = None
+
+
+class BlockView(BaseModel):
+    """A care unit that holds the patient's information, and whether it is blocked (spärr)."""
+
+    unit_id: uuid.UUID
+    unit_name: str
+    blocked: bool
+    since: datetime | None = None
+
+
+class AlertView(BaseModel):
+    """An acute alert as the unit's staff see it: whom it is about, never the personnummer."""
+
+    id: uuid.UUID
+    thread_id: uuid.UUID
+    unit_id: uuid.UUID
+    patient: PersonView
+    presentation: str | None
+    presentation_name: str | None
+    red_flag_kind: str | None
+    reasons: list[str]
+    state: str
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: PersonView | None = None

@@ -10,35 +10,45 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import socketio
 from aiohttp import web
 
+from chat.alerts import AlertService
 from chat.attachments import AttachmentLimits, LocalBlobStore
 from chat.attachments.binder import StoredAttachmentBinder
 from chat.attachments.service import AttachmentService
 from chat.management import Directory, ThreadManagement
+from chat.pdl import PdlService
 from chat.service import ChatService
 from chat.storage import Database
 from server.api import build_api
 from server.api.attachment_routes import blob_dir
-from server.auth import LocalPasswordIdentity, SessionManager
+from server.auth import LocalPasswordIdentity, PasswordHashing, SessionManager
 from server.config import Config
 from server.keys import (
+    ALERTS,
     ATTACHMENTS,
     CHAT,
     CONFIG,
     DB,
     DIRECTORY,
     EXTRAS,
+    GUARD,
+    HASHING,
     IDENTITY,
     MANAGEMENT,
+    PDL,
     SESSIONS,
     SIO,
+    THROTTLE,
 )
 from server.logs import quiet_sensitive_loggers
 from server.nlp_bridge import load_classifier
+from server.notify_worker import setup_notifications
 from server.realtime import ChatNamespace, SocketLiveEvents
+from server.revocation import SessionGuard, socket_manager
 from server.security import authenticate, errors, security_headers
+from server.sockets import NaraSocketServer
+from server.throttle import LoginLimits, LoginThrottle
 from server.video import VideoNamespace, video_ctx
 
 log = logging.getLogger("nara.app")
@@ -47,26 +57,26 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web_client" / "dist"
 
 def create_app(config: Config) -> web.Application:
     quiet_sensitive_loggers()
-    app = web.Application(
-        middlewares=[security_headers, errors, authenticate], client_max_size=64 * 1024**2
-    )
+    app = web.Application(middlewares=[errors, authenticate], client_max_size=64 * 1024**2)
+    app.on_response_prepare.append(security_headers)
     app[CONFIG] = config
     app[EXTRAS] = {}
-    sio = socketio.AsyncServer(
+    sio = NaraSocketServer(
         async_mode="aiohttp",
-        client_manager=_manager(config),
+        client_manager=socket_manager(config.redis_url, config.redis_channel),
         cors_allowed_origins=list(config.allowed_origins) or None,
         logger=False,
         engineio_logger=False,
-        max_http_buffer_size=1_000_000,
     )
     sio.attach(app)
     app[SIO] = sio
     sio.register_namespace(ChatNamespace(app))
     sio.register_namespace(VideoNamespace(app))
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_logins)
     app.cleanup_ctx.append(_attachments)
     app.cleanup_ctx.append(video_ctx)
+    setup_notifications(app)  # after chat and video: it hooks into both
     app.on_shutdown.append(_disconnect_sockets)
     build_api().mount(app)
     _mount_web_client(app)
@@ -76,12 +86,6 @@ def create_app(config: Config) -> web.Application:
 async def _disconnect_sockets(app: web.Application) -> None:
     """Close Socket.IO clients first, so shutdown does not wait for open WebSockets."""
     await app[SIO].shutdown()
-
-
-def _manager(config: Config) -> socketio.AsyncManager:
-    if config.redis_url:
-        return socketio.AsyncRedisManager(config.redis_url, channel=config.redis_channel)
-    return socketio.AsyncManager()
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -94,10 +98,42 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[CHAT] = chat
     app[MANAGEMENT] = ThreadManagement(chat)
     app[DIRECTORY] = Directory(chat)
-    app[SESSIONS] = SessionManager(db, timedelta(hours=config.session_ttl_hours))
-    app[IDENTITY] = LocalPasswordIdentity(db)
+    app[ALERTS] = AlertService(chat)
+    app[PDL] = PdlService(chat)
+    manager = app[SIO].manager
+    sessions = SessionManager(
+        db, timedelta(hours=config.session_ttl_hours), notify=manager.publish_revocation
+    )
+    app[SESSIONS] = sessions
+    guard = SessionGuard(app[SIO], sessions, config.session_recheck_s)
+    app[GUARD] = guard
+    manager.revocation_handler = guard.revoked
+    app[HASHING] = PasswordHashing(config.password_threads)
+    app[IDENTITY] = LocalPasswordIdentity(db, app[HASHING])
+    sweep = asyncio.create_task(guard.sweep_forever())
     yield
+    sweep.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sweep
+    app[HASHING].close()
     await db.dispose()
+
+
+async def _logins(app: web.Application) -> AsyncIterator[None]:
+    """Brute-force protection for logins (server/throttle.py)."""
+    config = app[CONFIG]
+    limits = LoginLimits(
+        enabled=config.login_rate_limit,
+        window_s=config.login_window_s,
+        failures_per_account=config.login_failures_per_account,
+        failures_per_address=config.login_failures_per_address,
+        known_address_days=config.login_known_address_days,
+    )
+    prefix = f"{config.redis_channel}-login"
+    throttle = LoginThrottle.create(limits, config.redis_url, prefix=prefix)
+    app[THROTTLE] = throttle
+    yield
+    await throttle.close()
 
 
 async def _attachments(app: web.Application) -> AsyncIterator[None]:

@@ -33,6 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return db_upgrade(config)
     if ns.command == "demo":
         return demo(config)
+    if ns.command == "audit":
+        return audit_verify(config)
+    if ns.command == "overdue":
+        from server.notify_worker import overdue_command
+
+        return overdue_command(config)
     parser.print_help()
     return 2
 
@@ -46,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     db_p = sub.add_parser("db", help="database migrations")
     db_p.add_argument("action", choices=["upgrade"])
     sub.add_parser("demo", help="load the demo organisation (idempotent)")
+    audit_p = sub.add_parser("audit", help="the access log: verify its hash chains")
+    audit_p.add_argument("action", choices=["verify"])
+    sub.add_parser("overdue", help="how many threads are past their due time, and by how much")
     sub.add_parser("nlp", help="routing model: train, eval, route (see `nara nlp --help`)")
     sub.add_parser("video", help="video tools: probe (see `nara video --help`)")
     return parser
@@ -106,6 +115,32 @@ def demo(config: Config) -> int:
     for username, role in DEMO_LOGINS:
         print(f"  {username:8} {role}")
     return 0
+
+
+def audit_verify(config: Config) -> int:
+    """Check every unit's access-log chain; non-zero and the first bad row of each broken
+    unit when a row was changed, removed or reordered."""
+    import time
+
+    from chat.audit import Verification, verify
+
+    async def run() -> tuple[Verification, float]:
+        db = Database(config.effective_database_url)
+        try:
+            started = time.perf_counter()
+            result = await verify(db)
+            return result, time.perf_counter() - started
+        finally:
+            await db.dispose()
+
+    result, seconds = asyncio.run(run())
+    if result.ok:
+        print(f"access log intact: {result.rows} rows in {result.units} units ({seconds:.2f} s)")
+        return 0
+    for problem in result.problems:
+        print(f"BAD {problem}")
+    print(f"access log NOT intact: {len(result.problems)} broken chain(s), {result.rows} rows")
+    return 1
 
 
 def _nlp(argv: list[str]) -> int:

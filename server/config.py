@@ -25,7 +25,19 @@ class Config:
     redis_url: str = ""  # empty: in-process bus
     redis_channel: str = "nara"
     session_ttl_hours: int = 12
+    session_recheck_s: float = 15.0  # open sockets re-read their session this often
     cookie_secure: bool = False
+    hsts: str = "auto"  # "auto": when public_url is https; "1" always; "0" never
+    proxy_hops: int = 0  # reverse proxies in front that append to X-Forwarded-For
+    password_threads: int = 0  # argon2 threads, off the event loop; 0: half the CPU cores
+    # Login limits (server/throttle.py): failed logins within a sliding window of
+    # login_window_s, per username and per client address; a limited username still logs in
+    # from an address it logged in from within login_known_address_days.
+    login_rate_limit: bool = True
+    login_window_s: int = 900
+    login_failures_per_account: int = 10
+    login_failures_per_address: int = 30
+    login_known_address_days: int = 30
     allowed_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     nlp_enabled: bool = True
@@ -39,6 +51,22 @@ class Config:
     turn_urls: tuple[str, ...] = ()
     stun_urls: tuple[str, ...] = ()
     turn_ttl_s: int = 3600
+    # Notifications (chat/notifications): every channel is off unless configured.
+    smtp_url: str = ""  # smtp://host:2525, smtps://user:pass@host:465, smtp+starttls://…
+    mail_from: str = "Nära <noreply@nara.invalid>"
+    sms_url: str = ""  # the 46elks API base, e.g. https://api.46elks.com
+    sms_key: str = ""  # API username:password
+    sms_from: str = "Nara"
+    web_push: bool = True  # VAPID keys from the env, else generated into data_dir
+    vapid_private_key: str = ""
+    vapid_public_key: str = ""
+    vapid_subject: str = ""  # mailto: or https: contact for push services
+    notify_window_s: int = 900
+    notify_active_s: int = 60
+    notify_lease_s: int = 60
+    notify_retry_s: float = 30.0
+    notify_max_attempts: int = 8
+    escalation_check_s: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -46,6 +74,14 @@ class Config:
         if self.database_url:
             return _async_url(self.database_url)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'nara.sqlite3').resolve()}"
+
+    @property
+    def hsts_enabled(self) -> bool:
+        """Send Strict-Transport-Security: NARA_HSTS=1, or by default when the public URL is
+        https (browsers ignore the header on plain http anyway)."""
+        if self.hsts in ("0", "1"):
+            return self.hsts == "1"
+        return self.public_url.startswith("https://")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Config:
@@ -60,7 +96,16 @@ class Config:
             "redis_url": _env("REDIS_URL", ""),
             "redis_channel": _env("NARA_REDIS_CHANNEL", "nara"),
             "session_ttl_hours": int(_env("NARA_SESSION_TTL_HOURS", "12")),
+            "session_recheck_s": float(_env("NARA_SESSION_RECHECK_SECONDS", "15")),
             "cookie_secure": _env("NARA_COOKIE_SECURE", "0") == "1",
+            "hsts": _env("NARA_HSTS", "auto"),
+            "proxy_hops": int(_env("NARA_PROXY_HOPS", "0")),
+            "password_threads": int(_env("NARA_PASSWORD_THREADS", "0")),
+            "login_rate_limit": _env("NARA_LOGIN_RATE_LIMIT", "1") != "0",
+            "login_window_s": int(_env("NARA_LOGIN_WINDOW_SECONDS", "900")),
+            "login_failures_per_account": int(_env("NARA_LOGIN_FAILURES_PER_ACCOUNT", "10")),
+            "login_failures_per_address": int(_env("NARA_LOGIN_FAILURES_PER_ADDRESS", "30")),
+            "login_known_address_days": int(_env("NARA_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
             "allowed_origins": _list("NARA_ALLOWED_ORIGINS"),
             "log_level": _env("NARA_LOG_LEVEL", "INFO"),
             "nlp_enabled": _env("NARA_NLP", "1") != "0",
@@ -74,6 +119,21 @@ class Config:
             "turn_urls": _list("NARA_TURN_URLS"),
             "stun_urls": _list("NARA_STUN_URLS"),
             "turn_ttl_s": int(_env("NARA_TURN_TTL_SECONDS", "3600")),
+            "smtp_url": _env("NARA_SMTP_URL", ""),
+            "mail_from": _env("NARA_MAIL_FROM", "Nära <noreply@nara.invalid>"),
+            "sms_url": _env("NARA_SMS_URL", ""),
+            "sms_key": _env("NARA_SMS_KEY", ""),
+            "sms_from": _env("NARA_SMS_FROM", "Nara"),
+            "web_push": _env("NARA_WEB_PUSH", "1") != "0",
+            "vapid_private_key": _env("NARA_VAPID_PRIVATE_KEY", ""),
+            "vapid_public_key": _env("NARA_VAPID_PUBLIC_KEY", ""),
+            "vapid_subject": _env("NARA_VAPID_SUBJECT", ""),
+            "notify_window_s": int(_env("NARA_NOTIFY_WINDOW_SECONDS", "900")),
+            "notify_active_s": int(_env("NARA_NOTIFY_ACTIVE_SECONDS", "60")),
+            "notify_lease_s": int(_env("NARA_NOTIFY_LEASE_SECONDS", "60")),
+            "notify_retry_s": float(_env("NARA_NOTIFY_RETRY_SECONDS", "30")),
+            "notify_max_attempts": int(_env("NARA_NOTIFY_MAX_ATTEMPTS", "8")),
+            "escalation_check_s": float(_env("NARA_ESCALATION_CHECK_SECONDS", "60")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

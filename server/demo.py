@@ -20,7 +20,9 @@ from chat.models import (
     UnitMembership,
     User,
     UserKind,
+    utcnow,
 )
+from chat.notifications.models import NotificationPreference
 from chat.personnummer import birth_date, normalize, with_check_digit
 from chat.storage import Database
 from server.auth import hash_password
@@ -210,6 +212,18 @@ async def load_demo(db: Database, password: str = DEMO_PASSWORD) -> DemoIds | No
             await store.directory.flush()
             store.directory.add(CareContactMember(care_contact_id=contact.id, staff_id=coordinator))
             ids.care_contacts[who] = contact.id
+        # Anna is told of answers by e-mail (verified, no quiet hours): with NARA_SMTP_URL set,
+        # an answer to her thread sends one e-mail.
+        store.notifications.add(
+            NotificationPreference(
+                user_id=ids.users["anna"],
+                email="anna@example.se",
+                email_verified_at=utcnow(),
+                email_enabled=True,
+                sms_enabled=False,
+                push_enabled=False,
+            )
+        )
         return ids
 
 

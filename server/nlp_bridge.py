@@ -32,6 +32,10 @@ class NlpClassifier:
             needs_triage=bool(d.needs_triage),
             emergency_reply=d.emergency_reply,
             red_flag_kind=d.red_flag_kind,
+            # Newer routers only: an older nlp.Router has none of these.
+            presentation=getattr(d, "presentation", None),
+            presentation_name=getattr(d, "presentation_name", None),
+            safety_net_reply=getattr(d, "safety_net_reply", None),
         )
 
 

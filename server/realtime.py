@@ -21,7 +21,7 @@ from chat.errors import ErrorCode, NaraError
 from chat.events import patient_room, team_room, unit_room, user_room
 from chat.service import Caller
 from server.api.chat_routes import new_message
-from server.api.schemas import MessageIn, Strict
+from server.api.schemas import MessageIn, Seq, Strict
 from server.keys import CHAT
 from server.sockets import StrictNamespace, answer_errors, handshake
 
@@ -46,13 +46,13 @@ class SendEvent(MessageIn):
 
 class CatchUpEvent(Strict):
     thread_id: uuid.UUID
-    after_seq: Annotated[int, Field(ge=0)]
+    after_seq: Seq
     limit: Annotated[int, Field(ge=1, le=500)] = 200
 
 
 class ReadEvent(Strict):
     thread_id: uuid.UUID
-    seq: Annotated[int, Field(ge=0, le=2**53)]
+    seq: Seq
 
 
 class TypingEvent(Strict):
@@ -70,12 +70,11 @@ def rooms_for(actor: Actor) -> list[str]:
 
 class ChatNamespace(StrictNamespace):
     def __init__(self, app: web.Application) -> None:
-        super().__init__(CHAT_NAMESPACE)
-        self.app = app
+        super().__init__(CHAT_NAMESPACE, app)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        user_id, remote = await handshake(self.app, environ, auth)
-        actor = await self.app[CHAT].actor(user_id) if user_id else None
+        login = await handshake(self.app, environ, auth)
+        actor = await self.app[CHAT].actor(login.user_id) if login.user_id else None
         if actor is None:
             raise socketio.exceptions.ConnectionRefusedError(
                 {"code": "unauthenticated", "message": "log in first"}
@@ -86,11 +85,12 @@ class ChatNamespace(StrictNamespace):
                 "user_id": actor.user_id,
                 "actor": actor,
                 "at": time.monotonic(),
-                "remote": remote,
+                "remote": login.remote,
             },
         )
         for room in rooms_for(actor):
             await self.enter_room(sid, room)
+        self.track(sid, login)
 
     async def _caller(self, sid: str) -> Caller:
         session = await self.get_session(sid)

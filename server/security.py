@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -21,6 +22,9 @@ CSP = (
     "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'; object-src 'none'"
 )
+HSTS = "max-age=31536000"
+# RFC 6750 b64token; Nära's own tokens are 43 URL-safe characters.
+_BEARER = re.compile(r"Bearer +([A-Za-z0-9\-._~+/]{16,200}=*)", re.IGNORECASE)
 _HTTP_CODES = {
     404: ErrorCode.NOT_FOUND,
     405: ErrorCode.INVALID_REQUEST,
@@ -28,11 +32,36 @@ _HTTP_CODES = {
 }
 
 
+def credentials(request: web.Request) -> tuple[str | None, bool]:
+    """(token, whether it came from the cookie).
+
+    Only a well-formed bearer token is a bearer credential (which a browser never sends on its
+    own, so it needs no origin check). Any other Authorization header (``Basic …``, an empty
+    ``Bearer``) is ignored: the cookie is then what authenticates, with its origin check.
+    """
+    match = _BEARER.fullmatch(request.headers.get("Authorization", "").strip())
+    if match:
+        return match.group(1), False
+    return request.cookies.get(COOKIE_NAME), True
+
+
 def bearer_or_cookie(request: web.Request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.cookies.get(COOKIE_NAME)
+    return credentials(request)[0]
+
+
+def client_address(request: web.Request, proxy_hops: int = 0) -> str:
+    """The caller's address: the peer, or — behind ``proxy_hops`` reverse proxies that each
+    append to X-Forwarded-For — the address the outermost of them saw."""
+    if proxy_hops > 0:
+        hops = [
+            part.strip()
+            for header in request.headers.getall("X-Forwarded-For", [])
+            for part in header.split(",")
+            if part.strip()
+        ]
+        if len(hops) >= proxy_hops:
+            return hops[-proxy_hops]
+    return request.remote or "unknown"
 
 
 def actor_of(request: web.Request) -> Actor | None:
@@ -50,7 +79,11 @@ def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...
 
 
 def error_response(err: NaraError) -> web.Response:
-    return web.json_response({"error": err.to_dict()}, status=err.http_status)
+    response = web.json_response({"error": err.to_dict()}, status=err.http_status)
+    retry_after = getattr(err, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @web.middleware
@@ -71,7 +104,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    token = bearer_or_cookie(request)
+    token, from_cookie = credentials(request)
     if token:
         user_id = await request.app[SESSIONS].resolve(token)
         if user_id is not None:
@@ -79,7 +112,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             if actor is not None:
                 request[ACTOR] = actor
         if ACTOR in request and request.method not in ("GET", "HEAD", "OPTIONS"):
-            _check_origin(request, cookie=not request.headers.get("Authorization"))
+            _check_origin(request, cookie=from_cookie)
     return await handler(request)
 
 
@@ -92,9 +125,11 @@ def _check_origin(request: web.Request, *, cookie: bool) -> None:
         raise NaraError(ErrorCode.FORBIDDEN, "foreign origin")
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """On every response as it is prepared — handlers, errors raised anywhere (a 404 for an
+    unknown path too), static files — so none goes out without these headers."""
+    if request.app[CONFIG].hsts_enabled:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -104,4 +139,3 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     )
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
-    return response

@@ -17,8 +17,8 @@ from chat.service import Caller, NewMessage
 from server.api.registry import validation_error
 from server.api.schemas import Strict
 from server.config import Config
-from server.keys import CHAT, CONFIG, DB, LIVE, MEETINGS, SESSIONS, SIO
-from server.security import COOKIE_NAME, origin_allowed
+from server.keys import CHAT, CONFIG, DB, LIVE, MEETINGS, SIO
+from server.sockets import StrictNamespace, handshake
 from signaling.janus_pool import JanusPool, JanusServerConfig
 from signaling.live import LiveMeetings, LiveSettings
 from signaling.meeting_models import MeetingStatus
@@ -149,25 +149,16 @@ class SocketTransport:
         await self.sio.leave_room(sid, room, namespace=VIDEO_NAMESPACE)
 
 
-class VideoNamespace(socketio.AsyncNamespace):
+class VideoNamespace(StrictNamespace):
     """Authenticated like /chat; guests connect without a session and join with a link."""
 
     def __init__(self, app: web.Application) -> None:
-        super().__init__(VIDEO_NAMESPACE)
-        self.app = app
+        super().__init__(VIDEO_NAMESPACE, app)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        request: web.Request = environ["aiohttp.request"]
-        if not origin_allowed(
-            request.headers.get("Origin"), request.host, self.app[CONFIG].allowed_origins
-        ):
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"code": "forbidden", "message": "foreign origin"}
-            )
-        token = auth.get("token") if isinstance(auth, dict) else None
-        token = token if isinstance(token, str) else request.cookies.get(COOKIE_NAME)
-        user_id = await self.app[SESSIONS].resolve(token) if token else None
-        await self.save_session(sid, {"user_id": user_id, "remote": request.remote})
+        login = await handshake(self.app, environ, auth)
+        await self.save_session(sid, {"user_id": login.user_id, "remote": login.remote})
+        self.track(sid, login)
 
     async def on_disconnect(self, sid: str, *args: Any) -> None:
         await self.app[LIVE].disconnected(sid)
@@ -186,7 +177,9 @@ class VideoNamespace(socketio.AsyncNamespace):
         if data.invite is not None:
             entry = await meetings.entry_for_invite(data.invite, data.meeting_id)
         elif caller is not None:
-            entry = await meetings.entry_for_user(caller.actor, data.meeting_id)
+            entry = await meetings.entry_for_user(
+                caller.actor, data.meeting_id, caller.remote_addr
+            )
         elif data.rejoin is not None:
             return await self._rejoin_guest(sid, data)
         else:
@@ -260,10 +253,6 @@ class VideoNamespace(socketio.AsyncNamespace):
         candidate = data.candidate.model_dump() if data.candidate else None
         await self.app[LIVE].sfu_trickle(sid, data.target, candidate)
 
-    async def trigger_event(self, event: str, *args: Any) -> Any:
-        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
-            return {"error": {"code": "invalid_request", "message": f"unknown event {event!r}"}}
-        return await super().trigger_event(event, *args)
 
 
 def janus_servers(config: Config) -> list[JanusServerConfig]:

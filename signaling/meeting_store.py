@@ -51,6 +51,15 @@ class MeetingRepository:
             )
         )
 
+    async def patient_members(self, meeting_id: uuid.UUID) -> list[uuid.UUID]:
+        """User ids invited with the patient role (whose data a joining staff member sees)."""
+        rows = await self.s.scalars(
+            select(MeetingMember.user_id).where(
+                MeetingMember.meeting_id == meeting_id, MeetingMember.role == "patient"
+            )
+        )
+        return list(rows)
+
     async def add_member(self, meeting_id: uuid.UUID, user_id: uuid.UUID, role: str) -> None:
         existing = await self.s.get(MeetingMember, (meeting_id, user_id))
         if existing is None:

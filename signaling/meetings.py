@@ -7,14 +7,18 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from chat import access
+from chat import access, audit
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError, not_found
 from chat.models import UserKind, utcnow
 from chat.storage import Database, Store
 from signaling.meeting_models import Meeting, MeetingInvite, MeetingStatus, Role
 from signaling.meeting_store import MeetingRepository
+
+if TYPE_CHECKING:
+    from chat.notifications.followup import Followup
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class MeetingService:
     def __init__(self, db: Database, *, max_participants: int = 8) -> None:
         self.db = db
         self.max_participants = max_participants
+        # Tells the patient side of an invitation (chat/notifications/followup.py).
+        self.followup: Followup | None = None
 
     async def create(
         self,
@@ -86,8 +92,15 @@ class MeetingService:
             repo = MeetingRepository(store.session)
             await repo.add(meeting)
             await repo.add_member(meeting.id, actor.user_id, Role.HOST)
+            invited = []
             for uid in member_ids:
-                await self._add_member(store, repo, meeting.id, uid)
+                if await self._add_member(store, repo, meeting.id, uid) == Role.PATIENT:
+                    invited.append(uid)
+            if self.followup is not None:
+                scope = await store.threads.scope(thread_id) if thread_id is not None else None
+                await self.followup.meeting_invited(
+                    store, meeting.id, scope=scope, user_ids=invited, now=utcnow()
+                )
             return _view(meeting, Role.HOST)
 
     async def add_member(self, actor: Actor, meeting_id: uuid.UUID, user_id: uuid.UUID) -> None:
@@ -97,7 +110,11 @@ class MeetingService:
             meeting = await self._meeting(store, repo, actor, meeting_id)
             if await self._role(store, repo, actor, meeting) != Role.HOST:
                 raise NaraError(ErrorCode.FORBIDDEN, "only a host may invite")
-            await self._add_member(store, repo, meeting_id, user_id)
+            role = await self._add_member(store, repo, meeting_id, user_id)
+            if self.followup is not None and role == Role.PATIENT:
+                await self.followup.meeting_invited(
+                    store, meeting_id, scope=None, user_ids=[user_id], now=utcnow()
+                )
 
     async def get(self, actor: Actor, meeting_id: uuid.UUID) -> MeetingView:
         async with self.db.read() as store:
@@ -146,12 +163,17 @@ class MeetingService:
         async with self.db.write() as store:
             await MeetingRepository(store.session).mark_live(meeting_id)
 
-    async def entry_for_user(self, actor: Actor, meeting_id: uuid.UUID) -> Entry:
-        async with self.db.read() as store:
+    async def entry_for_user(
+        self, actor: Actor, meeting_id: uuid.UUID, remote_addr: str | None = None
+    ) -> Entry:
+        """Staff joining a patient's meeting is a read of patient data: access-logged."""
+        async with self.db.write() if actor.is_staff else self.db.read() as store:
             repo = MeetingRepository(store.session)
             meeting = await self._meeting(store, repo, actor, meeting_id)
             _require_open(meeting)
             role = await self._role(store, repo, actor, meeting)
+            if actor.is_staff:
+                await self._log_join(store, repo, actor, meeting, remote_addr)
         assert role is not None  # _meeting refused those without one
         return Entry(
             meeting.id,
@@ -207,14 +229,48 @@ class MeetingService:
             return Role.HOST if scope.team_id in actor.team_ids else Role.STAFF
         return Role.PATIENT
 
+    async def _log_join(
+        self,
+        store: Store,
+        repo: MeetingRepository,
+        actor: Actor,
+        meeting: Meeting,
+        remote_addr: str | None,
+    ) -> None:
+        """The linked thread's patient (its unit's log); for a standalone meeting each invited
+        patient (the unit they are listed at, else the joining staff member's unit)."""
+        entries: list[audit.Access] = []
+        if meeting.thread_id is not None:
+            scope = await store.threads.scope(meeting.thread_id)
+            if scope is not None:
+                entries.append(
+                    audit.Access(
+                        scope.patient_id,
+                        scope.unit_id,
+                        "meeting.join",
+                        thread_id=scope.thread_id,
+                        flagged=access.under_override(actor, scope),
+                    )
+                )
+        else:
+            own_units = sorted(actor.unit_ids, key=str)
+            for patient in await store.privacy.patients_of_users(
+                await repo.patient_members(meeting.id)
+            ):
+                unit_id = patient.unit_id or (own_units[0] if own_units else None)
+                if unit_id is not None:
+                    entries.append(audit.Access(patient.id, unit_id, "meeting.join"))
+        await audit.record(store, actor, remote_addr, entries, utcnow())
+
     async def _add_member(
         self, store: Store, repo: MeetingRepository, meeting_id: uuid.UUID, user_id: uuid.UUID
-    ) -> None:
+    ) -> Role:
         user = await store.directory.user(user_id)
         if user is None or not user.active:
             raise NaraError(ErrorCode.VALIDATION_FAILED, "unknown user")
         role = Role.STAFF if user.kind == UserKind.STAFF else Role.PATIENT
         await repo.add_member(meeting_id, user_id, role)
+        return role
 
 
 def _require_open(meeting: Meeting) -> None:

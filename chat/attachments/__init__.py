@@ -1,7 +1,7 @@
 """File attachments: inspect, clean, name and store patient uploads. No HTTP, no database."""
 
 from chat.attachments.cleaning import CleanedFile, clean_file, make_thumbnail
-from chat.attachments.filenames import content_disposition, validate_filename
+from chat.attachments.filenames import clean_filename, content_disposition
 from chat.attachments.inspection import InspectedFile, inspect_file
 from chat.attachments.limits import AttachmentLimits, check_message_files
 from chat.attachments.reasons import Reason
@@ -20,11 +20,11 @@ __all__ = [
     "check_key",
     "check_message_files",
     "clean_file",
+    "clean_filename",
     "content_disposition",
     "inspect_file",
     "iter_chunks",
     "make_thumbnail",
     "receive_to_file",
     "sniff_kind",
-    "validate_filename",
 ]

@@ -1,4 +1,4 @@
-"""Image checks: nothing after the end marker, pixel budget from the header, full decode."""
+"""Image checks: nothing after the end marker, pixel budget from the header, then a decode."""
 
 from __future__ import annotations
 
@@ -59,6 +59,10 @@ def _check_header(path: Path, kind: str, limits: AttachmentLimits) -> ImageFacts
 
 def _decode_all(path: Path, kind: str, limits: AttachmentLimits) -> None:
     with Image.open(path, formats=[PIL_FORMAT[kind]]) as im:
+        if kind == "jpeg":
+            # libjpeg still entropy-decodes every block (so damage is found) but builds the
+            # pixels at 1/8 scale: a 6 MP photo costs 0.4 MB here instead of 24 MB.
+            im.draft(None, (1, 1))
         frames = getattr(im, "n_frames", 1) if kind == "gif" else 1
         for index in range(frames):
             im.seek(index)

@@ -5,24 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chat.attachments.filenames import validate_filename
+from chat.attachments.filenames import claimed_kind
 from chat.attachments.imagecheck import check_image
-from chat.attachments.limits import AttachmentLimits, check_message_files
+from chat.attachments.limits import AttachmentLimits, check_message_files, size_text
 from chat.attachments.pdfcheck import check_pdf
 from chat.attachments.reasons import Reason, rejection
 from chat.attachments.sniffing import MIME, sniff_kind
 
 __all__ = ["AttachmentLimits", "InspectedFile", "check_message_files", "inspect_file"]
 
-_EXTENSIONS = {
-    ".pdf": "pdf",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-    ".jpe": "jpeg",
-    ".jfif": "jpeg",
-    ".png": "png",
-    ".gif": "gif",
-}
 _MIME_KINDS = {
     "application/pdf": "pdf",
     "image/jpeg": "jpeg",
@@ -45,12 +36,12 @@ class InspectedFile:
     pages: int | None = None
 
 
-def _claimed_kinds(claimed_name: str, claimed_type: str | None) -> set[str]:
+def _claimed_kinds(claimed_name: object, claimed_type: str | None) -> set[str]:
     """Kinds that the name's extension or the declared MIME type name; unknown ones say nothing."""
     kinds = set()
-    ext = Path(claimed_name).suffix.lower()
-    if ext in _EXTENSIONS:
-        kinds.add(_EXTENSIONS[ext])
+    by_name = claimed_kind(claimed_name)  # of the cleaned name: "foto.jpg  " claims JPEG
+    if by_name is not None:
+        kinds.add(by_name)
     if claimed_type:
         mime = claimed_type.split(";", 1)[0].strip().lower()
         if mime in _MIME_KINDS:
@@ -64,7 +55,7 @@ def _check_size(size: int, limits: AttachmentLimits) -> None:
     if size > limits.max_file_bytes:
         raise rejection(
             Reason.FILE_TOO_LARGE,
-            f"The file is larger than {limits.max_file_bytes} bytes.",
+            f"The file is larger than {size_text(limits.max_file_bytes)}.",
         )
 
 
@@ -85,11 +76,11 @@ def inspect_file(
 
     Synchronous CPU and disk work: run it in a thread pool.
     """
-    name = validate_filename(claimed_name)
+    claimed = _claimed_kinds(claimed_name, claimed_type)  # invalid_filename only for non-names
     size = path.stat().st_size
     _check_size(size, limits)
     kind = _sniff(path)
-    if _claimed_kinds(name, claimed_type) - {kind}:
+    if claimed - {kind}:
         raise rejection(
             Reason.TYPE_MISMATCH, "The file's name or declared type does not match its content."
         )

@@ -1,20 +1,24 @@
-"""Configurable attachment limits."""
+"""Configurable attachment limits, in bytes. "MB" in texts means 1 000 000 bytes."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chat.attachments.reasons import Reason, rejection
 
-_MB = 1024 * 1024
+log = logging.getLogger("nara.attachments")
+
+MB = 1_000_000  # decimal, as people and the web client read "10 MB"
+_MIB = 1024 * 1024  # only for the deprecated *_MB variables, which always meant MiB
 
 
 @dataclass(frozen=True, slots=True)
 class AttachmentLimits:
-    max_file_bytes: int = 10 * _MB
-    max_message_bytes: int = 25 * _MB
+    max_file_bytes: int = 10 * MB
+    max_message_bytes: int = 25 * MB
     max_files: int = 5
     max_pixels: int = 40_000_000
     # Sum over all GIF frames: each frame is decoded to a full canvas in memory.
@@ -24,26 +28,45 @@ class AttachmentLimits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AttachmentLimits:
-        """Read NARA_ATTACHMENT_MAX_FILE_MB, _MAX_MESSAGE_MB (MiB) and _MAX_PIXELS."""
+        """Read NARA_ATTACHMENT_MAX_FILE_BYTES, _MAX_MESSAGE_BYTES and _MAX_PIXELS.
+
+        The deprecated NARA_ATTACHMENT_MAX_FILE_MB / _MAX_MESSAGE_MB (MiB, as they always
+        were) are still read when the *_BYTES variable is not set.
+        """
         src = os.environ if env is None else env
         base = cls()
         return cls(
-            max_file_bytes=_positive(src, "NARA_ATTACHMENT_MAX_FILE_MB", base.max_file_bytes, _MB),
-            max_message_bytes=_positive(
-                src, "NARA_ATTACHMENT_MAX_MESSAGE_MB", base.max_message_bytes, _MB
-            ),
+            max_file_bytes=_bytes(src, "NARA_ATTACHMENT_MAX_FILE", base.max_file_bytes),
+            max_message_bytes=_bytes(src, "NARA_ATTACHMENT_MAX_MESSAGE", base.max_message_bytes),
             max_pixels=_positive(src, "NARA_ATTACHMENT_MAX_PIXELS", base.max_pixels, 1),
         )
+
+
+def _bytes(env: Mapping[str, str], prefix: str, default: int) -> int:
+    if env.get(prefix + "_BYTES", "").strip():
+        return _positive(env, prefix + "_BYTES", default, 1)
+    if env.get(prefix + "_MB", "").strip():
+        log.warning("%s_MB is deprecated (MiB); set %s_BYTES instead", prefix, prefix)
+        return _positive(env, prefix + "_MB", default, _MIB)
+    return default
 
 
 def _positive(env: Mapping[str, str], key: str, default: int, unit: int) -> int:
     raw = env.get(key, "").strip()
     if not raw:
         return default
-    value = int(float(raw) * unit)
+    value = int(raw) * unit if raw.isdigit() else int(float(raw) * unit)
     if value <= 0:
         raise ValueError(f"{key} must be positive")
     return value
+
+
+def size_text(n: int) -> str:
+    """ "10000000 bytes (10 MB)": the exact figure, and the one people read."""
+    if n < 10_000:
+        return f"{n} bytes"
+    mb = f"{n / MB:.2f}".rstrip("0").rstrip(".")
+    return f"{n} bytes ({mb} MB)"
 
 
 def check_message_files(sizes: Sequence[int], limits: AttachmentLimits) -> None:
@@ -55,5 +78,6 @@ def check_message_files(sizes: Sequence[int], limits: AttachmentLimits) -> None:
     if sum(sizes) > limits.max_message_bytes:
         raise rejection(
             Reason.MESSAGE_TOO_LARGE,
-            f"The files of a message may be at most {limits.max_message_bytes // _MB} MB together.",
+            f"The files of a message may be at most {size_text(limits.max_message_bytes)}"
+            " together.",
         )

@@ -1,12 +1,20 @@
-"""PDF checks with pypdf: parseable, not encrypted, no scripts, launch actions or files."""
+"""PDF checks: parseable, not encrypted, no scripts, launch actions or embedded files.
+
+Memory stays small whatever the file: pypdf reads from the file on disk (not a copy in
+memory) and parses only the xref, trailer, page tree and the object streams, one at a time;
+the names in every other object are found by a streaming scan of the raw bytes.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import pypdf
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -35,11 +43,30 @@ _MESSAGES = {
     Reason.PDF_JAVASCRIPT: "The PDF contains JavaScript or a scripted form.",
     Reason.PDF_EMBEDDED_FILE: "The PDF contains embedded files.",
 }
-# Raw-byte fallback for objects a lenient viewer could find but pypdf's xref does not list.
-_RAW_NAMES = re.compile(
-    rb"/(Launch|GoToR|ImportData|GoToE|JS|JavaScript|XFA|EmbeddedFiles?|FileAttachment|RichMedia)"
-    rb"(?=[\s/<>\[\]()%]|$)"
-)
+# Any name token in the raw bytes: "/" then up to 64 non-delimiter bytes (pypdf's delimiters,
+# plus NUL). The names above are at most 39 bytes even with every character #-escaped.
+_RAW_NAME = re.compile(rb"/([^\x00\t\n\x0b\x0c\r ()<>\[\]{}/%]{1,64})")
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_CHUNK = 1 << 20
+_OVERLAP = 66  # a token starting further than this from a block's end ends inside it
+# The most pypdf may decompress from one stream (an object stream, the xref stream). Real
+# object streams are far smaller; a bigger one is a bomb and is pdf_invalid.
+MAX_DECODED_BYTES = 16_000_000
+
+
+def _decode_limits() -> AbstractContextManager[object]:
+    """Tighten pypdf's per-stream decompression bound where it can be set (else 75 MB)."""
+    apply = getattr(pypdf, "apply_configuration", None)
+    if apply is None:
+        return nullcontext()
+    limit = MAX_DECODED_BYTES
+    return apply(
+        zlib_maximum_output_length=limit,
+        lzw_maximum_output_length=limit,
+        run_length_maximum_output_length=limit,
+        brotli_maximum_output_length=limit,
+        array_based_stream_maximum_output_length=limit,
+    )
 
 
 def _invalid() -> NaraError:
@@ -62,32 +89,68 @@ def _names_in(obj: Any) -> Iterator[str]:
             yield str(item)
 
 
-def _all_objects(reader: PdfReader) -> Iterator[Any]:
-    yield reader.trailer
-    for gen, table in reader.xref.items():
-        for num in table:
-            yield reader.get_object(IndirectObject(num, gen, reader))
-    for num in reader.xref_objStm:
-        yield reader.get_object(IndirectObject(num, 0, reader))
+def _reason_of(token: bytes) -> Reason | None:
+    if b"#" in token:  # "/J#61vaScript" is /JavaScript to every reader
+        token = _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), token)
+    return _NAME_REASON.get("/" + token.decode("latin-1"))
 
 
-def _findings(path: Path, reader: PdfReader) -> set[Reason]:
-    found = {_NAME_REASON["/" + m.decode()] for m in _RAW_NAMES.findall(path.read_bytes())}
-    for obj in _all_objects(reader):
-        found.update(_NAME_REASON[n] for n in _names_in(obj) if n in _NAME_REASON)
+def _raw_findings(path: Path) -> set[Reason]:
+    """Names anywhere in the raw bytes, read 1 MiB at a time, overlapping at block ends.
+
+    This covers every object that is not compressed, including ones a lenient viewer would
+    recover but pypdf's xref does not list.
+    """
+    found: set[Reason] = set()
+    tail = b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            window = tail + block
+            done = len(window) if not block else len(window) - _OVERLAP
+            for match in _RAW_NAME.finditer(window):
+                if match.start() >= done:
+                    break  # seen again, whole, at the start of the next window
+                if (reason := _reason_of(match[1])) is not None:
+                    found.add(reason)
+            if not block:
+                return found
+            tail = window[done:]
+
+
+def _compressed_findings(reader: PdfReader) -> set[Reason]:
+    """Names in objects inside object streams, which the raw scan cannot read.
+
+    One object stream at a time: pypdf parses a whole stream into its cache, which is
+    emptied before the next, so memory stays at one decoded stream.
+    """
+    found = {_NAME_REASON[n] for n in _names_in(reader.trailer) if n in _NAME_REASON}
+    by_stream: dict[int, list[int]] = defaultdict(list)
+    for num, (stream_num, _) in reader.xref_objStm.items():
+        by_stream[stream_num].append(num)
+    for nums in by_stream.values():
+        for num in nums:
+            obj = reader.get_object(IndirectObject(num, 0, reader))
+            found.update(_NAME_REASON[n] for n in _names_in(obj) if n in _NAME_REASON)
+        reader.resolved_objects.clear()
     return found
 
 
-def _open(path: Path) -> PdfReader:
+def _open(fh: BinaryIO) -> PdfReader:
     try:
-        return PdfReader(path, strict=False)
+        return PdfReader(fh, strict=False)  # a file object: read as needed, never copied whole
     except Exception as exc:  # parser boundary: anything pypdf fails on is invalid
         raise _invalid() from exc
 
 
 def check_pdf(path: Path, size: int) -> int:
     """Return the page count or raise the first rejection reason."""
-    reader = _open(path)
+    with path.open("rb") as fh, _decode_limits():
+        return _check(path, size, fh)
+
+
+def _check(path: Path, size: int, fh: BinaryIO) -> int:
+    reader = _open(fh)
     if reader.is_encrypted:
         raise rejection(Reason.PDF_ENCRYPTED, "Encrypted PDFs cannot be checked or read by staff.")
     trailing = pdf_trailing(path, size)
@@ -97,7 +160,7 @@ def check_pdf(path: Path, size: int) -> int:
         raise rejection(Reason.POLYGLOT, "The PDF has other data hidden in it.")
     try:
         pages = len(reader.pages)
-        found = _findings(path, reader)
+        found = _raw_findings(path) | _compressed_findings(reader)
     except Exception as exc:
         raise _invalid() from exc
     for reason in _PRIORITY:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import hashlib
 import logging
 import uuid
@@ -20,12 +19,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from chat import access
+from chat import access, audit
 from chat.access import ThreadScope
 from chat.attachments.cleaning import CleanedFile, clean_file, make_thumbnail
-from chat.attachments.filenames import validate_filename
-from chat.attachments.inspection import inspect_file
+from chat.attachments.filenames import clean_filename
+from chat.attachments.inspection import InspectedFile, inspect_file
 from chat.attachments.limits import AttachmentLimits, check_message_files
+from chat.attachments.memory import release_memory
 from chat.attachments.records import DEFAULT_URL_PREFIX, attachment_dict
 from chat.attachments.sniffing import MIME, sniff_kind
 from chat.attachments.storage import BlobStore
@@ -36,7 +36,7 @@ from chat.storage import Database, Store
 
 log = logging.getLogger("nara.attachments")
 T = TypeVar("T")
-_COLLECT_FROM = 256 * 1024  # bytes: below this, leftover parser garbage does not matter
+_COLLECT_FROM = 256 * 1024  # bytes: below this, what a file leaves behind does not matter
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,22 @@ class _Prepared:
     cleaned: CleanedFile
     thumb: Path | None
     thumb_sha256: str | None
+
+
+def _check_and_clean(
+    f: ReceivedFile, out: Path, limits: AttachmentLimits
+) -> tuple[InspectedFile, CleanedFile, bytes | None]:
+    """Inspect, clean and thumbnail one file, in one worker thread: so one thread's allocator
+    arena holds what the file costs, and it is handed back before the thread takes another."""
+    try:
+        inspected = inspect_file(
+            f.path, claimed_name=f.claimed_name, claimed_type=f.claimed_type, limits=limits
+        )
+        cleaned = clean_file(f.path, inspected, out)
+        return inspected, cleaned, make_thumbnail(out, inspected)
+    finally:
+        if f.path.stat().st_size >= _COLLECT_FROM:
+            release_memory()
 
 
 class AttachmentService:
@@ -128,32 +144,19 @@ class AttachmentService:
         return scope
 
     async def _prepare(self, f: ReceivedFile, made: list[Path]) -> _Prepared:
-        """Inspect, clean and thumbnail one file (CPU work, in worker threads)."""
-        try:
-            inspected = await self._work(
-                inspect_file,
-                f.path,
-                claimed_name=f.claimed_name,
-                claimed_type=f.claimed_type,
-                limits=self.limits,
-            )
-        finally:
-            # pypdf's reader and its objects refer to each other, so only the cycle collector
-            # frees them, and it counts objects, not bytes: without this every large PDF kept
-            # about twice its size alive until some later collection.
-            if f.path.stat().st_size >= _COLLECT_FROM:
-                await self._work(gc.collect)
+        """Inspect, clean and thumbnail one file (CPU work, in a worker thread)."""
         out = f.path.with_name(f.path.name + ".clean")
         made.append(out)
-        cleaned = await self._work(clean_file, f.path, inspected, out)
-        thumb_bytes = await self._work(make_thumbnail, out, inspected)
+        inspected, cleaned, thumb_bytes = await self._work(_check_and_clean, f, out, self.limits)
         thumb, thumb_sha = None, None
         if thumb_bytes is not None:
             thumb = f.path.with_name(f.path.name + ".thumb")
             made.append(thumb)
             await asyncio.to_thread(thumb.write_bytes, thumb_bytes)
             thumb_sha = hashlib.sha256(thumb_bytes).hexdigest()
-        return _Prepared(validate_filename(f.claimed_name), cleaned, thumb, thumb_sha)
+        # The name is cleaned, not refused, and keeps the extension of what the file really is.
+        name = clean_filename(f.claimed_name, inspected.kind)
+        return _Prepared(name, cleaned, thumb, thumb_sha)
 
     async def _store(
         self, caller: Caller, thread_id: uuid.UUID, prepared: Sequence[_Prepared]
@@ -232,15 +235,15 @@ class AttachmentService:
         if key is None:
             raise not_found("attachment")
         if caller.actor.is_staff:
+            entry = audit.Access(
+                scope.patient_id,
+                scope.unit_id,
+                "attachment.download",
+                thread_id=scope.thread_id,
+                flagged=access.under_override(caller.actor, scope),
+            )
             async with self.db.write() as store:
-                store.access_log.append(
-                    staff_user_id=caller.actor.user_id,
-                    patient_id=scope.patient_id,
-                    thread_id=scope.thread_id,
-                    action="attachment.download",
-                    remote_addr=caller.remote_addr,
-                    at=self.clock(),
-                )
+                await audit.record(store, caller.actor, caller.remote_addr, [entry], self.clock())
         if thumbnail:  # a thumbnail is JPEG or PNG: its type is read from its bytes
             return Download(key, "", row.name, await self.blobs.size(key))
         return Download(key, row.mime, row.name, row.size)

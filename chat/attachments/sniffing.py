@@ -113,7 +113,7 @@ def gif_end(data: bytes) -> int | None:
     return None
 
 
-def _jpeg_scan_end(data: bytes, pos: int) -> int:
+def jpeg_scan_end(data: bytes, pos: int) -> int:
     """Skip entropy-coded data: stop at a marker that is not stuffing (00) or RSTn."""
     while True:
         pos = data.index(b"\xff", pos)
@@ -143,7 +143,7 @@ def jpeg_end(data: bytes) -> int | None:
             (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
             pos += 2 + length
             if marker == 0xDA:  # start of scan: entropy-coded data follows
-                pos = _jpeg_scan_end(data, pos)
+                pos = jpeg_scan_end(data, pos)
     except (IndexError, ValueError, struct.error):
         return None
     return None

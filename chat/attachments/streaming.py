@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
+from chat.attachments.limits import size_text
 from chat.attachments.reasons import Reason, rejection
 
 _FLUSH_AT = 1 << 20  # batch small network chunks into ~1 MiB disk writes
@@ -42,7 +43,7 @@ async def receive_to_file(
             total += len(chunk)
             if total > max_bytes:
                 raise rejection(
-                    Reason.FILE_TOO_LARGE, f"The file is larger than {max_bytes} bytes."
+                    Reason.FILE_TOO_LARGE, f"The file is larger than {size_text(max_bytes)}."
                 )
             digest.update(chunk)
             pending += chunk

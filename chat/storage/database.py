@@ -16,9 +16,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from chat.storage.access_log import AccessLogRepository
+from chat.storage.alerts import AlertRepository
 from chat.storage.attachments import AttachmentRepository
 from chat.storage.directory import DirectoryRepository
 from chat.storage.messages import MessageRepository
+from chat.storage.notifications import NotificationRepository
+from chat.storage.privacy import PrivacyRepository
 from chat.storage.sessions import SessionRepository
 from chat.storage.threads import ThreadRepository
 
@@ -34,6 +37,9 @@ class Store:
         self.sessions = SessionRepository(session)
         self.access_log = AccessLogRepository(session)
         self.attachments = AttachmentRepository(session)
+        self.alerts = AlertRepository(session)
+        self.privacy = PrivacyRepository(session)
+        self.notifications = NotificationRepository(session)
 
 
 class Database:

@@ -52,6 +52,14 @@ class DirectoryRepository:
     async def user(self, user_id: uuid.UUID) -> User | None:
         return await self.s.get(User, user_id)
 
+    async def set_active(self, user_id: uuid.UUID, active: bool) -> bool:
+        """Turn a login on or off; False when there is no such user."""
+        user = await self.s.get(User, user_id)
+        if user is None:
+            return False
+        user.active = active
+        return True
+
     async def users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
         if not ids:
             return {}

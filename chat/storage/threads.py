@@ -21,6 +21,7 @@ from chat.models import (
     Thread,
     ThreadParticipant,
 )
+from chat.storage.privacy import PrivacyRepository
 
 
 class ThreadRepository:
@@ -47,15 +48,22 @@ class ThreadRepository:
         if row is None:
             return None
         thread, unit_id = row
+        participants = await self.participant_ids(thread.id)
+        blocked, members, overrides = await PrivacyRepository(self.s).block_facts(
+            thread.patient_id, unit_id, participants
+        )
         return ThreadScope(
             thread_id=thread.id,
             patient_id=thread.patient_id,
             team_id=thread.team_id,
             unit_id=unit_id,
             status=thread.status,
-            participant_ids=frozenset(await self.participant_ids(thread.id)),
+            participant_ids=frozenset(participants),
             attachments_allowed=thread.attachments_allowed,
             patient_visible=thread.patient_visible,
+            blocked=blocked,
+            unit_member_ids=members,
+            override_ids=overrides,
         )
 
     async def participant_ids(self, thread_id: uuid.UUID) -> list[uuid.UUID]:

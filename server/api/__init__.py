@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from server.api import (
+    alert_routes,
     attachment_routes,
     auth_routes,
     chat_routes,
     meeting_routes,
+    notification_routes,
+    pdl_routes,
     staff_routes,
 )
 from server.api.registry import Api, Ctx, openapi_document
@@ -15,7 +18,16 @@ from server.security import actor_of
 
 def build_api() -> Api:
     api = Api(actor_of)
-    for module in (auth_routes, chat_routes, staff_routes, attachment_routes, meeting_routes):
+    for module in (
+        auth_routes,
+        chat_routes,
+        staff_routes,
+        pdl_routes,
+        alert_routes,
+        attachment_routes,
+        meeting_routes,
+        notification_routes,
+    ):
         module.register(api)
 
     @api.route(

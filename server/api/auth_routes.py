@@ -10,15 +10,15 @@ from chat.views import PersonView
 from server.api.registry import Api, Ctx
 from server.api.schemas import LoginRequest, LoginResponse, MeResponse
 from server.auth import invalid_credentials
-from server.keys import CONFIG, DB, IDENTITY, SESSIONS
-from server.security import COOKIE_NAME, bearer_or_cookie
+from server.keys import CONFIG, DB, IDENTITY, SESSIONS, THROTTLE
+from server.security import COOKIE_NAME, bearer_or_cookie, client_address
 
 
 def register(api: Api) -> None:
     @api.route(
         "POST",
         "/auth/login",
-        summary="Log in; returns a bearer token and sets a cookie",
+        summary="Log in; returns a bearer token and sets a cookie (429 after too many failures)",
         tag="auth",
         body=LoginRequest,
         response=LoginResponse,
@@ -26,7 +26,10 @@ def register(api: Api) -> None:
     )
     async def login(ctx: Ctx) -> web.Response:
         app = ctx.request.app
-        user_id = await app[IDENTITY].authenticate(ctx.body.username, ctx.body.password)
+        address = client_address(ctx.request, app[CONFIG].proxy_hops)
+        async with app[THROTTLE].attempt(ctx.body.username, address) as attempt:
+            user_id = await app[IDENTITY].authenticate(ctx.body.username, ctx.body.password)
+            attempt.succeeded = user_id is not None
         if user_id is None:
             raise invalid_credentials()
         issued = await app[SESSIONS].issue(user_id)

@@ -16,6 +16,9 @@ ClientId = Annotated[
 ]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Sequence numbers are 64-bit in the database; clients (JavaScript) are exact up to 2**53.
+MAX_SEQ = 2**53
+Seq = Annotated[int, Field(ge=0, le=MAX_SEQ)]
 
 
 class Strict(BaseModel):
@@ -66,13 +69,13 @@ class ThreadListQuery(Strict):
 
 
 class HistoryQuery(Strict):
-    after_seq: Annotated[int, Field(ge=0)] | None = None
-    before_seq: Annotated[int, Field(ge=1)] | None = None
+    after_seq: Seq | None = None
+    before_seq: Annotated[int, Field(ge=1, le=MAX_SEQ)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 class ReadRequest(Strict):
-    seq: Annotated[int, Field(ge=0, le=2**53)]
+    seq: Seq
 
 
 class ReadResponse(BaseModel):
@@ -111,10 +114,6 @@ class AttachmentsSettingRequest(Strict):
 
 class ParticipantRequest(Strict):
     user_id: uuid.UUID
-
-
-class AccessLogQuery(Strict):
-    patient_id: uuid.UUID
 
 
 class RoutingTableRequest(Strict):

@@ -1,13 +1,12 @@
-"""Staff actions on threads and unit administration."""
+"""Staff actions on threads and unit administration (the access log: pdl_routes.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chat.views import AccessLogView, ThreadView
+from chat.views import ThreadView
 from server.api.registry import Api, Ctx
 from server.api.schemas import (
-    AccessLogQuery,
     AssignRequest,
     AttachmentsSettingRequest,
     ParticipantRequest,
@@ -89,19 +88,6 @@ def register(api: Api) -> None:
     )
     async def teams(ctx: Ctx) -> Any:
         return await ctx.request.app[DIRECTORY].teams(ctx.caller.actor)
-
-    @api.route(
-        "GET",
-        "/units/{unit_id}/access-log",
-        summary="Who read a patient's data (unit administrators)",
-        tag="admin",
-        query=AccessLogQuery,
-        response=list[AccessLogView],
-    )
-    async def access_log(ctx: Ctx) -> Any:
-        return await ctx.request.app[DIRECTORY].access_log(
-            ctx.caller.actor, ctx.path["unit_id"], ctx.query.patient_id
-        )
 
     @api.route(
         "GET",

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import chat.models  # noqa: F401  (registers every table)
+import chat.notifications.models  # noqa: F401
 import signaling.meeting_models  # noqa: F401
 from chat.models import Base
 

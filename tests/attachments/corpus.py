@@ -138,6 +138,35 @@ def progressive_jpeg() -> Sample:
     return "progressiv.jpg", out.getvalue()
 
 
+def jpeg_segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+
+
+def upright_jpeg_with_metadata(mode: str = "RGB", **save: object) -> Sample:
+    """An upright photo without an ICC profile, full of metadata in every kind of segment:
+    EXIF with GPS, XMP, Photoshop IRB, a comment, a JFIF header with a thumbnail, APP15."""
+    exif = Image.Exif()
+    exif[0x010F] = "NaraCam"
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1] = "N"
+    gps[2] = (56.0, 52.0, 42.0)
+    out = io.BytesIO()
+    _picture((300, 200)).convert(mode).save(
+        out, "JPEG", exif=exif, comment=b"patient comment", **save
+    )
+    data = out.getvalue()
+    if data[2:4] == b"\xff\xe0":  # Pillow's JFIF header: replace it by one with a thumbnail
+        data = data[:2] + data[4 + struct.unpack(">H", data[4:6])[0] :]
+    jfif = b"JFIF\x00\x01\x02\x01\x00\x48\x00\x48\x02\x02" + b"\x10\x20\x30" * 4
+    extra = (
+        jpeg_segment(0xE0, jfif)
+        + jpeg_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>secret-xmp</x:xmpmeta>")
+        + jpeg_segment(0xED, b"Photoshop 3.0\x008BIM\x04\x04\x00\x00patient-iptc")
+        + jpeg_segment(0xEF, b"secret-app15")
+    )
+    return "foto.jpg", data[:2] + extra + data[2:]
+
+
 def small_pdf() -> Sample:
     return "röntgensvar åäö.pdf", _pdf_bytes(_blank_writer())
 
@@ -418,28 +447,54 @@ def zip_archive() -> Sample:
 
 # --- names ------------------------------------------------------------------------------
 
-BAD_NAMES: dict[str, str] = {
-    "empty": "",
-    "blank": "   ",
-    "too_long": "a" * 252 + ".pdf",
-    "dotdot_path": "../../etc/passwd.png",
-    "dotdot_only": "..",
-    "backslash": "..\\windows\\bild.png",
-    "slash": "mapp/bild.png",
-    "nul": "bild\x00.png",
-    "newline": "bild\n.png",
-    "del": "bild\x7f.png",
-    "c1_control": "bild\x85.png",
-    "rlo": "bild\u202egpj.exe",
-    "lri": "bild\u2066.png",
-    "pdi": "bild\u2069.png",
-    "lrm": "bild\u200e.png",
-    "rlm": "bild\u200f.png",
+# Claimed names and what they become for a PNG: cleaned, never refused.
+CLEANED_NAMES: dict[str, tuple[str, str]] = {
+    "empty": ("", "bilaga.png"),
+    "blank": ("   ", "bilaga.png"),
+    "dotdot_path": ("../../etc/passwd.png", "passwd.png"),
+    "dotdot_only": ("..", "bilaga.png"),
+    "extension_only": (".png", "bilaga.png"),
+    "hidden": (".bild.png", "bild.png"),
+    "backslash": ("..\\windows\\bild.png", "bild.png"),
+    "windows_path": ("C:\\Users\\x\\bild.png", "bild.png"),
+    "slash": ("mapp/bild.png", "bild.png"),
+    "trailing_slash": ("mapp/", "bilaga.png"),
+    "nul": ("bild\x00.png", "bild.png"),
+    "newline": ("bild\n.png", "bild.png"),
+    "tab": ("bild\t1.png", "bild1.png"),
+    "del": ("bild\x7f.png", "bild.png"),
+    "c1_control": ("bild\x85.png", "bild.png"),
+    "line_separator": ("bild\u2028.png", "bild.png"),
+    "paragraph_separator": ("bild\u2029.png", "bild.png"),
+    "rlo": ("bild\u202egnp.exe", "bildgnp.exe.png"),
+    "lri": ("bild\u2066.png", "bild.png"),
+    "pdi": ("bild\u2069.png", "bild.png"),
+    "lrm": ("bild\u200e.png", "bild.png"),
+    "rlm": ("bild\u200f.png", "bild.png"),
+    "alm": ("bild\u061c.png", "bild.png"),
+    "zero_width_space": ("bi\u200bld.png", "bild.png"),
+    "bom": ("\ufeffbild.png", "bild.png"),
+    "lone_surrogate": ("bild\ud800.png", "bild.png"),
+    "decomposed": ("ro\u0308ntgen.png", "röntgen.png"),
+    "trailing_dots": ("bild.png. . ", "bild.png"),
+    "no_extension": ("skanning", "skanning.png"),
+    "unknown_extension": ("skanning.dat", "skanning.dat.png"),
+    "upper_case_extension": ("BILD.PNG", "BILD.PNG"),
+    "ascii_300_bytes": ("a" * 296 + ".png", "a" * 251 + ".png"),
+    "swedish_300_bytes": ("å" * 148 + ".png", "å" * 125 + ".png"),  # å is 2 bytes
+    "long_without_extension": ("x" * 300, "x" * 251 + ".png"),
+}
+# Not a file name at all: still invalid_filename.
+REFUSED_NAMES: dict[str, str] = {
+    "over_4_kib": "a" * 4093 + ".png",
+    "over_4_kib_in_utf8": "å" * 2047 + ".png",
 }
 GOOD_NAMES: dict[str, str] = {
     "ascii": "bild.png",
     "swedish": "röntgensvar åäö.pdf",
     "spaces": "  provsvar.pdf  ",
     "dots": "svar...2024.pdf",
-    "exactly_255": "b" * 251 + ".pdf",
+    "exactly_255_bytes": "b" * 251 + ".pdf",
+    "jpeg_alias": "foto.JPEG",
+    "exactly_4_kib_input": "  " + "c" * 249 + ".gif" + " " * 3841,
 }

@@ -51,8 +51,11 @@ async def anna_thread(server: Any) -> tuple[ApiClient, str]:
 
 
 def stored_files(server: Any) -> list[Path]:
-    """Every file the server keeps in its data folder (blobs and any leftover temp files)."""
-    root = server.config.data_dir
+    """Every file attachments keep in the data folder (blobs and any leftover temp files).
+
+    Only under attachments/: other parts of the server keep their own files there too.
+    """
+    root = server.config.data_dir / "attachments"
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 

@@ -167,3 +167,73 @@ def test_mpo_keeps_only_the_first_image(tmp_path: Path) -> None:
     assert raw.count(b"\xff\xd8\xff") == 1
     with Image.open(cleaned.path) as im:
         assert im.format == "JPEG" and im.size == (64, 48)
+
+
+def _pixels(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as im:
+        return im.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("mode", "save"),
+    [("RGB", {}), ("L", {}), ("RGB", {"progressive": True, "restart_marker_blocks": 1})],
+    ids=["baseline", "greyscale", "progressive"],
+)
+def test_upright_jpeg_loses_its_metadata_losslessly(
+    tmp_path: Path, mode: str, save: dict[str, object]
+) -> None:
+    sample = corpus.upright_jpeg_with_metadata(mode, **save)
+    src = sample[1]
+    assert all(m in src for m in (b"Exif", b"NaraCam", b"secret-xmp", b"patient", b"secret-app15"))
+    _, cleaned = _clean(tmp_path, sample)
+    raw = cleaned.path.read_bytes()
+    assert [m for m in METADATA_MARKERS + (b"8BIM", b"app15") if m in raw] == []
+    # Not re-encoded: the same pixels, and the compressed data copied byte for byte.
+    assert _pixels(raw) == _pixels(src)
+    first_scan = src.index(b"\xff\xda")
+    assert raw.endswith(src[first_scan:])
+    # The JFIF header is a bare one: no density, no thumbnail (which may show the original).
+    assert raw[2:20] == b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    with Image.open(cleaned.path) as im:
+        assert im.format == "JPEG" and im.mode == mode and im.size == (300, 200)
+        assert dict(im.getexif()) == {} and "comment" not in im.info
+    assert (cleaned.width, cleaned.height) == (300, 200)
+
+
+def test_adobe_colour_flags_are_kept(tmp_path: Path) -> None:
+    name, data = corpus.upright_jpeg_with_metadata()
+    adobe = corpus.jpeg_segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01")  # YCbCr
+    _, cleaned = _clean(tmp_path, (name, data[:2] + adobe + data[2:]))
+    raw = cleaned.path.read_bytes()
+    assert adobe in raw and _pixels(raw) == _pixels(data)
+
+
+def test_cmyk_jpeg_is_re_encoded_as_rgb(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    Image.new("CMYK", (40, 30), (0, 255, 255, 0)).save(out, "JPEG")
+    _, cleaned = _clean(tmp_path, ("tryck.jpg", out.getvalue()))
+    with Image.open(cleaned.path) as im:
+        assert im.mode == "RGB"
+        red = im.getpixel((5, 5))
+    assert isinstance(red, tuple) and red[0] > 200 and red[1] < 60
+
+
+def test_an_unusual_jpeg_structure_falls_back_to_re_encoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chat.attachments import cleaning
+    from chat.attachments.jpegstrip import strip_jpeg
+
+    name, data = corpus.upright_jpeg_with_metadata()
+    odd = data[:2] + corpus.jpeg_segment(0xF1, b"x") + data[2:]  # a JPEG extension marker
+    assert strip_jpeg(odd, io.BytesIO()) is False
+    assert strip_jpeg(data[:-200], io.BytesIO()) is False  # no EOI
+
+    monkeypatch.setattr(cleaning, "strip_jpeg", lambda data, out: False)
+    _, cleaned = _clean(tmp_path, (name, data))
+    raw = cleaned.path.read_bytes()
+    assert [m for m in METADATA_MARKERS if m in raw] == []
+    assert not raw.endswith(data[data.index(b"\xff\xda") :])  # re-encoded
+    with Image.open(cleaned.path) as im:
+        assert im.size == (300, 200) and dict(im.getexif()) == {}
+

@@ -13,6 +13,7 @@ from chat.attachments import (
     check_message_files,
     inspect_file,
 )
+from chat.attachments.limits import size_text
 from chat.errors import ErrorCode, NaraError
 
 from . import corpus
@@ -20,7 +21,8 @@ from .corpus import Sample
 
 LIMITS = AttachmentLimits()
 ALL_REASONS = {str(r) for r in Reason}
-MB = 1024 * 1024
+MB = 1_000_000
+MIB = 1024 * 1024
 
 
 def _inspect(
@@ -146,14 +148,15 @@ def test_extension_match_is_case_insensitive(tmp_path: Path) -> None:
 
 
 def test_file_exactly_at_default_limit_accepted_one_over_rejected(tmp_path: Path) -> None:
-    at_limit = corpus.pdf_of_size(10 * MB)
-    assert len(at_limit[1]) == 10 * MB
-    assert _inspect(tmp_path, at_limit).size == 10 * MB
-    over = corpus.pdf_of_size(10 * MB + 1)
+    assert LIMITS.max_file_bytes == 10_000_000  # "10 MB", as the client and README say
+    at_limit = corpus.pdf_of_size(10_000_000)
+    assert _inspect(tmp_path, at_limit).size == 10_000_000
+    over = corpus.pdf_of_size(10_000_001)
     with pytest.raises(NaraError) as info:
         _inspect(tmp_path, over)
     assert info.value.reason == "file_too_large"
     assert info.value.code == ErrorCode.PAYLOAD_TOO_LARGE
+    assert info.value.message == "The file is larger than 10000000 bytes (10 MB)."
 
 
 def test_image_exactly_at_small_limit(tmp_path: Path) -> None:
@@ -197,14 +200,25 @@ def test_markup_hidden_in_an_image_is_a_polyglot(tmp_path: Path) -> None:
     assert _reason(tmp_path, sample) == "polyglot"
 
 
-@pytest.mark.parametrize("name", list(corpus.BAD_NAMES.values()), ids=list(corpus.BAD_NAMES))
+@pytest.mark.parametrize(
+    "name", list(corpus.REFUSED_NAMES.values()), ids=list(corpus.REFUSED_NAMES)
+)
 def test_invalid_claimed_name(tmp_path: Path, name: str) -> None:
     assert _reason(tmp_path, (name, corpus.small_pdf()[1])) == "invalid_filename"
 
 
-def test_bidi_disguised_executable_is_refused_by_name(tmp_path: Path) -> None:
-    # "bild\u202egpj.exe" displays as "bildexe.jpg"
-    assert _reason(tmp_path, ("bild\u202egpj.exe", corpus.gps_jpeg()[1])) == "invalid_filename"
+@pytest.mark.parametrize(
+    ("name", "_cleaned"), list(corpus.CLEANED_NAMES.values()), ids=list(corpus.CLEANED_NAMES)
+)
+def test_names_to_clean_do_not_refuse_the_file(tmp_path: Path, name: str, _cleaned: str) -> None:
+    assert _inspect(tmp_path, (name, corpus.small_png()[1])).kind == "png"
+
+
+def test_bidi_disguised_name_does_not_hide_a_type_mismatch(tmp_path: Path) -> None:
+    # "bild\u202egnp.jpg" displays as "bildgpj.png", but it ends in .jpg: not a PNG's name.
+    assert _reason(tmp_path, ("bild\u202egnp.jpg", corpus.small_png()[1])) == "type_mismatch"
+    # A path before the name does not hide it either.
+    assert _reason(tmp_path, ("mapp.png\\foto.jpg", corpus.small_png()[1])) == "type_mismatch"
 
 
 def test_message_limits() -> None:
@@ -218,22 +232,44 @@ def test_message_limits() -> None:
         check_message_files([10 * MB, 10 * MB, 5 * MB + 1], LIMITS)
     assert info.value.reason == "message_too_large"
     assert info.value.code == ErrorCode.PAYLOAD_TOO_LARGE
+    assert "25000000 bytes (25 MB)" in info.value.message
 
 
-def test_limits_from_env() -> None:
+def test_limits_from_env_are_bytes() -> None:
     limits = AttachmentLimits.from_env(
         {
-            "NARA_ATTACHMENT_MAX_FILE_MB": "2",
-            "NARA_ATTACHMENT_MAX_MESSAGE_MB": "5",
+            "NARA_ATTACHMENT_MAX_FILE_BYTES": "2500000",
+            "NARA_ATTACHMENT_MAX_MESSAGE_BYTES": "5000000",
             "NARA_ATTACHMENT_MAX_PIXELS": "1000000",
         }
     )
-    assert limits.max_file_bytes == 2 * MB
-    assert limits.max_message_bytes == 5 * MB
+    assert limits.max_file_bytes == 2_500_000
+    assert limits.max_message_bytes == 5_000_000
     assert limits.max_pixels == 1_000_000
     assert AttachmentLimits.from_env({}) == AttachmentLimits()
-    with pytest.raises(ValueError):
-        AttachmentLimits.from_env({"NARA_ATTACHMENT_MAX_PIXELS": "0"})
+    assert AttachmentLimits().max_message_bytes == 25_000_000
+    for key in ("NARA_ATTACHMENT_MAX_PIXELS", "NARA_ATTACHMENT_MAX_FILE_BYTES"):
+        with pytest.raises(ValueError):
+            AttachmentLimits.from_env({key: "0"})
+
+
+def test_deprecated_mb_variables_still_work_in_mib(caplog: pytest.LogCaptureFixture) -> None:
+    limits = AttachmentLimits.from_env(
+        {"NARA_ATTACHMENT_MAX_FILE_MB": "2", "NARA_ATTACHMENT_MAX_MESSAGE_MB": "0.5"}
+    )
+    assert limits.max_file_bytes == 2 * MIB  # what they always meant
+    assert limits.max_message_bytes == MIB // 2
+    assert "NARA_ATTACHMENT_MAX_FILE_MB is deprecated" in caplog.text
+    # The byte variable wins when both are set.
+    both = {"NARA_ATTACHMENT_MAX_FILE_MB": "2", "NARA_ATTACHMENT_MAX_FILE_BYTES": "1234"}
+    assert AttachmentLimits.from_env(both).max_file_bytes == 1234
+
+
+def test_size_messages_state_bytes_and_mb() -> None:
+    assert size_text(10_000_000) == "10000000 bytes (10 MB)"
+    assert size_text(2_621_440) == "2621440 bytes (2.62 MB)"
+    assert size_text(500_000) == "500000 bytes (0.5 MB)"
+    assert size_text(123) == "123 bytes"
 
 
 MUTATED = [corpus.gps_jpeg, corpus.png_with_text, corpus.animated_gif, corpus.small_pdf]
@@ -259,3 +295,32 @@ def test_damaged_files_only_ever_raise_nara_errors(
             _inspect(tmp_path, (name, bytes(damaged)))
         except NaraError as err:
             assert err.reason in ALL_REASONS
+
+
+@pytest.mark.parametrize(
+    ("tail", "found"),
+    [
+        (b"/J#61vaScript (x)", {"pdf_javascript"}),  # escaped, across the block end
+        (b"/JSON (x)", set()),  # "/JS" at a block end is not the name /JS
+        (b"/Launch", {"pdf_launch"}),  # at the very end of the file
+        (b"/EmbeddedFiles/JS", {"pdf_embedded_file", "pdf_javascript"}),
+    ],
+)
+def test_raw_name_scan_reads_in_blocks(tmp_path: Path, tail: bytes, found: set[str]) -> None:
+    from chat.attachments import pdfcheck
+
+    for offset in range(1, 12):  # the name starts just before the first 1 MiB block ends
+        path = tmp_path / "raw.pdf"
+        path.write_bytes(b"%PDF-1.7\n" + b"0" * ((1 << 20) - 9 - offset) + tail)
+        assert {str(r) for r in pdfcheck._raw_findings(path)} == found, offset
+
+
+def test_object_stream_bomb_is_invalid(tmp_path: Path) -> None:
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    }
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+    sample = ("svar.pdf", corpus._pdf15(objects, {3: page + b" " * 20_000_000}))
+    assert len(sample[1]) < 100_000  # 20 MB once decompressed
+    assert _reason(tmp_path, sample) == "pdf_invalid"

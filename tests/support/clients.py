@@ -11,6 +11,8 @@ import socketio
 
 from server.demo import DEMO_PASSWORD
 
+LIVE_EVENTS = ("message", "read", "typing", "thread_updated", "acute_alert", "alert_acknowledged")
+
 
 class ApiClient:
     def __init__(self, base_url: str, token: str | None = None) -> None:
@@ -73,7 +75,7 @@ class SocketClient:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.events: dict[str, list[Any]] = defaultdict(list)
         self._arrived = asyncio.Event()
-        for name in ("message", "read", "typing", "thread_updated", "acute_alert"):
+        for name in LIVE_EVENTS:
             self.sio.on(name, self._recorder(name), namespace="/chat")
 
     def _recorder(self, name: str) -> Any:

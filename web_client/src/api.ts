@@ -1,11 +1,14 @@
 // REST calls under /api/v1. The session lives in an HttpOnly cookie set by the login.
 import type {
+  AcuteAlert,
   CareContact,
   Me,
   Meeting,
   MeetingInvite,
   Message,
+  NotificationSettings,
   OutgoingMessage,
+  PatientLogPage,
   ReadMark,
   SendResult,
   Team,
@@ -108,12 +111,20 @@ export const api = {
   setAttachmentsAllowed: (id: string, allowed: boolean) =>
     call<Thread>("POST", `/threads/${id}/attachments-setting`, { allowed }),
   teams: () => call<Team[]>("GET", "/teams"),
+  alerts: () => call<AcuteAlert[]>("GET", "/alerts"),
+  acknowledgeAlert: (id: string) => call<AcuteAlert>("POST", `/alerts/${id}/ack`),
   uploadAttachments: (id: string, files: File[]) => {
     const form = new FormData();
     for (const f of files) form.append("file", f, f.name);
     return call<unknown>("POST", `/threads/${id}/attachments`, form);
   },
   openapi: () => call<OpenApiDoc>("GET", "/openapi.json"),
+  patientLog: (patientId: string, beforeId?: number) =>
+    call<PatientLogPage>(
+      "GET",
+      `/patients/${patientId}/access-log` + (beforeId ? `?before_id=${beforeId}` : ""),
+    ),
+  patientLogPdfUrl: (patientId: string) => `${PREFIX}/patients/${patientId}/access-log.pdf`,
   meetings: (threadId: string) =>
     call<Meeting[]>("GET", `/meetings?thread_id=${encodeURIComponent(threadId)}`),
   createMeeting: (title: string, threadId: string) =>
@@ -122,6 +133,23 @@ export const api = {
     call<void>("POST", `/meetings/${meetingId}/members`, { user_id: userId }),
   inviteGuest: (meetingId: string, guestName: string) =>
     call<MeetingInvite>("POST", `/meetings/${meetingId}/invites`, { guest_name: guestName }),
+  notificationSettings: () => call<NotificationSettings>("GET", "/me/notifications"),
+  updateNotifications: (changes: {
+    email_enabled?: boolean;
+    sms_enabled?: boolean;
+    push_enabled?: boolean;
+    quiet_hours?: { start: string; end: string } | null;
+  }) => call<NotificationSettings>("PUT", "/me/notifications", changes),
+  sendCode: (channel: "email" | "sms", address: string) =>
+    call<NotificationSettings>("POST", "/me/notifications/verify", { channel, address }),
+  confirmCode: (channel: "email" | "sms", code: string) =>
+    call<NotificationSettings>("POST", "/me/notifications/confirm", { channel, code }),
+  removeAddress: (channel: "email" | "sms") =>
+    call<NotificationSettings>("POST", "/me/notifications/remove-address", { channel }),
+  pushSubscribe: (subscription: PushSubscriptionJSON) =>
+    call<NotificationSettings>("POST", "/me/push-subscriptions", subscription),
+  pushUnsubscribe: (endpoint: string) =>
+    call<NotificationSettings>("POST", "/me/push-subscriptions/remove", { endpoint }),
 };
 
 export interface OpenApiDoc {
@@ -147,6 +175,8 @@ export interface Features {
   requestFiles: boolean;
   /** Video meetings (REST /meetings, Socket.IO /video): used by src/video when it is built. */
   video: boolean;
+  /** Acute alerts that stay until acknowledged (GET /alerts, POST /alerts/{id}/ack). */
+  alerts: boolean;
 }
 
 export async function detectFeatures(): Promise<Features> {
@@ -157,8 +187,9 @@ export async function detectFeatures(): Promise<Features> {
       attachments: "/api/v1/threads/{thread_id}/attachments" in doc.paths,
       requestFiles: "request_files" in props,
       video: "/api/v1/meetings" in doc.paths,
+      alerts: "/api/v1/alerts" in doc.paths,
     };
   } catch {
-    return { attachments: false, requestFiles: false, video: false };
+    return { attachments: false, requestFiles: false, video: false, alerts: false };
   }
 }

@@ -19,9 +19,14 @@ export interface View {
   destroy(): void;
 }
 
-export function parseHash(hash: string): { kind: "home" | "thread" | "new"; id: string | null } {
+export function parseHash(hash: string): {
+  kind: "home" | "thread" | "new" | "log" | "settings";
+  id: string | null;
+} {
   const parts = hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "t" && parts[1]) return { kind: "thread", id: parts[1] };
+  if (parts[0] === "log") return { kind: "log", id: null };
+  if (parts[0] === "settings") return { kind: "settings", id: null };
   if (parts[0] === "new") return { kind: "new", id: parts[1] ?? null };
   return { kind: "home", id: null };
 }

@@ -27,6 +27,28 @@ export function formatDuration(hours: number): string {
   return hours === 1 ? t("time.hour") : t("time.hours", { n: hours });
 }
 
+/** A promised response time as the unit counts it (chat/promise.py): whole working days from
+ * 24 hours, else hours while the clinic is open. */
+export function formatPromise(hours: number): string {
+  if (hours >= 24) {
+    const days = Math.ceil(hours / 24);
+    return days === 1 ? t("time.workday") : t("time.workdays", { n: days });
+  }
+  return t("time.openHours", { n: hours });
+}
+
+/** "tisdag 8 december kl. 17:00" in the unit's time zone. */
+export function formatDue(iso: string): string {
+  return new Date(iso).toLocaleString(locale(), {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "Europe/Stockholm",
+  });
+}
+
 const URGENCY_RANK: Record<string, number> = { akut: 0, bradskande: 1, snart: 2, rutin: 3 };
 
 export function urgencyOf(thread: Thread): string | null {

@@ -2,6 +2,7 @@
 import "./style.css";
 
 import { api, ApiError, detectFeatures, SESSION_ENDED } from "./api";
+import { applyTitle, setUnread } from "./attention";
 import type { AppContext, View } from "./context";
 import { clear, focusHeading, h } from "./dom";
 import { lang, setLang, t } from "./i18n";
@@ -34,6 +35,9 @@ function topBar(): HTMLElement {
   const right = h("div", { class: "topbar-actions" }, langButton);
   if (ctx) {
     right.prepend(h("span", { class: "topbar-user", text: t("auth.signedInAs", { name: ctx.me.user.name }) }));
+    if (ctx.me.user.kind !== "staff") {
+      right.append(h("a", { class: "button button-quiet", href: "#/settings", text: t("settings.link") }));
+    }
     right.append(
       h("button", { type: "button", class: "button button-quiet", text: t("auth.logout"), onclick: () => void logout() }),
     );
@@ -64,7 +68,7 @@ function frame(content: HTMLElement): void {
   );
   if (banner) root.append(banner.element);
   root.append(main, footer());
-  document.title = t("app.name");
+  applyTitle(); // "(2) Nära" while something is unread
 }
 
 function redraw(): void {
@@ -145,6 +149,7 @@ async function logout(): Promise<void> {
 }
 
 function endSession(): void {
+  setUnread(0);
   closeMeeting();
   view?.destroy();
   view = null;

@@ -47,6 +47,9 @@ export interface Routing {
   reasons: string[];
   needs_triage: boolean;
   red_flag_kind?: string | null;
+  presentation?: string | null;
+  presentation_name?: string | null;
+  safety_net_reply?: string | null;
 }
 
 export interface Thread {
@@ -69,6 +72,8 @@ export interface Thread {
   response_due_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Staff only: escalation steps taken since the due time passed. */
+  escalation_step?: number;
 }
 
 export interface CareContact {
@@ -90,11 +95,20 @@ export interface Emergency {
   message?: Message;
 }
 
+/** Advice for a serious message short of acute ("if it gets worse, call 112"). */
+export interface SafetyNet {
+  reply: string;
+  presentation?: string | null;
+  presentation_name?: string | null;
+  message?: Message;
+}
+
 export interface SendResult {
   message: Message;
   duplicate?: boolean;
   thread?: Thread | null;
   emergency?: Emergency | null;
+  safety_net?: SafetyNet | null;
 }
 
 export interface Me {
@@ -130,10 +144,20 @@ export interface TypingEvent {
   name: string;
   internal: boolean;
 }
+/** An acute alert to the unit's staff (GET /alerts, live acute_alert and alert_acknowledged). */
 export interface AcuteAlert {
+  id: string;
   thread_id: string;
+  unit_id: string;
+  patient: Person;
+  presentation: string | null;
+  presentation_name: string | null;
   red_flag_kind: string | null;
   reasons: string[];
+  state: "open" | "acknowledged" | string;
+  raised_at: string;
+  acknowledged_at?: string | null;
+  acknowledged_by?: Person | null;
 }
 
 // Video meetings (server/api/meeting_routes.py, signaling/live.py).
@@ -166,4 +190,37 @@ export interface MeetingParticipant {
   screen: boolean;
   connected: boolean;
   session: number;
+}
+
+/** One row of the patient's own log extract (PDL 8 kap. 5 §). */
+export interface PatientLogEntry {
+  at: string;
+  unit_id: string | null;
+  unit_name: string;
+  staff_name: string;
+  profession: string | null;
+  action: string;
+  emergency: boolean;
+}
+
+export interface PatientLogPage {
+  entries: PatientLogEntry[];
+  next_before_id: number | null;
+}
+
+/** GET /me/notifications: my channels, verified addresses and quiet hours. */
+export interface NotificationSettings {
+  available: string[];
+  email: string | null;
+  email_verified: boolean;
+  email_enabled: boolean;
+  phone: string | null;
+  phone_verified: boolean;
+  sms_enabled: boolean;
+  push_enabled: boolean;
+  push_subscriptions: number;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  vapid_public_key: string | null;
+  pending_verification: string[];
 }

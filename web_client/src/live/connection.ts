@@ -30,6 +30,8 @@ export interface LiveHandlers {
   typing?: (e: TypingEvent) => void;
   threadUpdated?: (threadId: string) => void;
   acuteAlert?: (e: AcuteAlert) => void;
+  /** A colleague (or I) acknowledged an acute alert: its banner goes away everywhere. */
+  alertAcknowledged?: (e: AcuteAlert) => void;
   /** After a reconnect and catch-up: lists and counters should be fetched again. */
   resynced?: () => void;
 }
@@ -95,6 +97,7 @@ export class LiveConnection {
       this.each((h) => h.threadUpdated?.(e.thread_id)),
     );
     socket.on("acute_alert", (e: AcuteAlert) => this.each((h) => h.acuteAlert?.(e)));
+    socket.on("alert_acknowledged", (e: AcuteAlert) => this.each((h) => h.alertAcknowledged?.(e)));
     window.addEventListener("online", this.onOnline);
   }
 
@@ -199,7 +202,7 @@ export class LiveConnection {
     try {
       const ack = await this.emit("send_message", { thread_id: entry.threadId, ...entry.message });
       const result = ack as unknown as SendResult;
-      this.store.add([result.message, ...(result.emergency?.message ? [result.emergency.message] : [])]);
+      this.store.add([result.message, ...autoReplies(result)]);
       this.outbox.delete(entry.message.client_id);
       this.notifyPending(entry.threadId);
       for (const l of this.sentListeners) l(entry.threadId, result);
@@ -245,4 +248,9 @@ export class LiveConnection {
   private notifyPending(threadId: string): void {
     for (const l of this.pendingListeners) l(threadId);
   }
+}
+
+/** The automatic replies a send answered with (112, or safety-net advice), already stored. */
+export function autoReplies(result: SendResult): Message[] {
+  return [result.emergency?.message, result.safety_net?.message].filter((m): m is Message => !!m);
 }

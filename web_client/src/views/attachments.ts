@@ -2,12 +2,20 @@
 // The server checks every file again (chat/attachments); its refusals come back as
 // error codes and reasons that format.errorText() turns into plain Swedish.
 import { h, uid } from "../dom";
-import { formatBytes } from "../format";
-import { t } from "../i18n";
+import { locale, t } from "../i18n";
 import type { Attachment } from "../types";
 
 export const MAX_FILES = 5;
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+// The server's default limit, in bytes: "10 MB" means 10 000 000 bytes everywhere.
+export const MAX_FILE_BYTES = 10_000_000;
+
+/** A size in the units the limits are stated in (1 MB = 1 000 000 bytes), so that a file
+ * shown as "10 MB" is one the server takes. */
+export function fileSize(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)} kB`;
+  return `${(n / 1_000_000).toLocaleString(locale(), { maximumFractionDigits: 1 })} MB`;
+}
 const ACCEPT = ["image/jpeg", "image/png", "image/gif", "application/pdf"];
 const EXTENSIONS = /\.(jpe?g|png|gif|pdf)$/i;
 
@@ -98,7 +106,7 @@ export class FilePicker {
           { class: "file-item" },
           preview,
           h("span", { class: "file-name", text: file.name }),
-          h("span", { class: "file-size", text: formatBytes(file.size) }),
+          h("span", { class: "file-size", text: fileSize(file.size) }),
           h("button", {
             type: "button",
             class: "button button-quiet",
@@ -136,7 +144,7 @@ export function attachmentList(items: Attachment[]): HTMLElement {
             ? h("img", { class: "attachment-thumb", src: a.thumbnail_url, alt: "" })
             : h("span", { class: "file-thumb file-thumb-doc", "aria-hidden": "true", text: "PDF" }),
           h("span", { class: "attachment-name", text: a.name }),
-          h("span", { class: "file-size", text: formatBytes(a.size) }),
+          h("span", { class: "file-size", text: fileSize(a.size) }),
         ),
       ),
     ),

@@ -8,7 +8,7 @@ import { t } from "../i18n";
 import type { Pending } from "../live/connection";
 import type { Emergency, Message, OutgoingMessage, ReadMark, SendResult, Thread } from "../types";
 import { attachmentList, FilePicker } from "./attachments";
-import { emergencyAlert, emergencyNote } from "./emergency";
+import { emergencyAlert, emergencyNote, safetyNetNote } from "./emergency";
 
 const PAGE = 50;
 const TYPING_SHOW_MS = 5000;
@@ -210,6 +210,11 @@ export class Conversation {
     if (m.kind === "system" && m.event?.["type"] === "emergency") {
       li.classList.add("message-emergency");
       li.append(emergencyNote(m.body));
+      return li;
+    }
+    if (m.kind === "system" && m.event?.["type"] === "safety_net") {
+      li.classList.add("message-safety-net");
+      li.append(safetyNetNote(m.body));
       return li;
     }
     const meta = h(

@@ -29,6 +29,23 @@ export function emergencyAlert(reply: string, onDismiss?: () => void): HTMLEleme
   return box;
 }
 
+/** Safety-net advice inside a thread (a system message with event type "safety_net"): the
+ * message was serious but not acute; it says when to call 112 or 1177. Calmer than 112. */
+export function safetyNetNote(body: string): HTMLElement {
+  return h(
+    "div",
+    { class: "safety-net-note" },
+    h("p", { class: "safety-net-title", text: t("safetyNet.title") }),
+    h("p", { class: "message-body", text: body }),
+    h(
+      "p",
+      { class: "emergency-actions" },
+      h("a", { class: "button button-emergency", href: "tel:112", text: t("emergency.call112") }),
+      h("a", { class: "button button-secondary", href: "tel:1177", text: t("emergency.call1177") }),
+    ),
+  );
+}
+
 /** The stored automatic reply inside a thread (a system message with event type "emergency"). */
 export function emergencyNote(body: string): HTMLElement {
   return h(

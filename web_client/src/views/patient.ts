@@ -2,11 +2,15 @@
 import { api, attachmentIds, type NewThread } from "../api";
 import { parseHash, type AppContext, type View } from "../context";
 import { clientId, focusHeading, h, uid } from "../dom";
-import { errorText, formatDuration, formatTime, unreadBadge } from "../format";
+import { setUnread } from "../attention";
+import { errorText, formatDue, formatPromise, formatTime, isOverdue, unreadBadge } from "../format";
 import { t } from "../i18n";
+import { autoReplies } from "../live/connection";
 import type { CareContact, Emergency, Person, Thread } from "../types";
 import { mountVideo, type VideoMount } from "../video";
+import { accessLogPage } from "./accesslog";
 import { FilePicker } from "./attachments";
+import { SettingsPage } from "./settings";
 import { Conversation } from "./conversation";
 import { debounce, replaceKeepingFocus } from "./threadlist";
 
@@ -24,6 +28,7 @@ export class PatientView implements View {
   private readonly emergencies = new Map<string, Emergency>();
   private threadList: HTMLElement | null = null;
   private unreadLine: HTMLElement | null = null;
+  private promiseLine: HTMLElement | null = null;
   private loaded = false;
   private readonly stopLive: () => void;
   private readonly stopStore: () => void;
@@ -65,11 +70,15 @@ export class PatientView implements View {
     this.video = null;
     this.threadList = null;
     this.unreadLine = null;
+    this.promiseLine = null;
     if (!this.loaded) return;
     const r = this.route_;
     if (r.kind === "thread" && r.id) this.element.replaceChildren(this.threadPage(r.id));
     else if (r.kind === "new") this.element.replaceChildren(this.composePage(r.id));
+    else if (r.kind === "log") this.element.replaceChildren(this.logPage());
+    else if (r.kind === "settings") this.element.replaceChildren(new SettingsPage().element);
     else this.element.replaceChildren(this.homePage());
+    this.drawCounts();
   }
 
   private async refresh(): Promise<void> {
@@ -81,7 +90,10 @@ export class PatientView implements View {
       return;
     }
     const open = this.route_.kind === "thread" ? this.threads.find((x) => x.id === this.route_.id) : null;
-    if (open) this.conversation?.updateThread(open);
+    if (open) {
+      this.conversation?.updateThread(open);
+      this.drawPromise(open);
+    }
     this.drawThreadList();
   }
 
@@ -136,9 +148,17 @@ export class PatientView implements View {
         this.unreadLine,
         this.threadList,
       ),
+      h("p", {}, h("a", { href: "#/log", text: t("log.link") })),
     );
     this.drawThreadList();
     return page;
+  }
+
+  private logPage(): HTMLElement {
+    const who = this.person(this.actingFor);
+    const title =
+      this.isSelf(this.actingFor) || !who ? t("log.title") : t("log.titleFor", { name: who.name });
+    return accessLogPage(this.actingFor, title);
   }
 
   private actingForChooser(): HTMLElement | null {
@@ -167,7 +187,7 @@ export class PatientView implements View {
               this.element.querySelector<HTMLInputElement>(`input[value="${p.id}"]`)?.focus();
             },
           }),
-          h("label", { for: id, text: this.patientLabel(p) }),
+          h("label", { for: id }, this.patientLabel(p), h("span", { class: "chooser-unread", "data-unread-for": p.id })),
         );
       }),
     );
@@ -194,12 +214,34 @@ export class PatientView implements View {
         row(t("patient.whenToReach"), c.when_to_reach),
         row(t("patient.terms"), c.communication_terms),
       ),
-      h("p", { class: "promise", text: t("patient.responseTime", { time: formatDuration(c.response_time_hours) }) }),
+      h("p", { class: "promise", text: t("patient.responseTime", { time: formatPromise(c.response_time_hours) }) }),
       h("a", { class: "button button-secondary", href: `#/new/${c.id}`, text: t("patient.writeTo", { title: c.team?.name ?? c.title }) }),
     );
   }
 
+  /** Unread answers per person I act for (the chooser) and in the tab title. */
+  private drawCounts(): void {
+    let total = 0;
+    for (const p of this.ctx.me.patients) {
+      const n = this.threads.filter((th) => th.patient.id === p.id).reduce((sum, th) => sum + th.unread, 0);
+      total += n;
+      for (const slot of this.element.querySelectorAll<HTMLElement>(`[data-unread-for="${p.id}"]`)) {
+        slot.textContent = n ? ` – ${unreadBadge(n).label}` : "";
+      }
+    }
+    setUnread(total);
+  }
+
+  private drawPromise(th: Thread): void {
+    if (!this.promiseLine) return;
+    const due = th.status === "open" ? th.response_due_at : null;
+    this.promiseLine.hidden = !due;
+    this.promiseLine.classList.toggle("promise-late", Boolean(due && isOverdue(th)));
+    this.promiseLine.textContent = !due ? "" : isOverdue(th) ? t("promise.overdue") : t("promise.dueBy", { time: formatDue(due) });
+  }
+
   private drawThreadList(): void {
+    this.drawCounts();
     if (!this.threadList || !this.unreadLine) return;
     const mine = this.threads
       .filter((th) => th.patient.id === this.actingFor)
@@ -286,11 +328,13 @@ export class PatientView implements View {
         { class: "thread-header" },
         h("h1", { "data-focus-on-route": "", text: thread.subject }),
         h("p", { class: "thread-meta" }, h("span", { text: thread.team.name }), h("span", { text: t(`status.${thread.status}` as "status.open") })),
+        (this.promiseLine = h("p", { class: "promise", "data-promise": "" })),
         slot,
       ),
       conv.element,
     );
     this.video = mountVideo(slot, this.ctx, thread);
+    this.drawPromise(thread);
     void conv.load();
     return page;
   }
@@ -385,7 +429,7 @@ export class PatientView implements View {
     try {
       const result = await api.createThread(request);
       const thread = result.thread;
-      this.ctx.live.store.add([result.message, ...(result.emergency?.message ? [result.emergency.message] : [])]);
+      this.ctx.live.store.add([result.message, ...autoReplies(result)]);
       if (thread) this.threads = [thread, ...this.threads.filter((x) => x.id !== thread.id)];
       if (result.emergency) this.emergencies.set(result.message.thread_id, result.emergency);
       const files = picker?.chosen ?? [];

@@ -1,8 +1,16 @@
 // The staff view: the team inbox sorted by urgency and promised response time, and one thread
 // with the team's actions (assign, transfer, close), internal notes and requests for files.
-import { api } from "../api";
+import { api, ApiError } from "../api";
+import {
+  acuteNotifyOn,
+  announceAcute,
+  disableAcuteNotify,
+  enableAcuteNotify,
+  notificationPermission,
+  setUnread,
+} from "../attention";
 import { parseHash, type AppContext, type View } from "../context";
-import { h, replace, uid } from "../dom";
+import { focusHeading, h, replace, uid } from "../dom";
 import {
   compareForInbox,
   errorText,
@@ -12,7 +20,7 @@ import {
   urgencyLabel,
   urgencyOf,
 } from "../format";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import type { AcuteAlert, Team, Thread, ThreadStatus } from "../types";
 import { mountVideo, type VideoMount } from "../video";
 import { Conversation } from "./conversation";
@@ -29,12 +37,17 @@ export class StaffView implements View {
   private loaded = false;
   private readonly list = h("ul", { class: "inbox-list", "aria-labelledby": "inbox-h" });
   private readonly countLine = h("p", { class: "hint", role: "status" });
-  private readonly alerts = h("div", { class: "acute-alerts" });
+  private readonly alerts = h("section", { class: "acute-alerts", "aria-label": t("staff.alerts") });
+  private readonly alertStatus = h("p", { class: "visually-hidden", role: "status" });
   private pane = h("section", { class: "thread-pane" });
   private paneHeader: HTMLElement | null = null;
   private conversation: Conversation | null = null;
   private video: VideoMount | null = null;
-  private readonly acute: AcuteAlert[] = [];
+  // Open acute alerts of my units, oldest first: from GET /alerts (so they survive a reload),
+  // then live. They stay until someone acknowledges them, here or elsewhere.
+  private acute: AcuteAlert[] = [];
+  private readonly acknowledged = new Set<string>();
+  private readonly alertNodes = new Map<string, { key: string; node: HTMLElement }>();
   private readonly stopLive: () => void;
   private readonly stopStore: () => void;
   private readonly refreshSoon = debounce(() => void this.refresh(), 250);
@@ -44,15 +57,20 @@ export class StaffView implements View {
     this.stopStore = ctx.live.store.subscribe(() => this.refreshSoon());
     this.stopLive = ctx.live.listen({
       threadUpdated: () => this.refreshSoon(),
-      resynced: () => this.refreshSoon(),
-      acuteAlert: (e) => {
-        this.acute.push(e);
+      resynced: () => {
         this.refreshSoon();
-        this.drawAlerts();
+        void this.loadAlerts(); // alerts raised or acknowledged while the connection was down
       },
+      acuteAlert: (e) => {
+        if (!this.acute.some((a) => a.id === e.id)) announceAcute(e.id);
+        this.upsertAlert(e);
+        this.refreshSoon();
+      },
+      alertAcknowledged: (e) => this.dropAlert(e),
     });
     this.element.append(h("p", { class: "loading", role: "status", text: t("app.loading") }));
-    void Promise.all([this.refresh(), api.teams().then((x) => (this.teams = x), () => [])]).then(() => {
+    const loads = [this.refresh(), this.loadAlerts(), api.teams().then((x) => (this.teams = x), () => [])];
+    void Promise.all(loads).then(() => {
       this.loaded = true;
       this.render();
     });
@@ -78,8 +96,10 @@ export class StaffView implements View {
 
   render(): void {
     if (!this.loaded) return;
+    this.alerts.setAttribute("aria-label", t("staff.alerts"));
     this.element.replaceChildren(
       this.alerts,
+      this.alertStatus,
       h(
         "div",
         { class: `two-pane${this.selected ? " has-thread" : ""}` },
@@ -88,6 +108,7 @@ export class StaffView implements View {
           { class: "inbox", "aria-labelledby": "inbox-h" },
           h("h1", { id: "inbox-h", text: t("staff.inbox") }),
           h("p", { class: "hint", text: t("staff.sortNote") }),
+          this.attentionToggle(),
           this.tabs(),
           this.countLine,
           this.list,
@@ -135,7 +156,40 @@ export class StaffView implements View {
       .sort(compareForInbox);
   }
 
+  /** Opt-in per browser: a desktop notice and a sound when an acute alert arrives. */
+  private attentionToggle(): HTMLElement {
+    const box = h("div", { class: "attention-toggle" });
+    const draw = (note?: string): void => {
+      const on = acuteNotifyOn();
+      replace(
+        box,
+        on ? h("p", { class: "hint", text: t("attention.enabled") }) : null,
+        h("button", {
+          type: "button",
+          class: "button button-quiet",
+          "aria-pressed": String(on),
+          "data-attention": "",
+          text: on ? t("attention.off") : t("attention.enable"),
+          onclick: () => {
+            if (on) {
+              disableAcuteNotify();
+              draw();
+            } else {
+              void enableAcuteNotify().then((ok) => draw(ok ? undefined : t("attention.denied")));
+            }
+            box.querySelector<HTMLElement>("[data-attention]")?.focus();
+          },
+        }),
+        note ? h("p", { class: "form-error", role: "alert", text: note }) : null,
+      );
+    };
+    if (notificationPermission() === "unsupported") return box;
+    draw();
+    return box;
+  }
+
   private drawList(): void {
+    setUnread(this.threads.filter((x) => x.status !== "closed").reduce((n, x) => n + x.unread, 0));
     if (!this.loaded) return;
     const rows = this.visible();
     this.countLine.textContent = t("staff.inboxCount", { n: rows.length });
@@ -189,6 +243,9 @@ export class StaffView implements View {
               x.response_due_at ? h("span", { text: t("staff.due", { time: formatTime(x.response_due_at) }) }) : null,
             )
           : null,
+        x.escalation_step
+          ? h("span", { class: "thread-meta" }, h("span", { class: "escalated", text: t("staff.escalated", { step: x.escalation_step }) }))
+          : null,
         reasons.length
           ? h("span", { class: "reasons" }, `${t("staff.reasons")}: `, reasons.join(" · "))
           : null,
@@ -196,28 +253,111 @@ export class StaffView implements View {
     );
   }
 
+  private async loadAlerts(): Promise<void> {
+    if (!this.ctx.features.alerts) return;
+    let open: AcuteAlert[];
+    try {
+      open = await api.alerts();
+    } catch {
+      return;
+    }
+    // The list is the truth, except for what was acknowledged while it was on its way.
+    const live = this.acute.filter((a) => !open.some((o) => o.id === a.id));
+    this.acute = [...open, ...live].filter((a) => !this.acknowledged.has(a.id));
+    this.drawAlerts();
+  }
+
+  /** A new alert, or an open one renewed by a further acute message (same id). */
+  private upsertAlert(a: AcuteAlert): void {
+    if (this.acknowledged.has(a.id)) return;
+    const i = this.acute.findIndex((x) => x.id === a.id);
+    if (i >= 0) this.acute[i] = a;
+    else this.acute.push(a);
+    this.drawAlerts();
+  }
+
+  private dropAlert(a: AcuteAlert): void {
+    this.acknowledged.add(a.id);
+    const focused = this.alerts.contains(document.activeElement);
+    this.acute = this.acute.filter((x) => x.id !== a.id);
+    this.drawAlerts();
+    if (focused) {
+      // Keyboard users continue at the next alert, or at the inbox.
+      const next = this.alerts.querySelector<HTMLElement>(".acute-alert button");
+      if (next) next.focus();
+      else focusHeading(this.element.querySelector<HTMLElement>("#inbox-h"));
+    }
+  }
+
+  private async acknowledge(a: AcuteAlert, button: HTMLButtonElement, error: HTMLElement): Promise<void> {
+    button.disabled = true;
+    error.textContent = "";
+    try {
+      const done = await api.acknowledgeAlert(a.id);
+      this.alertStatus.textContent = t("staff.alertAcked", { patient: a.patient.name });
+      this.dropAlert(done);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        this.dropAlert(a); // no longer mine to see (moved to another unit)
+        return;
+      }
+      error.textContent = errorText(err);
+      button.disabled = false;
+    }
+  }
+
   private drawAlerts(): void {
-    this.alerts.replaceChildren(
-      ...this.acute.map((a) => {
-        const th = this.threads.find((x) => x.id === a.thread_id);
-        return h(
-          "div",
-          { class: "acute-alert", role: "alert" },
-          h("p", { text: th ? t("staff.acute", { subject: th.subject }) : t("staff.acuteOther") }),
-          a.reasons.length ? h("p", { class: "reasons", text: a.reasons.join(" · ") }) : null,
-          th && h("a", {
-            class: "button button-emergency",
-            href: `#/t/${a.thread_id}`,
-            text: t("staff.acuteOpen"),
-            onclick: () => {
-              this.acute.splice(this.acute.indexOf(a), 1);
-              this.drawAlerts();
-            },
-          }),
-        );
-      }),
-    );
+    // Nodes are kept while their text stays the same: a redraw must not read them out again.
+    const nodes = this.acute.map((a) => {
+      const th = this.threads.find((x) => x.id === a.thread_id);
+      const key = [lang(), a.presentation_name, a.reasons.join("|"), th?.subject ?? ""].join("\n");
+      const cached = this.alertNodes.get(a.id);
+      if (cached && cached.key === key) return cached.node;
+      const node = this.alertItem(a, th);
+      this.alertNodes.set(a.id, { key, node });
+      return node;
+    });
+    for (const id of [...this.alertNodes.keys()]) {
+      if (!this.acute.some((a) => a.id === id)) this.alertNodes.delete(id);
+    }
+    this.alerts.replaceChildren(...nodes);
     this.alerts.hidden = this.acute.length === 0;
+  }
+
+  private alertItem(a: AcuteAlert, th: Thread | undefined): HTMLElement {
+    const error = h("p", { class: "form-error" });
+    const time = formatTime(a.raised_at);
+    const ack: HTMLButtonElement = h("button", {
+      type: "button",
+      class: "button button-secondary",
+      "aria-label": t("staff.alertAckLabel", { patient: a.patient.name }),
+      text: t("staff.alertAck"),
+      onclick: () => void this.acknowledge(a, ack, error),
+    });
+    return h(
+      "div",
+      { class: "acute-alert", role: "alert", "data-alert-id": a.id },
+      h(
+        "div",
+        { class: "acute-alert-text" },
+        h("p", {
+          class: "acute-alert-title",
+          text: t("staff.alertTitle", {
+            patient: a.patient.name,
+            presentation: a.presentation_name ?? t("staff.alertUnknown"),
+          }),
+        }),
+        h("p", { text: th ? t("staff.alertThread", { subject: th.subject, time }) : t("staff.alertOther", { time }) }),
+        a.reasons.length ? h("p", { class: "reasons", text: a.reasons.join(" · ") }) : null,
+        error,
+      ),
+      h(
+        "div",
+        { class: "acute-alert-actions" },
+        th && h("a", { class: "button button-emergency", href: `#/t/${a.thread_id}`, text: t("staff.acuteOpen") }),
+        this.ctx.features.alerts ? ack : null,
+      ),
+    );
   }
 
   // -- one thread ----------------------------------------------------------------------------
@@ -326,6 +466,7 @@ export class StaffView implements View {
         fact(t("staff.assignee"), x.assignee?.name ?? t("staff.unassigned")),
         fact(t("staff.status"), t(`status.${x.status}` as "status.open")),
         fact(t("staff.dueLabel"), x.response_due_at ? formatTime(x.response_due_at) + (isOverdue(x) ? ` – ${t("staff.overdue")}` : "") : null),
+        fact(t("staff.escalationLabel"), x.escalation_step ? t("staff.escalated", { step: x.escalation_step }) : null),
         fact(t("staff.reasons"), x.routing?.reasons.length ? x.routing.reasons.join(" · ") : null),
       ),
       x.patient_visible ? null : h("p", { class: "hint", text: t("staff.patientHidden") }),
