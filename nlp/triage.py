@@ -72,7 +72,9 @@ def assess(
     # Most severe first, then the most specific trigger, then catalogue order.
     # Then the presentation most of whose concepts are present ("getingstick, svullen tunga,
     # svårt att andas" is anaphylaxis before it is breathing difficulty).
-    findings.sort(key=lambda f: (f.level != AKUT, f.passed, f.weak, -len(f.trigger),
+    # A presentation that is itself an emergency goes before an escalated "today" one.
+    findings.sort(key=lambda f: (f.level != AKUT, f.passed, f.weak,
+                                 f.presentation.decision != "112", -len(f.trigger),
                                  -sum(c in current for c in f.presentation.concepts)))
     serious = tuple(m for cid, m in current.items() if concepts[cid].serious)
     level = None

@@ -101,7 +101,7 @@ async def test_guardian_writes_for_her_child(server, browser: Browser) -> None:
     await expect(
         page.get_by_role("heading", name="Elsas kontakt på barnavårdscentralen")
     ).to_be_visible()
-    await expect(page.get_by_text("Du får svar inom 1 dag.")).to_be_visible()
+    await expect(page.get_by_text("Du får svar inom 1 arbetsdag.")).to_be_visible()
 
     body = "Elsa har hostat i en vecka. Behöver hon komma in?"
     await write_new_message(page, body)

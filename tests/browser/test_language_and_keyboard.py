@@ -38,7 +38,7 @@ async def test_english_is_a_choice_and_stays_chosen(server, browser: Browser) ->
     await page.get_by_label("Password").fill(DEMO_PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await expect(page.get_by_role("heading", name="Your fixed care contact")).to_be_visible()
-    await expect(page.get_by_text("You get an answer within 2 days.")).to_be_visible()
+    await expect(page.get_by_text("You get an answer within 2 working days.")).to_be_visible()
     await page.reload()
     await expect(page.get_by_role("heading", name="Your fixed care contact")).to_be_visible()
     await page.get_by_role("button", name="Byt språk till svenska").click()
