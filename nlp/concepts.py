@@ -136,15 +136,6 @@ class ConceptMatcher:
             for form in pattern.anchor.forms:
                 self._exact.setdefault(form, []).append(pattern)
 
-    def vocabulary(self) -> set[str]:
-        """Every exact word of the lexicon (so the lemma table keeps them)."""
-        words: set[str] = set()
-        for patterns in (*self._exact.values(), *self._prefix.values()):
-            for p in patterns:
-                for w in (p.anchor, *p.others):
-                    words.update(w.forms)
-        return words
-
     def find(self, an: Analysis) -> list[Mention]:
         found: dict[tuple[str, int], Mention] = {}
         segments = _segments(an)

@@ -1,4 +1,4 @@
-"""Rule layer: keyword hits per category, red flags with context cues, infant age."""
+"""Rule layer: keyword hits per category, the hand-written context cues, infant age."""
 
 from __future__ import annotations
 
@@ -14,14 +14,11 @@ from .redflag_rules import (
     CONDITION_HISTORY_CUES,
     CONDITION_NAMES,
     HYPOTHETICAL_CUES,
-    INFANT_WORDS,
     NEGATIONS,
     NOW_CUES,
     PAST_CUES,
     POSSESSIVES,
     RESOLVED_CUES,
-    RULES,
-    RedFlagRule,
 )
 
 _NEG_WINDOW = 4
@@ -81,12 +78,6 @@ class KeywordHit:
     category: str  # a category, or an urgency level when kind == "uk"
     text: str
     kind: str = "kw"
-
-
-@dataclass(frozen=True)
-class RedFlagHit:
-    rule: RedFlagRule
-    text: str
 
 
 def _cue_forms(
@@ -154,7 +145,7 @@ def is_infant(folded_text: str) -> bool:
 
 
 class RuleEngine:
-    """PhraseMatchers over lemma docs for keywords and red flags."""
+    """PhraseMatchers over lemma docs for keywords, and the context cues of `CueReader`."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
@@ -164,12 +155,6 @@ class RuleEngine:
             self.keywords.add(f"kw_{cat}", [d for p in phrases for d in analyzer.phrase_docs(p)])
         for level, phrases in URGENCY_KEYWORDS.items():
             self.keywords.add(f"uk_{level}", [d for p in phrases for d in analyzer.phrase_docs(p)])
-        self.flags = PhraseMatcher(vocab)
-        for rule in RULES:
-            self._add(f"{rule.kind}|alone", rule.alone)
-            for i, combo in enumerate(rule.combos + rule.local_combos):
-                for j, group in enumerate(combo):
-                    self._add(f"{rule.kind}|{i}:{j}", group)
         self.past = _cue_forms(analyzer, PAST_CUES)
         self.now = _cue_forms(analyzer, NOW_CUES)
         self.hypothetical = _cue_forms(analyzer, HYPOTHETICAL_CUES, with_lemmas=True)
@@ -180,10 +165,6 @@ class RuleEngine:
             for c in CONDITION_NAMES
             for lang in ("sv", "en")
         )
-
-    def _add(self, key: str, phrases: tuple[str, ...]) -> None:
-        if phrases:
-            self.flags.add(key, [d for p in phrases for d in self.analyzer.phrase_docs(p)])
 
     def keyword_hits(self, an: Analysis) -> list[KeywordHit]:
         vocab = self.analyzer.nlp.vocab
@@ -225,47 +206,3 @@ class RuleEngine:
         if any(c in sentence for c in self.resolved):
             return RESOLVED
         return AFFIRMED
-
-    def red_flags(self, an: Analysis) -> list[RedFlagHit]:
-        vocab = self.analyzer.nlp.vocab
-        # kind -> part -> sentence id -> matched text (first per sentence)
-        found: dict[str, dict[str, dict[int, str]]] = {}
-        for match_id, start, end in self.flags(an.doc):
-            if self.cancelled(an, start, end):
-                continue
-            kind, part = vocab.strings[match_id].split("|")
-            by_sentence = found.setdefault(kind, {}).setdefault(part, {})
-            by_sentence.setdefault(an.sentence[start], " ".join(an.surface[start:end]))
-        if _infant_under_three_months(" ".join(an.folded)):
-            found.setdefault("infant_fever", {}).setdefault("0:1", {-1: "spädbarn"})
-        hits = []
-        for rule in RULES:
-            text = _rule_text(rule, found.get(rule.kind, {}))
-            if text is not None:
-                hits.append(RedFlagHit(rule, text))
-        return hits
-
-
-def _rule_text(rule: RedFlagRule, parts: dict[str, dict[int, str]]) -> str | None:
-    """The matched phrases if `rule` fires, else None."""
-    if "alone" in parts:
-        return next(iter(parts["alone"].values()))
-    n_global = len(rule.combos)
-    for i, combo in enumerate(rule.combos + rule.local_combos):
-        keys = [f"{i}:{j}" for j in range(len(combo))]
-        if not all(k in parts for k in keys):
-            continue
-        if i < n_global:
-            return " + ".join(next(iter(parts[k].values())) for k in keys)
-        shared = set.intersection(*(set(parts[k]) for k in keys))
-        if shared:
-            sid = min(shared)
-            return " + ".join(parts[k][sid] for k in keys)
-    return None
-
-
-def _infant_under_three_months(folded_text: str) -> bool:
-    age = infant_age_months(folded_text)
-    if age is not None:
-        return age < 3
-    return any(fold(w) in folded_text for w in INFANT_WORDS)
