@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .language import detect_language
-from .normalize import Lemmatizer, fold
+from .normalize import Lemmatizer, fold, split_hyphens, without_apostrophe
 from .redflag_rules import CLAUSE_BREAKS
 
 _TEMP_RE = re.compile(r"^(3[89]|4[01])([.,]\d{1,2})?$")
@@ -70,18 +70,23 @@ class Analyzer:
                 if "\n" in tok.text:
                     cid, sid = cid + 1, sid + 1
                 continue
-            low = fold(tok.text)
-            surface.append(tok.text)
-            folded.append(low)
-            clause.append(cid)
-            sentence.append(sid)
+            for part in split_hyphens(tok.text):
+                surface.append(part)
+                folded.append(without_apostrophe(fold(part)))
+                clause.append(cid)
+                sentence.append(sid)
+            low = folded[-1]
             if low in CLAUSE_BREAKS:
                 cid += 1
             if low and low[-1] in _SENTENCE_ENDS:
                 sid += 1
         lang = language or detect_language(folded)
         lemmas = [self.lemma_of(w, lang) for w in folded]
-        doc = Doc(self.nlp.vocab, words=lemmas)
+        # One Doc per message serves both the keyword matcher (on LEMMA) and ConText (on the
+        # folded words, by sentence).
+        doc = Doc(self.nlp.vocab, words=folded, lemmas=lemmas,
+                  sent_starts=[i == 0 or sentence[i] != sentence[i - 1]
+                               for i in range(len(folded))])
         return Analysis(
             tuple(surface),
             tuple(folded),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .taxonomy import CATEGORIES
@@ -34,6 +34,13 @@ class Concept:
     serious: bool
     phrases: tuple[str, ...]
     combos: tuple[tuple[str, ...], ...]
+    # Concepts that explain this one away when present too: "kan inte prata" with a lost
+    # voice is not a stroke; chest pain when pressing on the ribs is not a heart attack.
+    unless: tuple[str, ...] = ()
+    # A population marker that a past reading removes: "när han var 4 veckor", "som nyfödd"
+    # are not his age now. Others describe the person whatever the tense ("fick barn för
+    # två veckor sedan" is postpartum now, "diabetes sedan tio år" is diabetes).
+    dated: bool = False
 
     @property
     def is_event(self) -> bool:
@@ -58,6 +65,10 @@ class Presentation:
     advice_en: str | None
     # Messages that must reach the decision (tests route each one).
     examples: tuple[str, ...] = ()
+
+    @cached_property
+    def trigger_concepts(self) -> frozenset[str]:
+        return frozenset(c for t in self.triggers for c in t)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ def _concept(cid: str, raw: dict[str, object]) -> Concept:
         serious=bool(raw.get("serious", False)),
         phrases=tuple(dict.fromkeys(p.strip() for p in phrases if p.strip())),
         combos=_tuple_lists(raw.get("combos", []), f"concept {cid} combos"),
+        unless=tuple(str(x) for x in raw.get("unless", []) or []),  # type: ignore[attr-defined]
+        dated=bool(raw.get("dated", False)),
     )
 
 
@@ -126,6 +139,8 @@ def _check(cat: Catalogue) -> None:
             missing = [x for x in group if x not in known]
             if missing:
                 raise CatalogueError(f"concept {c.id}: unknown combo concepts {missing}")
+        if unknown := [x for x in c.unless if x not in known]:
+            raise CatalogueError(f"concept {c.id}: unknown unless concepts {unknown}")
     seen: set[str] = set()
     for p in cat.presentations:
         if p.id in seen:

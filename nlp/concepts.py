@@ -11,13 +11,16 @@ longest word, so a message costs one cached lookup per token plus the few candid
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .analyzer import TEMP_TOKEN, Analysis, Analyzer
 from .catalogue import Catalogue
-from .normalize import fold
-from .rules import infant_age_months, is_pregnant
+from .normalize import fold, split_hyphens, without_apostrophe
+from .rules import infant_ages, is_pregnant
 
 _MIN_PREFIX = 3
 # Extra tokens a phrase may spread over beyond its own words ("ont i hela vänstra bröstet").
@@ -27,6 +30,7 @@ _PREGNANCY_WEEK_RE = re.compile(r"\b(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2}
 _NEGATIONS = frozenset(
     "inte ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
 )
+_MODALS = frozenset({"kan", "kunna", "kunde", "can", "could"})
 _CONTRACTIONS = {
     w + "nt": [w, "n't"]
     for w in ("ca", "wo", "do", "does", "did", "is", "has", "have", "could", "would", "was")
@@ -40,7 +44,7 @@ _FUNCTION_WORDS = frozenset(
     deras var vart vara sin sitt sina kan kunna kunde ska skall skulle vill ville maste far fa
     fick blir bli blev blivit just nu lite bara ocksa the a an of to in on at is are was were be
     been am my his her their our your it its and or has have had from with for can could will
-    would should do does did so very really me him them this that""".split()
+    would should do does did so very really me him them this that o""".split()
 )
 
 
@@ -73,6 +77,9 @@ class _Pattern:
     concept: str
     anchor: _Word
     others: tuple[_Word, ...]
+    # For fixed expressions, the phrase's word order as indexes into (anchor, *others):
+    # "fick barn" describes a birth, "barnet ... fick" does not.
+    order: tuple[int, ...] | None = None
 
 
 class ConceptMatcher:
@@ -84,38 +91,55 @@ class ConceptMatcher:
         self._exact: dict[str, list[_Pattern]] = {}
         self._prefix: dict[str, list[_Pattern]] = {}
         seen: set[tuple[str, tuple[_Word, ...]]] = set()
+        # One object per distinct word, so that a message's positions are cached once.
+        interned: dict[_Word, _Word] = {}
         for concept in catalogue.concepts.values():
+            ordered = concept.kind == "population"
             for phrase in concept.phrases:
                 for expand in (False, True):
-                    words = self._compile(phrase, expand)
+                    compiled, order = self._compile(phrase, expand)
+                    words = tuple(interned.setdefault(w, w) for w in compiled)
                     if words and (concept.id, words) not in seen:
                         seen.add((concept.id, words))
-                        self._index(concept.id, words)
+                        self._index(concept.id, words, order if ordered else None)
         self._combos = [(c.id, c.combos) for c in catalogue.concepts.values() if c.combos]
         self._candidate_cache: dict[tuple[str, str], tuple[_Pattern, ...]] = {}
 
-    def _compile(self, phrase: str, expand: bool = False) -> tuple[_Word, ...]:
-        words: list[_Word] = []
+    def _compile(
+        self, phrase: str, expand: bool = False
+    ) -> tuple[tuple[_Word, ...], tuple[int, ...] | None]:
+        """The phrase's words, longest first, and their written order if it has no prefix."""
         raw_words = [w for w in phrase.split() if w != ".."]
         tokens = [t for raw in raw_words if not raw.endswith("*")
                   for t in self._tokens(raw, expand)]
         # Function words are dropped only while two content words remain ("nu gör jag det"
-        # must not shrink to "gör").
-        content = [t for t in tokens if t not in _FUNCTION_WORDS]
+        # must not shrink to "gör"). With a negation the modal stays: "kan inte hosta" is
+        # choking, "har inte hostat" is not.
+        negated = any(t in _NEGATIONS for t in tokens)
+        # A simile keeps its "som": "som en smäll i huvudet" is a thunderclap headache,
+        # "en smäll mot huvudet" a blow.
+        simile = tokens[:1] == ["som"] or tokens[:1] == ["like"]
+        content = [t for k, t in enumerate(tokens)
+                   if t not in _FUNCTION_WORDS or (negated and t in _MODALS)
+                   or (simile and k == 0)]
         prefixes = [raw for raw in raw_words if raw.endswith("*") and len(raw) > _MIN_PREFIX]
         keep = content if len(content) + len(prefixes) >= 2 else tokens
-        words += [_Word(frozenset(), prefix=fold(raw[:-1])) for raw in prefixes]
+        words = [_Word(frozenset(), prefix=fold(raw[:-1])) for raw in prefixes]
         words += [_Word(self._forms(tok)) for tok in keep]
-        # Order-free: the same words in another order are the same pattern.
-        return tuple(sorted(set(words), key=lambda w: (-w.weight, sorted(w.forms), w.prefix or "")))
+        # Order-free: the same words in another order are the same pattern. A repeated word
+        # stays repeated ("blöder och blöder" needs two).
+        ranked = sorted(range(len(words)), key=lambda k: (
+            -words[k].weight, sorted(words[k].forms), words[k].prefix or ""))
+        order = None if prefixes else tuple(ranked.index(k) for k in range(len(words)))
+        return tuple(words[k] for k in ranked), order
 
     def _tokens(self, raw: str, expand: bool = False) -> list[str]:
         # "cant" in the lexicon meets "can't" (tokenised "ca n't") in messages.
         out: list[str] = []
         for t in self.analyzer.nlp.tokenizer(raw):
             if not t.is_punct:
-                word = fold(t.text)
-                out += _CONTRACTIONS.get(word, [word]) if expand else [word]
+                for word in (without_apostrophe(fold(w)) for w in split_hyphens(t.text)):
+                    out += _CONTRACTIONS.get(word, [word]) if expand else [word]
         return out
 
     def _forms(self, folded: str) -> frozenset[str]:
@@ -124,12 +148,14 @@ class ConceptMatcher:
         # Nor a reading that turns a rare word into a function word ("varan" -> "vara",
         # "havande" -> "ha"): every message has those.
         lemma = self.analyzer.lemmatizer.table.get(folded, folded)
-        if lemma in _FUNCTION_WORDS and lemma != folded:
+        if (lemma in _FUNCTION_WORDS or lemma in _NEGATIONS) and lemma != folded:
             return frozenset({folded})
         return frozenset({folded, lemma})
 
-    def _index(self, concept: str, words: tuple[_Word, ...]) -> None:
-        pattern = _Pattern(concept, words[0], words[1:])
+    def _index(
+        self, concept: str, words: tuple[_Word, ...], order: tuple[int, ...] | None
+    ) -> None:
+        pattern = _Pattern(concept, words[0], words[1:], order)
         if pattern.anchor.prefix is not None:
             self._prefix.setdefault(pattern.anchor.prefix, []).append(pattern)
         else:
@@ -139,9 +165,10 @@ class ConceptMatcher:
     def find(self, an: Analysis) -> list[Mention]:
         found: dict[tuple[str, int], Mention] = {}
         segments = _segments(an)
+        where = _Positions(an)
         for i in range(len(an.folded)):
             for pattern in self._candidates(an.folded[i], an.lemmas[i]):
-                span = _span(pattern, an, segments, i)
+                span = _span(pattern, where, segments, i)
                 if span is None:
                     continue
                 start, end = span
@@ -207,25 +234,66 @@ def _segments(an: Analysis) -> list[int]:
     return out
 
 
+class _Positions:
+    """Where each lexicon word occurs in one message, computed once per word: a pattern
+    then checks a few positions instead of scanning its window token by token."""
+
+    def __init__(self, an: Analysis) -> None:
+        self.an = an
+        self._by_form: dict[str, list[int]] = {}
+        for i, (f, lemma) in enumerate(zip(an.folded, an.lemmas, strict=True)):
+            self._by_form.setdefault(f, []).append(i)
+            if lemma != f:
+                self._by_form.setdefault(lemma, []).append(i)
+        # Keyed by identity: hashing a frozen dataclass of frozensets costs more than the
+        # lookup it saves.
+        self._cache: dict[int, list[int]] = {}
+
+    def of(self, word: _Word) -> Sequence[int]:
+        if word.prefix is None and len(word.forms) == 1:
+            for form in word.forms:
+                return self._by_form.get(form, ())
+        hit = self._cache.get(id(word))
+        if hit is None:
+            if word.prefix is not None:
+                hit = [i for i, (f, lemma) in enumerate(zip(self.an.folded, self.an.lemmas,
+                                                            strict=True))
+                       if word.matches(f, lemma)]
+            else:
+                hit = sorted({i for form in word.forms for i in self._by_form.get(form, ())})
+            self._cache[id(word)] = hit
+        return hit
+
+
 def _span(
-    pattern: _Pattern, an: Analysis, segments: list[int], i: int
+    pattern: _Pattern, where: _Positions, segments: list[int], i: int
 ) -> tuple[int, int] | None:
     """Token span if every other word of `pattern` occurs near token i in its segment."""
     if not pattern.others:
         return i, i + 1
+    an = where.an
     width = len(pattern.others) + 1 + _SLACK
     segment = segments[i]
     lo, hi = max(0, i - width), min(len(an.folded), i + width + 1)
     used = {i}
+    placed = [i]
     for word in pattern.others:
-        j = next(
-            (j for j in range(lo, hi) if j not in used and segments[j] == segment
-             and word.matches(an.folded[j], an.lemmas[j])),
-            None,
+        # The nearest occurrence: "ont i bröstet och ont i vänster arm" pairs the second
+        # "ont" with the arm.
+        j = min(
+            (j for j in where.of(word)
+             if lo <= j < hi and j not in used and segments[j] == segment),
+            key=lambda j: abs(j - i),
+            default=None,
         )
         if j is None:
             return None
         used.add(j)
+        placed.append(j)
+    if pattern.order is not None:
+        written = [placed[k] for k in pattern.order]
+        if any(a > b for a, b in zip(written, written[1:], strict=False)):
+            return None
     start, end = min(used), max(used) + 1
     if end - start > width:
         return None
@@ -233,6 +301,17 @@ def _span(
     # "har feber", whatever order the words were matched in.
     if any(an.folded[j] in _NEGATIONS for j in range(start, end) if j not in used):
         return None
+    # A negation in the phrase belongs next to its verb: "inte sned i ansiktet och pratar"
+    # is not "kan inte prata".
+    if any(an.folded[j] in _NEGATIONS and not any(0 < abs(j - k) <= 2 for k in used)
+           for j in used):
+        return None
+    # The mention is its content words: a cue such as "hade ett" next to "ett krampanfall"
+    # must govern it, not overlap it.
+    while end - start > 1 and an.folded[start] in _FUNCTION_WORDS:
+        start += 1
+    while end - start > 1 and an.folded[end - 1] in _FUNCTION_WORDS:
+        end -= 1
     return start, end
 
 
@@ -252,12 +331,18 @@ def _derived(an: Analysis) -> list[Mention]:
         if lemma == TEMP_TOKEN and _is_temperature(an, i)
     ]
     text = " ".join(an.folded)
-    months = infant_age_months(text)
-    if months is not None:
-        if months < 3:
-            out.append(Mention("infant_under_3_months", 0, 0, -1, f"{months:.1f} mån"))
-        if months < 12:
-            out.append(Mention("infant_under_1_year", 0, 0, -1, f"{months:.1f} mån"))
+    starts = list(itertools.accumulate((len(w) + 1 for w in an.folded), initial=0))
+    for months, lo, hi in infant_ages(text):
+        # Character offsets back to tokens, so that ConText reads the age like any mention.
+        first = bisect.bisect_right(starts, lo) - 1
+        last = max(first + 1, bisect.bisect_left(starts, hi))
+        label = " ".join(an.surface[first:last])
+        # The unit word alone is the mention, so that a cue ending in the number ("när han
+        # var 4") governs it rather than overlapping it.
+        first = last - 1
+        for concept, limit in (("infant_under_3_months", 3), ("infant_under_1_year", 12)):
+            if months < limit:
+                out.append(Mention(concept, first, last, an.sentence[first], label))
     for m in _AGE_RE.finditer(text):
         if 75 <= int(m.group(1)) <= 115:
             out.append(Mention("age_75", 0, 0, -1, m.group(0)))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from .analyzer import Analysis
 from .catalogue import CATALOGUE_DIR
@@ -25,6 +25,7 @@ from .normalize import fold
 from .rules import (
     AFFIRMED,
     FAMILY,
+    HABITUAL,
     HISTORICAL,
     HYPOTHETICAL,
     NEGATED,
@@ -42,8 +43,14 @@ _READINGS = {
     "FAMILY": FAMILY,
     "HISTORICAL": HISTORICAL,
     "RESOLVED": RESOLVED,
+    "HABITUAL": HABITUAL,
 }
-_PRIORITY = (NEGATED, HYPOTHETICAL, FAMILY, HISTORICAL, RESOLVED)
+_PRIORITY = (NEGATED, HYPOTHETICAL, FAMILY, HISTORICAL, RESOLVED, HABITUAL)
+# "nu", "i natt", "fortfarande" mark the present: they end the scope of a past, denied or
+# hypothetical cue in both directions, but a resolution only after it ("svårt att andas i
+# natt, men nu är det bättre" is over; "det gick över, men nu har jag ont igen" is not).
+_NOW = "NOW"
+_ENDED_BY_NOW = ("NEGATED_EXISTENCE", "HYPOTHETICAL", "FAMILY", "HISTORICAL", "HABITUAL")
 
 
 class ContextReader(Protocol):
@@ -88,6 +95,7 @@ class ConTextReader:
             input_span_type="group",
             span_group_name="nara_mentions",
             max_scope=None,
+            terminating_types={c: [_NOW] for c in _ENDED_BY_NOW},
         )
         self._context.add(rules)
 
@@ -95,29 +103,70 @@ class ConTextReader:
         events = [m for m in mentions if m.sentence >= 0 and m.end > m.start]
         if not events:
             return [AFFIRMED] * len(mentions)
-        doc = Doc(
-            self.nlp.vocab,
-            words=list(an.folded),
-            sent_starts=[i == 0 or an.sentence[i] != an.sentence[i - 1]
-                         for i in range(len(an.folded))],
-        )
+        doc = an.doc
         spans = [Span(doc, m.start, m.end, label=m.concept) for m in events]
         doc.spans["nara_mentions"] = spans
         self._context(doc)
+        graph = doc._.context_graph.modifiers
+        now = [mod.modifier_span[0] for mod in graph if mod.category == _NOW]
+        pseudo = [mod.modifier_span for mod in graph if mod.category == "PSEUDO"]
+        # A past cue that contains the mention ("som nyfödd", "när han var liten") dates it,
+        # though medspaCy leaves a target out of any cue that overlaps it.
+        past = [mod.modifier_span for mod in graph if mod.category == "HISTORICAL"]
+        phrases = [m for m in events if m.end - m.start > 1]
         by_key: dict[tuple[int, int, str], str] = {}
         for m, span in zip(events, spans, strict=True):
-            # medspaCy's overlap test misses a cue inside the target ("kan inte andas",
-            # "får ingen luft"): such a cue is part of the symptom, not a negation of it.
             cats = {_READINGS[mod.category] for mod in span._.modifiers
-                    if mod.category in _READINGS and not _inside(mod.modifier_span, m)}
+                    if mod.category in _READINGS and _applies(mod, m, an, phrases, now)}
+            if _negated_after(an, m, phrases, pseudo):
+                cats.add(NEGATED)
+            if any(a <= m.start and m.end <= b for a, b in past):
+                cats.add(HISTORICAL)
             by_key[(m.start, m.end, m.concept)] = next(
                 (r for r in _PRIORITY if r in cats), AFFIRMED
             )
         return [by_key.get((m.start, m.end, m.concept), AFFIRMED) for m in mentions]
 
 
-def _inside(span: tuple[int, int], m: Mention) -> bool:
-    return m.start <= span[0] and span[1] <= m.end
+_POSTPOSED_NEGATIONS = frozenset({"inte", "ej"})
+_SUBJECTS = frozenset("jag du han hon hen vi ni de dom det den barnet".split())
+
+
+def _negated_after(
+    an: Analysis, m: Mention, phrases: Sequence[Mention], pseudo: Sequence[tuple[int, int]]
+) -> bool:
+    """Swedish puts the negation after the finite verb: "blöder inte", "blöder hon inte".
+    A ConText rule cannot say "the one word before" without overlapping its target."""
+    j = m.end
+    if j < len(an.folded) and an.folded[j] in _SUBJECTS:
+        j += 1
+    if j >= len(an.folded) or an.folded[j] not in _POSTPOSED_NEGATIONS:
+        return False
+    if an.sentence[j] != an.sentence[m.start]:
+        return False
+    # "blod mycket, inte bara strimmor": a pseudo-negation is no negation.
+    if any(a <= j < b for a, b in pseudo):
+        return False
+    return not any(p.start <= j < p.end for p in phrases)
+
+
+def _applies(
+    mod: Any, m: Mention, an: Analysis, phrases: Sequence[Mention], now: Sequence[int]
+) -> bool:
+    start, end = mod.modifier_span
+    if mod.category == "NEGATED_EXISTENCE":
+        # A negation inside a symptom phrase is part of that symptom ("kan inte andas",
+        # "inte kan svälja och får svårt att andas"), not a denial of it or of its neighbours.
+        # (medspaCy's own overlap test misses a cue inside the target.)
+        if any(p.start <= start and end <= p.end for p in phrases):
+            return False
+    if mod.category == "RESOLVED" and m.start >= end:
+        return not any(end <= n < m.start for n in now)
+    if mod.category == "HABITUAL":
+        # "nu andas hon så fort och ibland gör hon uppehåll": a frequency within an
+        # episode happening now is no habit.
+        return not any(an.sentence[n] == an.sentence[m.start] for n in now)
+    return True
 
 
 def _folded_rule(rule: dict[str, Any]) -> dict[str, Any]:

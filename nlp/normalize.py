@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,6 +40,8 @@ _OVERRIDES = {
     "stop": "stop", "nose": "nose", "en": "en", "ett": "en", "det": "det", "mig": "mig",
     "hej": "hej", "hon": "hon", "fick": "fa", "forra": "forra", "mer": "mer", "propp": "propp",
     "proppar": "propp", "svarare": "svarare", "svart": "svart",
+    # Comparatives keep their own form: "värre" read as "ond" made every "ont" mean "worse".
+    "varre": "varre", "samre": "samre", "battre": "battre", "aldre": "aldre", "vara": "vara",
 }
 
 
@@ -186,3 +189,19 @@ class Lemmatizer:
     def load(cls, path: Path) -> Lemmatizer:
         payload = json.loads(path.read_text("utf8"))
         return cls(payload["table"], payload["known"], payload.get("patterns", ()))
+
+
+_HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
+
+
+_CONTRACTED = re.compile(r"^[^\W\d_]+['’][^\W\d_]+$")
+
+
+def without_apostrophe(word: str) -> str:
+    """ "can't", "she's" are written "cant", "shes" as often; the lexicon matches one form."""
+    return word.replace("'", "").replace("’", "") if _CONTRACTED.match(word) else word
+
+
+def split_hyphens(word: str) -> list[str]:
+    """ "jelly-like", "hjärt-lung" are two words to the lexicon; "covid-19" stays whole."""
+    return word.split("-") if _HYPHENATED.match(word) else [word]

@@ -71,6 +71,8 @@ HISTORICAL = "historical"
 HYPOTHETICAL = "hypothetical"
 FAMILY = "family"
 RESOLVED = "resolved"
+# Recurs but is not happening now ("ibland", "brukar"): care today at most, never 112 alone.
+HABITUAL = "habitual"
 
 
 @dataclass(frozen=True)
@@ -115,21 +117,29 @@ def _is_age(folded_text: str, m: re.Match[str]) -> bool:
 
 def infant_age_months(folded_text: str) -> float | None:
     """Age in months if the message states an infant's age in days/weeks/months."""
+    ages = infant_ages(folded_text)
+    return min(a for a, _, _ in ages) if ages else None
+
+
+def infant_ages(folded_text: str) -> list[tuple[float, int, int]]:
+    """Every infant age stated in days/weeks/months: (months, start, end) in the text, so
+    that its context can be read ("när han var 4 veckor" is not his age now)."""
     if _PREGNANT_RE.search(folded_text):
-        return None
-    ages: list[float] = []
+        return []
+    ages: list[tuple[float, int, int]] = []
     for m in _AGE_RE.finditer(folded_text):
         if not _is_age(folded_text, m):
             continue
         raw, unit = m.group(1), m.group(2)
         n = int(raw) if raw.isdigit() else _WORDNUM.get(raw, 99)
         if unit.startswith(("d",)):
-            ages.append(n / 30)
+            months = n / 30
         elif unit.startswith(("v", "w")):
-            ages.append(n / 4.3)
+            months = n / 4.3
         else:
-            ages.append(float(n))
-    return min(ages) if ages else None
+            months = float(n)
+        ages.append((months, m.start(), m.end()))
+    return ages
 
 
 def is_pregnant(folded_text: str) -> bool:
@@ -150,7 +160,7 @@ class RuleEngine:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
         vocab = analyzer.nlp.vocab
-        self.keywords = PhraseMatcher(vocab)
+        self.keywords = PhraseMatcher(vocab, attr="LEMMA")
         for cat, phrases in KEYWORDS.items():
             self.keywords.add(f"kw_{cat}", [d for p in phrases for d in analyzer.phrase_docs(p)])
         for level, phrases in URGENCY_KEYWORDS.items():

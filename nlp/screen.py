@@ -35,6 +35,7 @@ class EmergencyScreen:
             {c for p in self.catalogue.presentations for t in (*p.triggers, *p.escalate)
              for c in t}
             | {c.id for c in self.catalogue.concepts.values() if c.serious}
+            | {u for c in self.catalogue.concepts.values() for u in c.unless}
         )
         self.context: ContextReader
         if context == "medspacy":

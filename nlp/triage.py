@@ -1,11 +1,12 @@
 """From concept mentions and their context to the catalogue's decision.
 
 A presentation fires when every concept of one of its triggers is present and current
-(affirmed; population markers always count). A `"112"` presentation gives `akut`; a
-`"today"` one gives `bradskande` unless one of its escalation sets is present too. A `"112"`
-trigger met only with concepts that are over ("det har gått över") gives `bradskande`: the
-episode needs care today (a TIA is the model case). Any serious concept that is current
-gives at least `bradskande`, so no serious concept can end as `rutin`.
+(affirmed; population markers always, except an age that is past). A `"112"` presentation
+gives `akut`; a `"today"` one gives `bradskande` unless one of its escalation sets is present
+too. A `"112"` trigger met only with concepts that are over ("det har gått över") or that
+recur but are not happening now ("brukar", "ibland") gives `bradskande`: the episode needs
+care today (a TIA is the model case). Any serious concept that is current gives at least
+`bradskande`, so no serious concept can end as `rutin`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from .catalogue import Catalogue, Presentation
 from .concepts import Mention
-from .rules import AFFIRMED, RESOLVED
+from .rules import AFFIRMED, HABITUAL, HISTORICAL, RESOLVED
 
 AKUT = "akut"
 BRADSKANDE = "bradskande"
@@ -58,16 +59,26 @@ def assess(
     concepts = catalogue.concepts
     current: dict[str, Mention] = {}
     passed: dict[str, Mention] = {}
+    recurring: dict[str, Mention] = {}
     for m, r in zip(mentions, readings, strict=True):
         concept = concepts.get(m.concept)
         if concept is None:
             continue
-        if r == AFFIRMED or not concept.is_event:
+        # A population marker describes the person whatever the sentence's mood or tense
+        # ("om hon är gravid", "fick barn för två veckor sedan"), except an age now past.
+        if r == AFFIRMED or (not concept.is_event and not (r == HISTORICAL and concept.dated)):
             current.setdefault(m.concept, m)
-        elif r == RESOLVED:
+        elif r in (RESOLVED, HABITUAL):
             passed.setdefault(m.concept, m)
+        if r == HABITUAL:
+            recurring.setdefault(m.concept, m)
+    for cid in [c for c in current if any(u in current for u in concepts[c].unless)]:
+        del current[cid]
+    present = current.keys() | passed.keys()
     findings = [
-        f for p in catalogue.presentations if (f := _finding(p, current, passed, weak))
+        f for p in catalogue.presentations
+        if not p.trigger_concepts.isdisjoint(present)
+        and (f := _finding(p, current, passed, weak, recurring))
     ]
     # Most severe first, then the most specific trigger, then catalogue order.
     # Then the presentation most of whose concepts are present ("getingstick, svullen tunga,
@@ -96,7 +107,11 @@ def _finding(
     current: dict[str, Mention],
     passed: dict[str, Mention],
     weak: frozenset[Trigger],
+    recurring: dict[str, Mention],
 ) -> Finding | None:
+    if p.decision != "112":
+        # Recurring complaints ("får ibland ont i bröstet") are still worth a call today.
+        current = {**recurring, **current}
     met = [t for t in p.triggers if all(c in current for c in t)]
     strong = [t for t in met if (p.id, t) not in weak]
     if strong or met:

@@ -12,6 +12,8 @@ from nlp.cli import main
 from nlp.corpus import load_split
 from nlp.evaluate import evaluate
 
+pytestmark = pytest.mark.slow
+
 
 def test_route_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "in.jsonl"
@@ -35,7 +37,7 @@ def test_route_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_shipped_model_meets_the_bars_on_the_legacy_test_split(router: Router) -> None:
     report = evaluate(router, load_split("legacy_test"))
     assert report.akut_recall == 1.0
-    assert report.tricky_false_akut <= 0.10
+    assert report.tricky_false_akut.value <= 0.10
     assert report.macro_f1_sv >= 0.85
 
 

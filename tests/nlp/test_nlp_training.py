@@ -9,6 +9,8 @@ import pytest
 from nlp import Router
 from nlp.cli import main
 
+pytestmark = pytest.mark.slow
+
 WORD = "zorblatt"
 PROBE = f"Jag har {WORD} igen, vad gör jag?"
 
