@@ -1,7 +1,8 @@
 """Identity: local accounts with argon2 hashes, session tokens, and the identity interface.
 
-An OpenID Connect login (BankID or SITHS brokers) is another :class:`IdentityProvider` that
-maps a verified subject to a user id; sessions and everything after them stay the same.
+An OpenID Connect login (BankID or SITHS brokers) is a :class:`RedirectIdentityProvider`
+(server/oidc_login.py) that maps a verified identity to a user id; sessions and everything
+after them stay the same.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 import os
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,18 @@ def hash_password(password: str) -> str:
 class IdentityProvider(Protocol):
     async def authenticate(self, username: str, secret: str) -> uuid.UUID | None:
         """Return the user id for valid credentials, else None."""
+
+
+class RedirectIdentityProvider(Protocol):
+    """A login at an outside provider (OpenID Connect, server/oidc_login.py): the browser is
+    sent there and comes back with the provider's answer; the result is a user id, and the
+    session after it is an ordinary one."""
+
+    async def begin(self, browser: str, redirect_uri: str) -> str:
+        """Start a login for this browser; return where to send it."""
+
+    async def complete(self, params: Mapping[str, str | None], browser: str | None) -> uuid.UUID:
+        """The user id for the provider's answer; raises a NaraError that says why not."""
 
 
 def _verify(stored: str, secret: str) -> bool:

@@ -1,14 +1,58 @@
-// The login page: two labelled fields and one button.
+// The login page: "Logga in med e-legitimation" when the server offers it (OpenID Connect),
+// then two labelled fields and one button.
 import { api, ApiError } from "../api";
 import { h, uid } from "../dom";
 import { errorText } from "../format";
-import { t } from "../i18n";
+import { t, type Key } from "../i18n";
+
+// Why the e-legitimation login came back refused (?login_error=…), read once and then taken
+// out of the address bar so a reload does not show it again.
+const EID_ERRORS: Record<string, Key> = {
+  unknown_identity: "auth.eidUnknown",
+  provider_error: "auth.eidCancelled",
+  rate_limited: "auth.eidLimited",
+  provider_unavailable: "auth.eidUnavailable",
+};
+let eidError: Key | undefined = (() => {
+  const reason = new URLSearchParams(location.search).get("login_error");
+  if (reason === null) return undefined;
+  history.replaceState(null, "", location.pathname + location.hash);
+  return EID_ERRORS[reason] ?? "auth.eidFailed";
+})();
+
+function eidLogin(errorBox: HTMLElement): HTMLElement {
+  const button = h("button", { type: "button", class: "button button-primary button-wide", text: t("auth.eid") });
+  button.addEventListener("click", async () => {
+    errorBox.textContent = "";
+    eidError = undefined;
+    button.disabled = true;
+    button.textContent = t("auth.eidBusy");
+    try {
+      const { authorization_url } = await api.oidcStart();
+      location.assign(authorization_url);
+    } catch (err) {
+      errorBox.textContent =
+        err instanceof ApiError && err.code === "rate_limited" ? t("auth.eidLimited") : errorText(err);
+      button.disabled = false;
+      button.textContent = t("auth.eid");
+    }
+  });
+  const box = h("div", { class: "stack login-eid", hidden: true }, button, h("p", { text: t("auth.or") }));
+  void api
+    .authMethods()
+    .then((methods) => {
+      box.hidden = !methods.oidc;
+    })
+    .catch(() => undefined);
+  return box;
+}
 
 export function renderLogin(opts: { onLoggedIn: () => void; error?: string | undefined }): HTMLElement {
   const userId = uid("username");
   const passId = uid("password");
   const errorBox = h("p", { class: "form-error", role: "alert" });
   if (opts.error) errorBox.textContent = opts.error;
+  else if (eidError) errorBox.textContent = t(eidError);
   const username = h("input", {
     id: userId,
     name: "username",
@@ -34,6 +78,7 @@ export function renderLogin(opts: { onLoggedIn: () => void; error?: string | und
       onsubmit: async (e: Event) => {
         e.preventDefault();
         errorBox.textContent = "";
+        eidError = undefined;
         if (!username.value.trim() || !password.value) {
           errorBox.textContent = t("auth.failed");
           (username.value.trim() ? password : username).focus();
@@ -67,6 +112,7 @@ export function renderLogin(opts: { onLoggedIn: () => void; error?: string | und
     { class: "login card" },
     h("h1", { text: t("auth.title") }),
     h("p", { class: "lead", text: t("auth.intro") }),
+    eidLogin(errorBox),
     form,
   );
 }
