@@ -1,0 +1,1 @@
+"""Case types (ärendetyper), invånarärenden, consultations and standard answers (issue 12)."""
