@@ -10,6 +10,11 @@ participants' CPU (all workers, or the one mesh process), 100 = one core.
 
 Run as root (Janus runs in a network namespace):
     .venv/bin/python bench/video.py [--sfu 2,4,6,8] [--mesh 2,4] [--window 5]
+
+``--servers 2`` runs the through-server rows on two ``nara serve`` processes sharing Redis
+(``REDIS_URL``, default redis://127.0.0.1:6379/0) and one SQLite file: participants are spread
+over both processes, so every meeting has sockets on a process that does not own it (rows
+``nara-*-2p``; "server CPU" is both processes together).
 """
 
 from __future__ import annotations
@@ -408,13 +413,16 @@ async def _nara_worker_main(conn: Connection, cfg: NaraWorkerConfig) -> None:
 
 
 class NaraWorkers(Workers):
-    def __init__(self, count: int, cfg: NaraWorkerConfig) -> None:  # noqa: D107
+    def __init__(self, count: int, cfg: NaraWorkerConfig,  # noqa: D107
+                 urls: list[str] | None = None) -> None:
         ctx = mp.get_context("spawn")
         self.conns, self.procs, self.locks = [], [], []
         self._next = 0
-        for _ in range(count):
+        for i in range(count):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_nara_worker, args=(child, cfg), daemon=True)
+            mine = cfg if not urls else NaraWorkerConfig(
+                urls[i % len(urls)], cfg.width, cfg.height, cfg.fps)
+            proc = ctx.Process(target=_nara_worker, args=(child, mine), daemon=True)
             proc.start()
             self.conns.append(parent)
             self.procs.append(proc)
@@ -457,16 +465,18 @@ async def _nara_all_see_all(workers: NaraWorkers, names: list[str],
 
 
 class NaraServer:
-    """``nara serve`` in its own process on a fresh SQLite demo database."""
+    """``nara serve`` in its own process on a fresh SQLite demo database (with ``redis_url``,
+    one of several processes sharing it)."""
 
-    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
-        self.tmp, self.extra = tmp, env
+    def __init__(self, tmp: Path, env: dict[str, str], redis_url: str = "") -> None:
+        self.tmp, self.extra, self.redis_url = tmp, env, redis_url
         self.proc: asyncio.subprocess.Process | None = None
         self.base_url = ""
 
     def _env(self) -> dict[str, str]:
         return {**os.environ, "NARA_DATA_DIR": str(self.tmp),
-                "DATABASE_URL": f"sqlite:///{self.tmp / 'nara.sqlite3'}", "REDIS_URL": "",
+                "DATABASE_URL": f"sqlite:///{self.tmp / 'nara.sqlite3'}",
+                "REDIS_URL": self.redis_url, "NARA_REDIS_CHANNEL": f"bench-{self.tmp.name}",
                 "NARA_HOST": "127.0.0.1", "NARA_PORT": "0", "NARA_NLP": "0", **self.extra}
 
     async def start(self) -> str:
@@ -510,9 +520,14 @@ async def _nara_login(http: aiohttp.ClientSession, base: str, user: str) -> str:
         return str((await r.json())["token"])
 
 
-async def nara_round(server: NaraServer, janus_pid: int | None, mode: str, n: int,
+def _servers_cpu(servers: list[NaraServer]) -> float:
+    return sum(proc_cpu_seconds(s.pid) for s in servers)
+
+
+async def nara_round(servers: list[NaraServer], janus_pid: int | None, mode: str, n: int,
                      tokens: dict[str, str], user_ids: dict[str, str], workers: NaraWorkers,
                      window: float, timeout_s: float) -> Row:
+    server = servers[0]
     users = NARA_USERS[: n - 1] + [NARA_USERS[-1]]  # the last one is the late joiner
     async with aiohttp.ClientSession() as http:
         async with http.post(
@@ -523,14 +538,14 @@ async def nara_round(server: NaraServer, janus_pid: int | None, mode: str, n: in
             assert r.status == 201, await r.text()
             meeting = (await r.json())["id"]
     try:
-        setup0 = proc_cpu_seconds(server.pid)
+        setup0 = _servers_cpu(servers)
         first = users[:-1]
         await workers.join_users(meeting, [(u, tokens[u]) for u in first])
         await _nara_all_see_all(workers, first, timeout_s)
         ((joiner, joiner_pid, joined_at),) = await workers.join_users(
             meeting, [(users[-1], tokens[users[-1]])])
         report = await _nara_all_see_all(workers, users, timeout_s)
-        setup_ms = (proc_cpu_seconds(server.pid) - setup0) * 1000
+        setup_ms = (_servers_cpu(servers) - setup0) * 1000
         assert {report[u]["topology"] for u in users} == {mode}, report
         joiner_ms = [(t - joined_at) * 1000 for t in report[joiner]["first"].values()]
         seen_ms = [(report[u]["first"][joiner_pid] - joined_at) * 1000 for u in first]
@@ -539,18 +554,19 @@ async def nara_round(server: NaraServer, janus_pid: int | None, mode: str, n: in
             return sum(sum(r["frames"].values()) for r in rep.values())
 
         frames0 = frames(report)
-        s0 = proc_cpu_seconds(server.pid)
+        s0 = _servers_cpu(servers)
         j0 = proc_cpu_seconds(janus_pid) if janus_pid else None
         _, cpu0 = await workers.report()
         t0 = time.monotonic()
         await asyncio.sleep(window)
         report, cpu1 = await workers.report()
         wall = time.monotonic() - t0
-        server_cpu = (proc_cpu_seconds(server.pid) - s0) / wall * 100
+        server_cpu = (_servers_cpu(servers) - s0) / wall * 100
         janus_cpu = ((proc_cpu_seconds(janus_pid) - j0) / wall * 100
                      if janus_pid and j0 is not None else None)
         fps = (frames(report) - frames0) / wall / max(1, n * (n - 1))
-        return Row(f"nara-{mode}", n, joiner_ms, seen_ms, janus_cpu,
+        label = f"nara-{mode}" + (f"-{len(servers)}p" if len(servers) > 1 else "")
+        return Row(label, n, joiner_ms, seen_ms, janus_cpu,
                    (cpu1 - cpu0) / wall * 100, fps, server_cpu, setup_ms)
     finally:
         await workers.leave_all()
@@ -564,27 +580,33 @@ async def nara_bench(mode: str, sizes: list[int], args: argparse.Namespace,
         env["NARA_JANUS_SERVERS"] = json.dumps([{
             "name": "bench", "url": janus.url, "api_secret": janus.api_secret,
             "admin_url": janus.admin_url, "admin_secret": janus.admin_secret}])
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     with tempfile.TemporaryDirectory(prefix="nara-bench-") as tmp:
-        server = NaraServer(Path(tmp), env)
-        await server.start()
-        cfg = NaraWorkerConfig(server.base_url, args.width, args.height, args.fps)
-        workers = NaraWorkers(args.processes, cfg)
+        servers = [NaraServer(Path(tmp), env, redis_url if args.servers > 1 else "")
+                   for _ in range(args.servers)]
+        for server in servers:
+            await server.start()
+        cfg = NaraWorkerConfig(servers[0].base_url, args.width, args.height, args.fps)
+        workers = NaraWorkers(max(args.processes, args.servers), cfg,
+                              [s.base_url for s in servers])
         rows: list[Row] = []
         try:
             async with aiohttp.ClientSession() as http:
-                tokens = {u: await _nara_login(http, server.base_url, u) for u in NARA_USERS}
+                tokens = {u: await _nara_login(http, servers[0].base_url, u)
+                          for u in NARA_USERS}
             user_ids = await _demo_user_ids(Path(tmp))
             for n in sizes:
                 rounds = []
                 for _ in range(args.rounds):
                     rounds.append(await nara_round(
-                        server, janus.pid if janus else None, mode, n, tokens, user_ids,
+                        servers, janus.pid if janus else None, mode, n, tokens, user_ids,
                         workers, args.window, args.timeout))
                     print("  ".join(rounds[-1].cells()), flush=True)
                 rows.append(merge_rows(rounds))
         finally:
             await workers.close()
-            await server.stop()
+            for server in servers:
+                await server.stop()
         return rows
 
 
@@ -651,6 +673,8 @@ async def main() -> None:
                         help="worker processes for the SFU participants")
     parser.add_argument("--nara-mesh", default="2,4",
                         help="meeting sizes in mesh through the Nära server")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="nara serve processes (several share Redis)")
     parser.add_argument("--nara-sfu", default="2,4,6,8",
                         help="meeting sizes through the Nära server and Janus")
     args = parser.parse_args()

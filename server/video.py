@@ -1,138 +1,38 @@
-"""Video meetings in the server: the /video Socket.IO namespace and its resources."""
+"""Video meetings in the server: the /video Socket.IO namespace and its wiring. Handlers parse
+and authorise (signaling/meetings.py), then hand the event to the meeting's owner
+(signaling/cluster.py), which runs it on the live state (signaling/live.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import socketio
 from aiohttp import web
-from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from chat.errors import ErrorCode, NaraError
+from chat.models import MeetingStatus
 from chat.service import Caller, NewMessage
-from server.api.registry import validation_error
-from server.api.schemas import Strict
 from server.config import Config
-from server.keys import CHAT, CONFIG, DB, LIVE, MEETINGS, SIO
-from server.sockets import StrictNamespace, handshake
-from signaling.janus_pool import JanusPool, JanusServerConfig
+from server.keys import CHAT, CONFIG, DB, LIVE, MEETINGS, SIO, TASKS, VIDEO
+from server.realtime import CHAT_NAMESPACE
+from server.sockets import StrictNamespace, answer_errors, handshake
+from signaling import events as ev
+from signaling.cluster import Coordination, MeetingRouter, SingleProcess
+from signaling.cluster_redis import RedisCoordination
+from signaling.janus_pool import JanusPool, JanusServerConfig, PlacedRoom
+from signaling.janus_sweep import JanusSweep
 from signaling.live import LiveMeetings, LiveSettings
-from signaling.meeting_models import MeetingStatus
+from signaling.live_state import entry_to_dict
 from signaling.meetings import MeetingService
 from signaling.turn import TurnSettings
 
 log = logging.getLogger("nara.video")
-VIDEO_NAMESPACE = "/video"
-MAX_SDP = 64_000
-
-
-class Description(Strict):
-    type: Literal["offer", "answer"]
-    sdp: Annotated[str, StringConstraints(min_length=10, max_length=MAX_SDP)]
-
-    @field_validator("sdp")
-    @classmethod
-    def looks_like_sdp(cls, v: str) -> str:
-        if not v.startswith("v=0") or "m=" not in v:
-            raise ValueError("not an SDP session description")
-        return v
-
-
-class Candidate(Strict):
-    candidate: Annotated[str, StringConstraints(max_length=1024)]
-    sdpMid: Annotated[str, StringConstraints(max_length=32)] | None = None  # noqa: N815
-    sdpMLineIndex: Annotated[int, Field(ge=0, le=64)] | None = None  # noqa: N815
-
-    @field_validator("candidate")
-    @classmethod
-    def looks_like_candidate(cls, v: str) -> str:
-        if v and not v.startswith(("candidate:", "a=candidate:")):
-            raise ValueError("not an ICE candidate")
-        return v
-
-
-Pid = Annotated[str, StringConstraints(pattern=r"^p[0-9a-f]{12}$")]
-
-
-class JoinEvent(Strict):
-    meeting_id: uuid.UUID
-    invite: Annotated[str, StringConstraints(min_length=20, max_length=100)] | None = None
-    rejoin: Annotated[str, StringConstraints(min_length=20, max_length=100)] | None = None
-
-
-class TargetEvent(Strict):
-    participant_id: Pid
-
-
-class MuteEvent(TargetEvent):
-    kind: Literal["audio", "video"] = "audio"
-
-
-class SignalEvent(Strict):
-    to: Pid
-    description: Description | None = None
-    candidate: Candidate | None = None
-
-
-class MediaStateEvent(Strict):
-    audio: bool
-    video: bool
-    screen: bool = False
-
-
-class ChatEvent(Strict):
-    body: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-
-
-class PublishEvent(Strict):
-    offer: Description
-
-
-class SubscribeEvent(Strict):
-    participant_ids: list[Pid] = Field(min_length=1, max_length=16)
-
-
-class AnswerEvent(Strict):
-    subscription_id: Annotated[str, StringConstraints(pattern=r"^s\d{1,9}$")]
-    answer: Description
-
-
-class TrickleEvent(Strict):
-    target: Annotated[str, StringConstraints(pattern=r"^(publisher|s\d{1,9})$")]
-    candidate: Candidate | None = None
-
-
-class Empty(Strict):
-    pass
-
-
-def _event(model: type[BaseModel]) -> Any:
-    """Validate, run, and answer every failure as an ``{"error": ...}`` ack."""
-
-    def wrap(fn: Any) -> Any:
-        async def handler(self: VideoNamespace, sid: str, data: Any = None) -> Any:
-            try:
-                try:
-                    parsed = model.model_validate({} if data is None and model is Empty else data)
-                except Exception as exc:
-                    if hasattr(exc, "errors"):
-                        raise validation_error(exc) from exc  # type: ignore[arg-type]
-                    raise
-                return {"ok": True, **((await fn(self, sid, parsed)) or {})}
-            except NaraError as err:
-                return {"error": err.to_dict()}
-            except Exception:
-                log.exception("video event failed", extra={"event": fn.__name__})
-                return {"error": NaraError(ErrorCode.INTERNAL, "internal error").to_dict()}
-
-        handler.__name__ = fn.__name__
-        return handler
-
-    return wrap
+VIDEO_NAMESPACE = ev.NAMESPACE
 
 
 class SocketTransport:
@@ -154,6 +54,8 @@ class VideoNamespace(StrictNamespace):
 
     def __init__(self, app: web.Application) -> None:
         super().__init__(VIDEO_NAMESPACE, app)
+        missing = [e for e in ev.ClientEvent if not hasattr(self, f"on_{e}")]
+        assert not missing, missing  # the event list and the handlers are one
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         login = await handshake(self.app, environ, auth)
@@ -161,7 +63,7 @@ class VideoNamespace(StrictNamespace):
         self.track(sid, login)
 
     async def on_disconnect(self, sid: str, *args: Any) -> None:
-        await self.app[LIVE].disconnected(sid)
+        await self.app[VIDEO].disconnected(sid)
 
     async def _caller(self, sid: str) -> Caller | None:
         session = await self.get_session(sid)
@@ -170,8 +72,11 @@ class VideoNamespace(StrictNamespace):
         actor = await self.app[CHAT].actor(session["user_id"])
         return Caller(actor, session["remote"]) if actor else None
 
-    @_event(JoinEvent)
-    async def on_join(self, sid: str, data: JoinEvent) -> dict[str, Any]:
+    async def _run(self, sid: str, op: str, **args: Any) -> Any:
+        return await self.app[VIDEO].call(None, sid, op, **args)
+
+    @answer_errors(ev.JoinEvent)
+    async def on_join(self, sid: str, data: ev.JoinEvent) -> dict[str, Any]:
         meetings = self.app[MEETINGS]
         caller = await self._caller(sid)
         if data.invite is not None:
@@ -181,78 +86,72 @@ class VideoNamespace(StrictNamespace):
                 caller.actor, data.meeting_id, caller.remote_addr
             )
         elif data.rejoin is not None:
-            return await self._rejoin_guest(sid, data)
+            entry = await meetings.entry_for_rejoin(data.rejoin, data.meeting_id)
         else:
             raise NaraError(ErrorCode.UNAUTHENTICATED, "log in or use your invitation link")
         await meetings.mark_live(data.meeting_id)
-        return await self.app[LIVE].join(sid, entry, data.rejoin)
-
-    async def _rejoin_guest(self, sid: str, data: JoinEvent) -> dict[str, Any]:
-        live = self.app[LIVE].meetings.get(data.meeting_id)
-        guest = next(
-            (
-                p
-                for p in (live.participants.values() if live else [])
-                if p.rejoin_token == data.rejoin
-            ),
-            None,
+        result: dict[str, Any] = await self.app[VIDEO].call(
+            data.meeting_id, sid, "join", entry=entry_to_dict(entry), rejoin=data.rejoin
         )
-        if guest is None:
-            raise NaraError(ErrorCode.INVITE_INVALID, "the link is not valid any more")
-        return await self.app[LIVE].join(sid, guest.entry, data.rejoin)
+        return result
 
-    @_event(Empty)
-    async def on_leave(self, sid: str, _: Empty) -> None:
-        await self.app[LIVE].leave(sid)
+    @answer_errors(ev.Empty)
+    async def on_leave(self, sid: str, _: ev.Empty) -> None:
+        await self._run(sid, "leave")
 
-    @_event(TargetEvent)
-    async def on_admit(self, sid: str, data: TargetEvent) -> None:
-        await self.app[LIVE].admit(sid, data.participant_id)
+    @answer_errors(ev.TargetEvent)
+    async def on_admit(self, sid: str, data: ev.TargetEvent) -> None:
+        await self._run(sid, "admit", pid=data.participant_id)
 
-    @_event(TargetEvent)
-    async def on_remove(self, sid: str, data: TargetEvent) -> None:
-        await self.app[LIVE].remove(sid, data.participant_id)
+    @answer_errors(ev.TargetEvent)
+    async def on_remove(self, sid: str, data: ev.TargetEvent) -> None:
+        await self._run(sid, "remove", pid=data.participant_id)
 
-    @_event(MuteEvent)
-    async def on_mute(self, sid: str, data: MuteEvent) -> None:
-        await self.app[LIVE].request_mute(sid, data.participant_id, data.kind)
+    @answer_errors(ev.MuteEvent)
+    async def on_mute(self, sid: str, data: ev.MuteEvent) -> None:
+        await self._run(sid, "request_mute", pid=data.participant_id, kind=data.kind)
 
-    @_event(Empty)
-    async def on_end(self, sid: str, _: Empty) -> None:
-        await self.app[LIVE].end(sid)
+    @answer_errors(ev.Empty)
+    async def on_end(self, sid: str, _: ev.Empty) -> None:
+        await self._run(sid, "end")
 
-    @_event(SignalEvent)
-    async def on_signal(self, sid: str, data: SignalEvent) -> None:
-        if (data.description is None) == (data.candidate is None):
-            raise NaraError(ErrorCode.VALIDATION_FAILED, "send a description or a candidate")
+    @answer_errors(ev.SignalEvent)
+    async def on_signal(self, sid: str, data: ev.SignalEvent) -> None:
         payload = data.model_dump(exclude_none=True, exclude={"to"})
-        await self.app[LIVE].relay_signal(sid, data.to, payload)
+        await self._run(sid, "relay_signal", to=data.to, payload=payload)
 
-    @_event(MediaStateEvent)
-    async def on_media_state(self, sid: str, data: MediaStateEvent) -> None:
-        await self.app[LIVE].media_state(sid, data.audio, data.video, data.screen)
+    @answer_errors(ev.MediaStateEvent)
+    async def on_media_state(self, sid: str, data: ev.MediaStateEvent) -> None:
+        await self._run(
+            sid, "media_state", audio=data.audio, video=data.video, screen=data.screen
+        )
 
-    @_event(ChatEvent)
-    async def on_chat(self, sid: str, data: ChatEvent) -> dict[str, Any]:
-        return {"stored": await self.app[LIVE].chat(sid, data.body)}
+    @answer_errors(ev.ChatEvent)
+    async def on_chat(self, sid: str, data: ev.ChatEvent) -> dict[str, Any]:
+        return {"stored": await self._run(sid, "chat", body=data.body)}
 
-    @_event(PublishEvent)
-    async def on_sfu_publish(self, sid: str, data: PublishEvent) -> dict[str, Any]:
-        return await self.app[LIVE].sfu_publish(sid, data.offer.model_dump())
+    @answer_errors(ev.PublishEvent)
+    async def on_sfu_publish(self, sid: str, data: ev.PublishEvent) -> dict[str, Any]:
+        result: dict[str, Any] = await self._run(sid, "sfu_publish", offer=data.offer.model_dump())
+        return result
 
-    @_event(SubscribeEvent)
-    async def on_sfu_subscribe(self, sid: str, data: SubscribeEvent) -> dict[str, Any]:
-        return await self.app[LIVE].sfu_subscribe(sid, data.participant_ids)
+    @answer_errors(ev.SubscribeEvent)
+    async def on_sfu_subscribe(self, sid: str, data: ev.SubscribeEvent) -> dict[str, Any]:
+        result: dict[str, Any] = await self._run(
+            sid, "sfu_subscribe", participant_ids=data.participant_ids
+        )
+        return result
 
-    @_event(AnswerEvent)
-    async def on_sfu_answer(self, sid: str, data: AnswerEvent) -> None:
-        await self.app[LIVE].sfu_answer(sid, data.subscription_id, data.answer.model_dump())
+    @answer_errors(ev.AnswerEvent)
+    async def on_sfu_answer(self, sid: str, data: ev.AnswerEvent) -> None:
+        await self._run(
+            sid, "sfu_answer", sub_id=data.subscription_id, answer=data.answer.model_dump()
+        )
 
-    @_event(TrickleEvent)
-    async def on_sfu_trickle(self, sid: str, data: TrickleEvent) -> None:
+    @answer_errors(ev.TrickleEvent)
+    async def on_sfu_trickle(self, sid: str, data: ev.TrickleEvent) -> None:
         candidate = data.candidate.model_dump() if data.candidate else None
-        await self.app[LIVE].sfu_trickle(sid, data.target, candidate)
-
+        await self._run(sid, "sfu_trickle", target=data.target, candidate=candidate)
 
 
 def janus_servers(config: Config) -> list[JanusServerConfig]:
@@ -268,18 +167,52 @@ def turn_settings(config: Config) -> TurnSettings | None:
     return TurnSettings(config.turn_secret, config.turn_urls, config.stun_urls, config.turn_ttl_s)
 
 
-async def video_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Meeting service, live state and the Janus pool: opened and closed with the app."""
-    config = app[CONFIG]
-    servers = janus_servers(config)
-    pool = JanusPool(servers) if servers else None
-    meetings = MeetingService(app[DB], max_participants=config.video_max_participants)
+def coordination_for(config: Config) -> Coordination:
+    """With Redis, meetings are shared by every process on the channel; else one process."""
+    if config.redis_url:
+        return RedisCoordination(
+            config.redis_url, config.redis_channel, lease_s=config.video_lease_s
+        )
+    return SingleProcess()
 
-    async def store_chat(user_id: uuid.UUID, thread_id: uuid.UUID, body: str) -> None:
+
+async def video_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Meeting service, live state, the router between processes, the Janus pool and its
+    sweep: opened and closed with the app."""
+    config = app[CONFIG]
+    meetings = MeetingService(app[DB], max_participants=config.video_max_participants)
+    coordination = coordination_for(config)
+
+    async def announce(rooms: list[str], payload: dict[str, Any]) -> None:
+        await app[SIO].emit("meeting", payload, to=rooms, namespace=CHAT_NAMESPACE)
+
+    meetings.announce = announce
+
+    async def created(placed: PlacedRoom) -> None:
+        await meetings.room_created(
+            uuid.UUID(placed.meeting_key), placed.server.name, placed.room.room_id,
+            placed.room.secret,
+        )
+
+    async def destroyed(placed: PlacedRoom) -> None:
+        await meetings.room_destroyed(placed.server.name, placed.room.room_id)
+
+    servers = janus_servers(config)
+    pool = (
+        JanusPool(servers, tag=config.redis_channel, node=coordination.node,
+                  bitrate=config.video_bitrate_kbps * 1000,
+                  on_created=created, on_destroyed=destroyed)
+        if servers
+        else None
+    )
+
+    async def store_chat(user_id: uuid.UUID, thread_id: uuid.UUID, body: str) -> bool:
         actor = await app[CHAT].actor(user_id)
-        if actor is not None:
-            new = NewMessage(client_id=f"video-{uuid.uuid4().hex}", body=body)
-            await app[CHAT].send(Caller(actor), thread_id, new)
+        if actor is None:  # the account was deactivated during the meeting
+            return False
+        new = NewMessage(client_id=f"video-{uuid.uuid4().hex}", body=body)
+        await app[CHAT].send(Caller(actor), thread_id, new)
+        return True
 
     async def ended(meeting_id: uuid.UUID) -> None:
         await meetings.set_status(meeting_id, MeetingStatus.ENDED)
@@ -289,9 +222,37 @@ async def video_ctx(app: web.Application) -> AsyncIterator[None]:
         reconnect_grace_s=config.video_reconnect_grace_s,
         turn=turn_settings(config),
     )
+    live = LiveMeetings(SocketTransport(app[SIO]), settings, pool, store_chat, ended)
+    router = MeetingRouter(live, coordination, pool, lease_s=config.video_lease_s)
     app[MEETINGS] = meetings
-    app[LIVE] = LiveMeetings(SocketTransport(app[SIO]), settings, pool, store_chat, ended)
+    app[LIVE] = live
+    app[VIDEO] = router
+    await router.start()
+    if pool is not None:
+        sweep = JanusSweep(
+            pool,
+            router.all_owned_janus,
+            meetings.rooms,
+            meetings.room_destroyed,
+            coordination.alive_nodes,
+            require_twice=bool(config.redis_url),
+        )
+        await _sweep_once(sweep)
+        app[TASKS].forever("janus-sweep", lambda: _sweep_forever(sweep, config.janus_sweep_s))
     yield
-    await app[LIVE].close()
+    await router.close()
     if pool is not None:
         await pool.close()
+
+
+async def _sweep_once(sweep: JanusSweep) -> None:
+    try:
+        await sweep.run()
+    except Exception:
+        log.exception("janus sweep failed")
+
+
+async def _sweep_forever(sweep: JanusSweep, interval_s: float) -> None:
+    while True:
+        await asyncio.sleep(interval_s)
+        await _sweep_once(sweep)

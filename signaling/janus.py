@@ -155,6 +155,19 @@ class JanusClient:
         log.info("janus session created", extra={"janus_session": session.id})
         return session
 
+    async def adopt_session(
+        self, session_id: int, handle_ids: list[int], keepalive_interval: float = 25.0
+    ) -> JanusSession:
+        """Take over a session another process created (it died or handed over): Janus lets
+        whoever knows the ids and the api secret poll and keep it alive, so media goes on."""
+        session = JanusSession(self, session_id, keepalive_interval)
+        await session.request({"janus": "keepalive"})  # still there, or JanusError
+        for hid in handle_ids:
+            session._handles[hid] = VideoRoomHandle(session, hid, VIDEOROOM)
+        session.start()
+        log.info("janus session adopted", extra={"janus_session": session_id})
+        return session
+
 
 class JanusSession:
     def __init__(self, client: JanusClient, session_id: int, keepalive_interval: float) -> None:
@@ -195,12 +208,19 @@ class JanusSession:
         self._handles[handle.id] = handle
         return handle
 
-    async def attach_videoroom(self) -> VideoRoomHandle:
-        reply = await self.request({"janus": "attach", "plugin": VIDEOROOM})
+    async def attach_videoroom(self, opaque_id: str | None = None) -> VideoRoomHandle:
+        """``opaque_id`` tags the handle (visible in the admin API): the sweep knows ours."""
+        body: JSON = {"janus": "attach", "plugin": VIDEOROOM}
+        if opaque_id:
+            body["opaque_id"] = opaque_id
+        reply = await self.request(body)
         handle = VideoRoomHandle(self, int(reply["data"]["id"]), VIDEOROOM)
         self._handles[handle.id] = handle
         log.debug("janus handle attached", extra={"janus_session": self.id, "handle": handle.id})
         return handle
+
+    def handles(self) -> dict[int, VideoRoomHandle]:
+        return {k: h for k, h in self._handles.items() if isinstance(h, VideoRoomHandle)}
 
     def _forget(self, handle_id: int) -> None:
         self._handles.pop(handle_id, None)
@@ -239,6 +259,15 @@ class JanusSession:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             log.info("janus session destroyed", extra={"janus_session": self.id})
+
+    async def release(self) -> None:
+        """Stop polling and keeping it alive here, leaving it on Janus for another process."""
+        self._close()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def _close(self) -> None:
         self.closed = True

@@ -70,6 +70,10 @@ class JanusAdmin:
                 continue  # session ended between the two calls
         return out
 
+    async def destroy_session(self, session_id: int) -> None:
+        """End a session (and its handles) that a dead process left behind."""
+        await self._post("", {"janus": "destroy_session", "session_id": session_id})
+
     async def message_plugin(self, request: JSON, plugin: str = VIDEOROOM) -> JSON:
         reply = await self._post(
             "", {"janus": "message_plugin", "plugin": plugin, "request": request}

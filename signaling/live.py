@@ -1,13 +1,13 @@
 """Live meetings: who is connected, the waiting room, roles, topology, and the relay.
 
-In-process state; a server restart ends it and clients rejoin. Every event is checked
-against the meeting's participants and roles before anything is relayed.
+The state machine of the meetings this process owns (signaling/cluster.py decides which;
+signaling/live_state.py saves them for a takeover). Every event is checked against the
+meeting's participants and roles before anything is relayed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import uuid
@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from chat.errors import ErrorCode, NaraError
 from chat.models import utcnow
+from signaling.events import ServerEvent
 from signaling.janus import JanusError
 from signaling.janus_pool import JanusPool
 from signaling.meeting_models import WAITS, Role
@@ -38,7 +39,9 @@ class Transport(Protocol):
     async def leave_room(self, sid: str, room: str) -> None: ...
 
 
-ChatSink = Callable[[uuid.UUID, uuid.UUID, str], Awaitable[None]]
+# Stores a chat line in the linked thread; False when it could not (an inactive account).
+ChatSink = Callable[[uuid.UUID, uuid.UUID, str], Awaitable[bool]]
+Changed = Callable[[uuid.UUID], Awaitable[None]]
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Participant:
     drop_task: asyncio.Task[None] | None = None
     # Bumped on every (re)join: peers drop their stale connection to an older one.
     session: int = 1
+    node: str = ""  # the process holding the participant's socket
 
     @property
     def role(self) -> Role:
@@ -131,10 +135,15 @@ class LiveMeetings:
         self.on_end = on_end
         self.meetings: dict[uuid.UUID, LiveMeeting] = {}
         self.by_sid: dict[str, tuple[uuid.UUID, str]] = {}
+        # Told after changes no client event caused (timers, Janus): the state is saved.
+        self.changed: Changed | None = None
+        self._feed_tasks: set[asyncio.Task[None]] = set()
 
     # -- joining and leaving ---------------------------------------------------------------
 
-    async def join(self, sid: str, entry: Entry, rejoin: str | None = None) -> dict[str, Any]:
+    async def join(
+        self, sid: str, entry: Entry, rejoin: str | None = None, node: str = ""
+    ) -> dict[str, Any]:
         if sid in self.by_sid:
             raise NaraError(ErrorCode.CONFLICT, "this connection is already in a meeting")
         while True:
@@ -153,11 +162,13 @@ class LiveMeetings:
                     raise NaraError(ErrorCode.MEETING_FULL, "the meeting is full")
                 waits = entry.role in WAITS or entry.user_id in m.removed
                 state = WAITING if waits else ADMITTED
-                p = Participant(f"p{secrets.token_hex(6)}", entry, state, utcnow(), sid)
+                p = Participant(f"p{secrets.token_hex(6)}", entry, state, utcnow(), sid, node=node)
+                if entry.rejoin_token:
+                    p.rejoin_token = entry.rejoin_token
                 m.participants[p.id] = p
             else:
                 await self._take_back(m, p)
-                p.sid = sid
+                p.sid, p.node = sid, node
             self.by_sid[sid] = (m.id, p.id)
             await self.t.enter_room(sid, f"{m.room}:all")
             if p.state == ADMITTED:
@@ -184,7 +195,7 @@ class LiveMeetings:
             self.by_sid.pop(p.sid, None)
             for room in (m.room, m.hosts_room, f"{m.room}:all"):
                 await self.t.leave_room(p.sid, room)
-            await self.t.emit("removed", {"reason": "joined_elsewhere"}, p.sid)
+            await self.t.emit(ServerEvent.REMOVED, {"reason": "joined_elsewhere"}, p.sid)
         if p.sfu is not None:
             await p.sfu.close()
             p.sfu = None
@@ -211,8 +222,11 @@ class LiveMeetings:
         m, p = self._lookup(sid)
         del self.by_sid[sid]
         p.sid = None
-        p.drop_task = asyncio.create_task(self._drop_later(m, p))
+        self._drop_in_grace(m, p)
         await self._announce(m)
+
+    def _drop_in_grace(self, m: LiveMeeting, p: Participant) -> None:
+        p.drop_task = asyncio.create_task(self._drop_later(m, p), name=f"video-drop-{p.id}")
 
     async def _drop_later(self, m: LiveMeeting, p: Participant) -> None:
         await asyncio.sleep(self.settings.reconnect_grace_s)
@@ -228,13 +242,14 @@ class LiveMeetings:
                 await self.t.leave_room(p.sid, room)
         if p.sfu is not None:
             await p.sfu.close()
-        await self.t.emit("left", {"participant_id": p.id}, m.room)
+        await self.t.emit(ServerEvent.LEFT, {"participant_id": p.id}, m.room)
         if p.role == Role.HOST and p.state == ADMITTED and not _hosts(m):
-            await self.t.emit("host_left", {}, f"{m.room}:all")
+            await self.t.emit(ServerEvent.HOST_LEFT, {}, f"{m.room}:all")
         if not m.participants:
             await self._close(m)
         else:
             await self._announce(m)
+        await self._changed(m)
 
     # -- host actions ----------------------------------------------------------------------
 
@@ -251,7 +266,7 @@ class LiveMeetings:
             await self._maybe_grow(m)
             if p.sid is not None:
                 await self._enter(m, p)
-                await self.t.emit("admitted", self._admission(m, p), p.sid)
+                await self.t.emit(ServerEvent.ADMITTED, self._admission(m, p), p.sid)
             await self._announce(m)
 
     async def remove(self, sid: str, pid: str) -> None:
@@ -262,7 +277,7 @@ class LiveMeetings:
             if p.entry.user_id is not None:
                 m.removed.add(p.entry.user_id)
             if p.sid is not None:
-                await self.t.emit("removed", {"reason": "removed_by_host"}, p.sid)
+                await self.t.emit(ServerEvent.REMOVED, {"reason": "removed_by_host"}, p.sid)
             await self._drop(m, p)
 
     async def request_mute(self, sid: str, pid: str, kind: str) -> None:
@@ -271,13 +286,14 @@ class LiveMeetings:
         p = _other(m, pid)
         _require_admitted(p)
         if p.sid is not None:
-            await self.t.emit("mute_request", {"kind": kind, "by": host.entry.name}, p.sid)
+            data = {"kind": kind, "by": host.entry.name}
+            await self.t.emit(ServerEvent.MUTE_REQUEST, data, p.sid)
 
     async def end(self, sid: str) -> None:
         m, host = self._lookup(sid)
         async with m.lock:
             _require_host(host)
-            await self.t.emit("ended", {"by": host.entry.name}, f"{m.room}:all")
+            await self.t.emit(ServerEvent.ENDED, {"by": host.entry.name}, f"{m.room}:all")
             for p in list(m.participants.values()):
                 if p.sid is not None:
                     self.by_sid.pop(p.sid, None)
@@ -299,14 +315,16 @@ class LiveMeetings:
         target = m.participants.get(to)
         if target is None or target.state != ADMITTED or target.sid is None:
             raise NaraError(ErrorCode.NOT_FOUND, "no such participant in the meeting")
-        await self.t.emit("signal", {"from": p.id, **payload}, target.sid)
+        await self.t.emit(ServerEvent.SIGNAL, {"from": p.id, **payload}, target.sid)
 
     async def media_state(self, sid: str, audio: bool, video: bool, screen: bool) -> None:
         m, p = self._lookup(sid)
         _require_admitted(p)
+        if screen and p.role not in (Role.HOST, Role.STAFF):
+            raise NaraError(ErrorCode.FORBIDDEN, "only staff share their screen")
         p.audio, p.video, p.screen = audio, video, screen
         await self.t.emit(
-            "media_state",
+            ServerEvent.MEDIA_STATE,
             {"participant_id": p.id, "audio": audio, "video": video, "screen": screen},
             m.room,
         )
@@ -317,10 +335,9 @@ class LiveMeetings:
         _require_admitted(p)
         stored = False
         if self.chat_sink and m.thread_id and p.entry.user_id:
-            await self.chat_sink(p.entry.user_id, m.thread_id, body)
-            stored = True
+            stored = await self.chat_sink(p.entry.user_id, m.thread_id, body)
         await self.t.emit(
-            "chat",
+            ServerEvent.CHAT,
             {
                 "from": p.id,
                 "name": p.entry.name,
@@ -339,7 +356,9 @@ class LiveMeetings:
             if link.answered:
                 raise NaraError(ErrorCode.CONFLICT, "already publishing")
             answer = await _janus(link.publish(offer))
-        asyncio.create_task(self._announce_feed(m, p, link))
+        task = asyncio.create_task(self._announce_feed(m, p, link), name=f"video-feed-{p.id}")
+        self._feed_tasks.add(task)
+        task.add_done_callback(self._feed_tasks.discard)
         return {"answer": answer, "feeds": m.feeds()}
 
     async def _announce_feed(self, m: LiveMeeting, p: Participant, link: SfuLink) -> None:
@@ -351,7 +370,8 @@ class LiveMeetings:
                                                           "error": str(exc)})
             return
         if m.participants.get(p.id) is p and p.sfu is link:
-            await self.t.emit("sfu_feeds", {"feeds": m.feeds()}, m.room)
+            await self.t.emit(ServerEvent.SFU_FEEDS, {"feeds": m.feeds()}, m.room)
+            await self._changed(m)
 
     async def sfu_subscribe(self, sid: str, participant_ids: list[str]) -> dict[str, Any]:
         m, p = self._sfu_ready(sid)
@@ -435,33 +455,76 @@ class LiveMeetings:
         if m.topology == "mesh" and len(m.admitted()) > self.settings.mesh_max and self.pool:
             m.topology = "sfu"
             log.info("meeting moves to the SFU", extra={"meeting": str(m.id)})
-            await self.t.emit("topology", {"mode": "sfu"}, m.room)
+            await self.t.emit(ServerEvent.TOPOLOGY, {"mode": "sfu"}, m.room)
 
     async def _announce(self, m: LiveMeeting) -> None:
         admitted = [p.public() for p in m.admitted()]
-        await self.t.emit("participants", {"participants": admitted}, m.room)
+        await self.t.emit(ServerEvent.PARTICIPANTS, {"participants": admitted}, m.room)
         waiting = [p.public() for p in m.participants.values() if p.state == WAITING]
-        await self.t.emit("waiting_room", {"waiting": waiting}, m.hosts_room)
+        await self.t.emit(ServerEvent.WAITING_ROOM, {"waiting": waiting}, m.hosts_room)
 
     async def _close(self, m: LiveMeeting, ended: bool = False) -> None:
         """Free the Janus room once nobody is left; only a host's "end" ends the meeting."""
         self.meetings.pop(m.id, None)
-        if self.pool is not None and self.pool.placement(str(m.id)) is not None:
-            with contextlib.suppress(JanusError):
-                await self.pool.release(str(m.id))
+        await self._release_room(m)
+        await self._changed(m)
         if ended and self.on_end is not None:
             await self.on_end(m.id)
 
+    async def _release_room(self, m: LiveMeeting) -> None:
+        if self.pool is None or self.pool.placement(str(m.id)) is None:
+            return
+        try:
+            await self.pool.release(str(m.id))
+        except JanusError as exc:
+            # Left on Janus: the periodic sweep (signaling/janus_sweep.py) destroys it.
+            log.warning("janus room not released", extra={"meeting": str(m.id),
+                                                          "error": exc.reason})
+
+    async def _changed(self, m: LiveMeeting) -> None:
+        if self.changed is not None:
+            await self.changed(m.id)
+
+    def adopt(self, m: LiveMeeting) -> None:
+        """A meeting taken over from another process (signaling/live_state.py restored it):
+        those whose connection went with that process get the reconnect grace."""
+        self.meetings[m.id] = m
+        for p in m.participants.values():
+            if p.sid is not None:
+                self.by_sid[p.sid] = (m.id, p.id)
+            else:
+                self._drop_in_grace(m, p)
+
+    async def announce(self, meeting_id: uuid.UUID) -> None:
+        m = self.meetings.get(meeting_id)
+        if m is not None:
+            await self._announce(m)
+
+    async def forget(self, meeting_id: uuid.UUID) -> None:
+        """Another process owns the meeting now: drop it here, leave Janus as it is."""
+        m = self.meetings.pop(meeting_id, None)
+        if m is None:
+            return
+        for p in m.participants.values():
+            if p.sid is not None:
+                self.by_sid.pop(p.sid, None)
+            if p.drop_task:
+                p.drop_task.cancel()
+            if p.sfu is not None:
+                await p.sfu.release()
+        if self.pool is not None:
+            self.pool.forget(str(m.id))
+
     async def close(self) -> None:
+        for task in list(self._feed_tasks):
+            task.cancel()
         for m in list(self.meetings.values()):
             for p in m.participants.values():
                 if p.drop_task:
                     p.drop_task.cancel()
                 if p.sfu is not None:
                     await p.sfu.close()
-            if self.pool is not None and self.pool.placement(str(m.id)) is not None:
-                with contextlib.suppress(JanusError):
-                    await self.pool.release(str(m.id))
+            await self._release_room(m)
         self.meetings.clear()
 
 

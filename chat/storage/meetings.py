@@ -1,14 +1,21 @@
-"""SQL for meetings (the only module here that touches SQLAlchemy)."""
+"""SQL for video meetings, invite links and guests' rejoin tokens."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from signaling.meeting_models import Meeting, MeetingInvite, MeetingMember, MeetingStatus
+from chat.models import (
+    Meeting,
+    MeetingInvite,
+    MeetingMember,
+    MeetingStatus,
+    Thread,
+    VideoRoom,
+)
 
 
 class MeetingRepository:
@@ -28,6 +35,44 @@ class MeetingRepository:
         )
         return list(rows)
 
+    async def active_for(
+        self,
+        user_id: uuid.UUID,
+        patient_ids: frozenset[uuid.UUID],
+        team_ids: frozenset[uuid.UUID],
+        since: datetime,
+    ) -> list[Meeting]:
+        """Not ended, started or booked since ``since``: as a member, for the patient side of
+        a thread the patient sees, or for the team that owns the thread (newest first)."""
+        conds = [Meeting.id.in_(select(MeetingMember.meeting_id).where(
+            MeetingMember.user_id == user_id
+        ))]
+        if patient_ids:
+            conds.append(Meeting.thread_id.in_(select(Thread.id).where(
+                Thread.patient_id.in_(patient_ids), Thread.patient_visible.is_(True)
+            )))
+        if team_ids:
+            conds.append(Meeting.thread_id.in_(
+                select(Thread.id).where(Thread.team_id.in_(team_ids))
+            ))
+        rows = await self.s.scalars(
+            select(Meeting)
+            .where(
+                Meeting.status != MeetingStatus.ENDED,
+                or_(Meeting.created_at > since, Meeting.scheduled_at > since),
+                or_(*conds),
+            )
+            .order_by(Meeting.created_at.desc())
+            .limit(20)
+        )
+        return list(rows)
+
+    async def member_ids(self, meeting_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self.s.scalars(
+            select(MeetingMember.user_id).where(MeetingMember.meeting_id == meeting_id)
+        )
+        return list(rows)
+
     async def set_status(
         self, meeting_id: uuid.UUID, status: str, ended_at: datetime | None = None
     ) -> None:
@@ -36,13 +81,14 @@ class MeetingRepository:
             values["ended_at"] = ended_at
         await self.s.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
 
-    async def mark_live(self, meeting_id: uuid.UUID) -> None:
+    async def mark_live(self, meeting_id: uuid.UUID) -> bool:
         """Scheduled → live; an ended meeting stays ended (a late join cannot revive it)."""
-        await self.s.execute(
+        result = await self.s.execute(
             update(Meeting)
             .where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.SCHEDULED)
             .values(status=MeetingStatus.LIVE)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def member_role(self, meeting_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
         return await self.s.scalar(
@@ -86,3 +132,30 @@ class MeetingRepository:
         if not result.rowcount:  # type: ignore[attr-defined]
             return None
         return await self.s.get(MeetingInvite, token_hash)
+
+    async def set_rejoin(self, token_hash: str, rejoin_hash: str) -> None:
+        await self.s.execute(
+            update(MeetingInvite)
+            .where(MeetingInvite.token_hash == token_hash)
+            .values(rejoin_hash=rejoin_hash)
+        )
+
+    async def invite_for_rejoin(self, rejoin_hash: str) -> MeetingInvite | None:
+        """The used link a guest's rejoin token belongs to, unless a host revoked it."""
+        return await self.s.scalar(
+            select(MeetingInvite).where(
+                MeetingInvite.rejoin_hash == rejoin_hash, MeetingInvite.revoked.is_(False)
+            )
+        )
+
+    async def add_room(self, room: VideoRoom) -> None:
+        self.s.add(room)
+        await self.s.flush()
+
+    async def remove_room(self, server: str, room_id: int) -> None:
+        await self.s.execute(
+            delete(VideoRoom).where(VideoRoom.server == server, VideoRoom.room_id == room_id)
+        )
+
+    async def rooms(self) -> list[VideoRoom]:
+        return list(await self.s.scalars(select(VideoRoom).order_by(VideoRoom.created_at)))

@@ -48,7 +48,7 @@ class MemberRequest(Strict):
 
 
 class ThreadMeetingsQuery(Strict):
-    thread_id: uuid.UUID
+    thread_id: uuid.UUID | None = None
 
 
 def register(api: Api) -> None:
@@ -61,7 +61,7 @@ def register(api: Api) -> None:
         response=MeetingOut,
         status=201,
     )
-    async def create_meeting(ctx: Ctx) -> Any:
+    async def create_meeting(ctx: Ctx[CreateMeetingRequest, None]) -> Any:
         b: CreateMeetingRequest = ctx.body
         view = await ctx.request.app[MEETINGS].create(
             ctx.caller.actor,
@@ -75,13 +75,17 @@ def register(api: Api) -> None:
     @api.route(
         "GET",
         "/meetings",
-        summary="Meetings of a thread",
+        summary="Meetings of a thread; without thread_id, those for me not ended yet (inbox)",
         tag="video",
         query=ThreadMeetingsQuery,
         response=list[MeetingOut],
     )
-    async def list_meetings(ctx: Ctx) -> Any:
-        views = await ctx.request.app[MEETINGS].for_thread(ctx.caller.actor, ctx.query.thread_id)
+    async def list_meetings(ctx: Ctx[None, ThreadMeetingsQuery]) -> Any:
+        meetings, thread_id = ctx.request.app[MEETINGS], ctx.query.thread_id
+        if thread_id is None:
+            views = await meetings.active_for(ctx.caller.actor)
+        else:
+            views = await meetings.for_thread(ctx.caller.actor, thread_id)
         return [v.to_dict() for v in views]
 
     @api.route(
@@ -103,7 +107,7 @@ def register(api: Api) -> None:
         body=MemberRequest,
         status=204,
     )
-    async def add_member(ctx: Ctx) -> Any:
+    async def add_member(ctx: Ctx[MemberRequest, None]) -> Any:
         from aiohttp import web
 
         await ctx.request.app[MEETINGS].add_member(
@@ -120,7 +124,7 @@ def register(api: Api) -> None:
         response=InviteOut,
         status=201,
     )
-    async def invite(ctx: Ctx) -> Any:
+    async def invite(ctx: Ctx[InviteRequest, None]) -> Any:
         b: InviteRequest = ctx.body
         mid = ctx.path["meeting_id"]
         token, expires = await ctx.request.app[MEETINGS].invite_guest(

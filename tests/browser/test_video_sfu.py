@@ -13,6 +13,7 @@ from playwright.async_api import Browser, expect
 from server.config import Config
 from tests.browser.helpers import login_as, seed_conversations
 from tests.browser.test_video import wait_for_remote_video
+from tests.browser.test_video_features import REMOTE_SIZE
 from tests.video.harness import HarnessUnavailable, JanusServer, running_janus
 from tests.video.meeting_support import video_config
 
@@ -58,5 +59,18 @@ async def test_meeting_through_the_sfu(server, browser: Browser) -> None:
     at_patient = await wait_for_remote_video(p, "Sara Lind", timeout_s=60)
     # A publisher and one subscription each, no mesh connection.
     assert at_nurse["peers"] == 2 and at_patient["peers"] == 2, (at_nurse, at_patient)
+
+    # Screen sharing over the SFU: the publisher's video track is replaced, nothing is
+    # negotiated again, and the patient's picture of the nurse turns 16:9 and large.
+    await dialog.get_by_role("button", name="Dela skärmen").click()
+    await expect(pdialog.locator(".video-tile-screen")).to_contain_text("delar skärmen")
+    size = [0, 0]
+    for _ in range(80):
+        size = await p.evaluate(REMOTE_SIZE, "Sara Lind")
+        if size[0] and size[1] and size[0] / size[1] > 1.5:
+            break
+        await p.wait_for_timeout(250)
+    assert size[1] and size[0] / size[1] > 1.5, size
+    assert await p.evaluate("window.__naraVideo.peers().length") == 2
     nurse.assert_clean()
     patient.assert_clean()

@@ -9,10 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from chat.models import utcnow
+from chat.models import MeetingInvite, utcnow
 from server.config import Config
 from server.keys import DB
-from signaling.meeting_models import MeetingInvite
 from signaling.meetings import invite_hash
 from tests.support.backends import Template
 from tests.video.harness import CoturnServer

@@ -3,10 +3,14 @@ on admission, and cannot connect when the server has no TURN configuration."""
 
 from __future__ import annotations
 
+import pytest
+
 from server.config import Config
 from tests.support.backends import Template
 from tests.video.harness import CoturnServer
 from tests.video.meeting_support import Meeting, all_receive_all, running_server, video_config
+
+pytestmark = pytest.mark.slow
 
 
 async def test_relay_only_meeting_works_with_issued_credentials(

@@ -11,7 +11,9 @@ from server.config import Config
 from tests.conftest import RunningServer
 from tests.support.backends import Template
 from tests.video.harness import JanusServer
-from tests.video.meeting_support import Meeting, all_receive_all, video_config
+from tests.video.meeting_support import Meeting, all_receive_all, error_code, video_config
+
+pytestmark = pytest.mark.slow
 
 
 async def start_server(config: Config) -> tuple[web.AppRunner, str]:
@@ -68,3 +70,37 @@ async def test_clients_rejoin_after_a_server_restart_sfu(
 ) -> None:
     config = video_config(base_config, janus=janus_server, video_mesh_max=2)
     await _restart_case(config, db_template)
+
+
+async def test_guest_rejoins_with_its_token_after_a_server_restart(
+    base_config: Config, db_template: Template
+) -> None:
+    """The rejoin token outlives the process (its hash is on the used link): the guest is
+    back in the waiting room without a new link; a made-up token is refused."""
+    runner, url = await start_server(base_config)
+    server = RunningServer(url, db_template.demo, base_config, runner.app)
+    m = Meeting(server)
+    try:
+        await m.create("sara")
+        sara = await m.join("sara")
+        guest = await m.join(None, invite=await m.invite("sara"))
+        await m.admit(sara, guest)
+        await all_receive_all([sara, guest])
+
+        await runner.cleanup()
+        runner, url = await start_server(base_config)
+        server.base_url, server.app = url, runner.app
+
+        await sara.rejoin(url, m.apis["sara"].token)
+        ack = await guest.rejoin(url)  # no login, no link: the rejoin token only
+        assert ack["participant"]["role"] == "guest" and guest.state == "waiting"
+        await m.admit(sara, guest)
+        await all_receive_all([sara, guest])
+
+        stranger = await m.client(None)
+        assert m.id is not None
+        assert await error_code(stranger.join(m.id, rejoin="x" * 32)) == "invite_invalid"
+    finally:
+        await m.close()
+        await server.close_clients()
+        await runner.cleanup()

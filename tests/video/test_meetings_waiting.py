@@ -22,6 +22,8 @@ from tests.video.meeting_support import (
     video_config,
 )
 
+pytestmark = pytest.mark.slow
+
 FAKE_OFFER = {"type": "offer", "sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
               "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"}
 

@@ -12,6 +12,8 @@ from signaling.media import MediaPeer, MediaPeerOptions
 from signaling.turn import IceServerConfig, TurnSettings, issue_turn_credentials
 from tests.video.harness import CoturnServer
 
+pytestmark = pytest.mark.slow
+
 
 def test_credentials_follow_the_coturn_rest_scheme() -> None:
     creds = issue_turn_credentials("s3cret", "p-42", 600, ["turn:turn.example:3478"], now=1000)

@@ -17,6 +17,8 @@ from tests.support.backends import Template
 from tests.video.harness import CoturnServer
 from tests.video.meeting_support import Meeting, running_server, video_config
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,7 +1,8 @@
 // Video meetings in a thread header. Staff start one ("Starta videomöte") or join the running
 // one; the patient sees "Gå med i videomöte" as soon as a meeting exists for the thread
-// (GET /api/v1/meetings?thread_id=, asked again every 15 s). The meeting itself is a modal
-// window (meeting.ts) over the app, with its own /video socket (session.ts).
+// (GET /api/v1/meetings?thread_id=, asked again when the live connection says `meeting`).
+// The home page and the inbox announce meetings too (announce.ts). The meeting itself is a
+// modal window (meeting.ts) over the app, with its own /video socket (session.ts).
 import { api } from "../api";
 import type { AppContext } from "../context";
 import { h } from "../dom";
@@ -15,7 +16,6 @@ export interface VideoMount {
 }
 
 const CHANGED = "nara:video-changed";
-const POLL_MS = 15_000;
 let active: MeetingDialog | null = null;
 
 declare global {
@@ -48,14 +48,14 @@ export function redrawMeeting(): void {
   active?.render();
 }
 
-function openMeeting(ctx: AppContext, meeting: Meeting, thread: Thread): void {
+export function openMeeting(ctx: AppContext, meeting: Meeting): void {
   if (active) {
     if (active.opts.meetingId === meeting.id && active.inCall()) return active.show();
     closeMeeting();
   }
   const dialog = new MeetingDialog({
     meetingId: meeting.id,
-    threadId: thread.id,
+    threadId: meeting.thread_id ?? null,
     title: meeting.title,
     role: meeting.my_role,
     userName: ctx.me.user.name,
@@ -99,10 +99,6 @@ function current(list: Meeting[]): Meeting | null {
 }
 
 export function mountVideo(slot: HTMLElement, ctx: AppContext, thread: Thread): VideoMount {
-  if (!ctx.features.video) {
-    slot.hidden = true;
-    return { destroy: () => slot.replaceChildren() };
-  }
   const staff = ctx.me.user.kind === "staff";
   let meeting: Meeting | null = null;
   let busy = false;
@@ -124,7 +120,7 @@ export function mountVideo(slot: HTMLElement, ctx: AppContext, thread: Thread): 
           type: "button",
           class: "button button-primary video-join",
           text: staff ? t("video.joinStaff") : t("video.joinPatient"),
-          onclick: () => openMeeting(ctx, m, thread),
+          onclick: () => openMeeting(ctx, m),
         }),
       );
     } else if (staff && thread.status !== "closed") {
@@ -149,7 +145,7 @@ export function mountVideo(slot: HTMLElement, ctx: AppContext, thread: Thread): 
     try {
       const title = t("video.defaultTitle", { subject: thread.subject }).slice(0, 200);
       meeting = await api.createMeeting(title, thread.id);
-      openMeeting(ctx, meeting, thread);
+      openMeeting(ctx, meeting);
     } catch (err) {
       error.textContent = errorText(err);
     } finally {
@@ -169,12 +165,17 @@ export function mountVideo(slot: HTMLElement, ctx: AppContext, thread: Thread): 
 
   const onChanged = (): void => void refresh();
   window.addEventListener(CHANGED, onChanged);
-  const timer = window.setInterval(() => void refresh(), POLL_MS);
+  const unlisten = ctx.live.listen({
+    meeting: (e) => {
+      if (e.thread_id === thread.id) void refresh();
+    },
+    resynced: () => void refresh(),
+  });
   draw();
   void refresh();
   return {
     destroy: () => {
-      window.clearInterval(timer);
+      unlisten();
       window.removeEventListener(CHANGED, onChanged);
       slot.replaceChildren();
     },

@@ -1,12 +1,12 @@
 // The meeting window: a modal <dialog> outside the app's views, so a redraw of the inbox or
 // the thread never cuts a call. Screens: camera/microphone check → (waiting room) → meeting →
 // a closing message (ended, removed, left). Every text through t().
-import { api } from "../api";
+import { api, type Colleague } from "../api";
 import { focusHeading, h, uid } from "../dom";
 import { errorText } from "../format";
 import { hasKey, locale, t, type Key } from "../i18n";
 import type { MeetingParticipant } from "../types";
-import { MeetingSession, type SessionEvent } from "./session";
+import { MeetingSession, type ChatLine, type Quality, type SessionEvent } from "./session";
 
 export interface MeetingOptions {
   meetingId: string;
@@ -60,6 +60,16 @@ export class MeetingDialog {
   private confirmEnd = false;
   private invite: { name: string; url: string } | null = null;
   private lastPhase = "";
+  private chatList: HTMLElement | null = null;
+  private chatError: HTMLElement | null = null;
+  private colleagues: { query: string; found: Colleague[] | null; invited: Set<string>; message: string } = {
+    query: "",
+    found: null,
+    invited: new Set(),
+    message: "",
+  };
+  private qualities = new Map<string, Quality>();
+  private qualityTimer: number | null = null;
 
   constructor(readonly opts: MeetingOptions) {
     this.dialog = h("dialog", { class: "video-dialog", "aria-labelledby": this.headingId });
@@ -100,6 +110,7 @@ export class MeetingDialog {
   }
 
   close(): void {
+    if (this.qualityTimer !== null) window.clearInterval(this.qualityTimer);
     this.session?.stop();
     for (const track of this.preview?.getTracks() ?? []) track.stop();
     if (this.dialog.open) this.dialog.close();
@@ -230,6 +241,7 @@ export class MeetingDialog {
     this.session = session;
     session.on((e) => this.onSession(e));
     session.start();
+    this.qualityTimer = window.setInterval(() => void this.measure(), 3000);
     this.render();
   }
 
@@ -295,13 +307,17 @@ export class MeetingDialog {
     // The others first, the own picture last (and small on a phone).
     const wanted: Tile[] = [];
     const others = this.others();
-    for (const p of others) {
+    // A shared screen first, shown large to everyone else.
+    const ordered = [...others].sort((a, b) => Number(b.screen) - Number(a.screen));
+    for (const p of ordered) {
       const tile = this.tileFor(p.id, `${p.name}, ${roleLabel(p.role)}`);
       const stream = s.remote.get(p.id) ?? null;
       if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
       tile.empty.hidden = !!stream && stream.getVideoTracks().length > 0;
+      tile.figure.classList.toggle("video-tile-screen", p.screen);
       wanted.push(tile);
     }
+    stage.classList.toggle("video-stage-screen", ordered.some((p) => p.screen));
     wanted.push(this.tileFor("local", this.selfLabel()));
     for (const [pid, tile] of this.tiles) {
       if (pid !== "local" && !others.some((p) => p.id === pid)) {
@@ -337,13 +353,20 @@ export class MeetingDialog {
       this.tiles.set(pid, tile);
     }
     if (pid === "local") {
-      const stream = this.session?.local ?? this.preview;
+      const stream = this.session?.screenStream ?? this.session?.local ?? this.preview;
       if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
       const videoOn = this.session ? this.session.videoOn : this.videoOn;
       tile.empty.hidden = !!stream && stream.getVideoTracks().length > 0 && videoOn;
     }
     tile.video.setAttribute("aria-label", label);
+    if (pid === "local") tile.video.classList.toggle("video-self", !this.session?.screenTrack);
+    const quality = this.qualities.get(pid);
     tile.caption.textContent = label + this.mediaNote(pid);
+    if (quality) {
+      tile.caption.append(
+        h("span", { class: `video-quality video-quality-${quality}`, "data-quality": quality, text: ` · ${t(`video.quality.${quality}` as Key)}` }),
+      );
+    }
     tile.empty.textContent = t("video.noPicture");
     return tile;
   }
@@ -356,7 +379,12 @@ export class MeetingDialog {
         ? { audio: s ? s.audioOn : this.audioOn, video: s ? s.videoOn : this.videoOn }
         : s?.participants.get(pid);
     if (!state) return "";
-    const off = [state.audio ? null : t("video.audioOff"), state.video ? null : t("video.videoOff")].filter(Boolean);
+    const sharing = pid === "local" ? !!s?.screenTrack : "screen" in state && state.screen;
+    const off = [
+      sharing ? t("video.sharingScreen") : null,
+      state.audio ? null : t("video.audioOff"),
+      state.video ? null : t("video.videoOff"),
+    ].filter(Boolean);
     return off.length ? ` – ${off.join(", ")}` : "";
   }
 
@@ -372,7 +400,22 @@ export class MeetingDialog {
     const c = this.controls;
     const s = this.session;
     if (!c || !s) return;
-    c.replaceChildren(this.mediaToggles(), this.leaveButton());
+    c.replaceChildren(this.mediaToggles());
+    if ((s.me?.role === "host" || s.me?.role === "staff") && "getDisplayMedia" in (navigator.mediaDevices ?? {})) {
+      const sharing = !!s.screenTrack;
+      c.append(
+        h("button", {
+          type: "button",
+          class: `button ${sharing ? "button-off" : "button-secondary"}`,
+          "data-toggle": "screen",
+          "aria-pressed": String(sharing),
+          text: sharing ? t("video.shareStop") : t("video.shareStart"),
+          onclick: () =>
+            void (sharing ? s.stopScreen() : s.startScreen()).catch(() => this.notice(t("video.shareFailed"))),
+        }),
+      );
+    }
+    c.append(this.leaveButton());
     if (s.isHost) {
       if (this.confirmEnd) {
         c.append(
@@ -424,8 +467,8 @@ export class MeetingDialog {
     const hadFocus = side.contains(document.activeElement);
     side.replaceChildren();
     if (s.isHost) side.append(this.waitingRoomPanel());
-    side.append(this.participantsPanel());
-    if (s.isHost) side.append(this.invitePanel(), this.memberPanel());
+    side.append(this.participantsPanel(), this.chatPanel());
+    if (s.isHost) side.append(this.colleaguePanel(), this.invitePanel());
     if (hadFocus && !side.contains(document.activeElement)) {
       focusHeading(side.querySelector("h3"));
     }
@@ -578,37 +621,141 @@ export class MeetingDialog {
     return panel;
   }
 
-  private memberPanel(): HTMLElement {
-    const id = uid("member");
-    const inputId = uid("member-id");
-    const input = h("input", { id: inputId, type: "text", autocomplete: "off", spellcheck: "false" });
-    const result = h("p", { class: "hint", role: "status" });
+  /** In-meeting chat: everyone admitted sees it; lines of people with an account are also
+   * stored in the meeting's thread. */
+  private chatPanel(): HTMLElement {
+    const s = this.session as MeetingSession;
+    const id = uid("chat");
+    const inputId = uid("chat-input");
+    this.chatList = h("ol", { class: "video-chat-log", "aria-live": "polite", "aria-relevant": "additions" });
+    for (const line of s.chat) this.chatList.append(this.chatLine(line));
+    if (!s.chat.length) this.chatList.append(h("li", { class: "hint video-chat-none", text: t("video.chatNone") }));
+    const input = h("input", { id: inputId, type: "text", autocomplete: "off", maxlength: 2000, "data-chat-input": "" });
+    this.chatError = h("p", { class: "form-error", role: "alert" });
     const form = h(
       "form",
-      { class: "inline-field" },
-      h("label", { for: inputId, text: t("video.memberId") }),
+      { class: "video-chat-form" },
+      h("label", { for: inputId, class: "visually-hidden", text: t("video.chatLabel") }),
       input,
-      h("button", { type: "submit", class: "button button-secondary", text: t("video.memberAdd") }),
+      h("button", { type: "submit", class: "button button-secondary", text: t("video.chatSend") }),
     );
+    input.placeholder = t("video.chatLabel");
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const userId = input.value.trim();
-      if (!userId) return input.focus();
-      api.addMeetingMember(this.opts.meetingId, userId).then(
-        () => {
-          result.textContent = t("video.memberAdded");
-          input.value = "";
+      const body = input.value.trim();
+      if (!body) return input.focus();
+      if (this.chatError) this.chatError.textContent = "";
+      s.sendChat(body).then(
+        () => (input.value = ""),
+        (err: unknown) => {
+          if (this.chatError) this.chatError.textContent = errorFromCall(err);
         },
-        (err: unknown) => (result.textContent = errorText(err)),
       );
     });
     return h(
+      "section",
+      { class: "video-panel video-chat", "aria-labelledby": id },
+      h("h3", { id, text: t("video.chatTitle") }),
+      this.chatList,
+      form,
+      this.chatError,
+    );
+  }
+
+  private chatLine(line: ChatLine): HTMLElement {
+    const mine = line.from === this.session?.me?.id;
+    return h(
+      "li",
+      { class: `video-chat-line${mine ? " is-mine" : ""}` },
+      h("strong", { text: mine ? t("video.you", { name: line.name }) : line.name }),
+      h("span", { class: "hint", text: ` ${clock(line.at)}${line.stored ? "" : ` · ${t("video.chatNotStored")}`}` }),
+      h("p", { text: line.body }),
+    );
+  }
+
+  /** Hosts invite colleagues (any organisation) found by name, profession or unit; they
+   * then find the meeting in their inbox. */
+  private colleaguePanel(): HTMLElement {
+    const id = uid("colleague");
+    const inputId = uid("colleague-q");
+    const state = this.colleagues;
+    const input = h("input", { id: inputId, type: "search", autocomplete: "off", value: state.query, "data-colleague-q": "" });
+    const form = h(
+      "form",
+      { class: "inline-field" },
+      h("label", { for: inputId, text: t("video.colleagueSearch") }),
+      input,
+      h("button", { type: "submit", class: "button button-secondary", text: t("video.colleagueFind") }),
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const q = input.value.trim();
+      if (q.length < 2) return input.focus();
+      state.query = q;
+      state.message = "";
+      api.findColleagues(q).then(
+        (found) => {
+          state.found = found;
+          this.drawSide();
+          this.side?.querySelector<HTMLElement>("[data-colleague-q]")?.focus();
+        },
+        (err: unknown) => {
+          state.message = errorText(err);
+          this.drawSide();
+        },
+      );
+    });
+    const list = h("ul", { class: "video-people" });
+    for (const c of state.found ?? []) {
+      const invited = state.invited.has(c.id);
+      list.append(
+        h(
+          "li",
+          { class: "video-person" },
+          h(
+            "div",
+            {},
+            h("strong", { text: c.name }),
+            h("span", { class: "hint", text: ` – ${c.profession}, ${c.unit_name} (${c.organisation_name})` }),
+          ),
+          h("button", {
+            type: "button",
+            class: "button button-secondary",
+            disabled: invited,
+            text: invited ? t("video.colleagueInvitedShort") : t("video.colleagueInvite"),
+            "aria-label": t("video.colleagueInviteLabel", { name: c.name }),
+            onclick: () =>
+              void api.addMeetingMember(this.opts.meetingId, c.id).then(
+                () => {
+                  state.invited.add(c.id);
+                  state.message = t("video.colleagueInvited", { name: c.name });
+                  this.drawSide();
+                },
+                (err: unknown) => {
+                  state.message = errorText(err);
+                  this.drawSide();
+                },
+              ),
+          }),
+        ),
+      );
+    }
+    return h(
       "details",
-      { class: "video-panel" },
+      { class: "video-panel", open: state.found !== null || undefined },
       h("summary", { id, text: t("video.memberTitle") }),
       form,
-      result,
+      state.found && !state.found.length ? h("p", { class: "hint", text: t("video.colleagueNone") }) : list,
+      h("p", { class: "hint", role: "status", text: state.message }),
     );
+  }
+
+  /** Connection quality of each other participant, from RTCStats, in their caption. */
+  private async measure(): Promise<void> {
+    const s = this.session;
+    if (!s || s.phase !== "meeting") return;
+    this.qualities = await s.quality();
+    for (const p of this.others()) this.tileFor(p.id, `${p.name}, ${roleLabel(p.role)}`);
   }
 
   // -- events from the session -----------------------------------------------------------
@@ -649,6 +796,11 @@ export class MeetingDialog {
           const by = typeof e.data.by === "string" ? e.data.by : "";
           this.notice(t(e.data.kind === "video" ? "video.muteRequestVideo" : "video.muteRequestAudio", { name: by }));
         }
+        return;
+      case "chat":
+        this.chatList?.querySelector(".video-chat-none")?.remove();
+        this.chatList?.append(this.chatLine(e.line));
+        if (this.chatList) this.chatList.scrollTop = this.chatList.scrollHeight; // the list only
         return;
       case "error":
         this.notice(codeText(e.code));

@@ -5,6 +5,7 @@
 import { io, type Socket } from "socket.io-client";
 
 import type { MeetingParticipant } from "../types";
+import { SERVER_EVENTS, VIDEO_NAMESPACE, type ClientEvent, type ServerEvent } from "./events.gen";
 
 export type Phase =
   | "connecting"
@@ -25,7 +26,20 @@ export type SessionEvent =
   | { kind: "local" }
   | { kind: "connection"; up: boolean }
   | { kind: "notice"; code: "host_left" | "mute_request"; data: Record<string, unknown> }
+  | { kind: "chat"; line: ChatLine }
   | { kind: "error"; code: string };
+
+/** A line of the in-meeting chat (stored in the thread when the sender has an account). */
+export interface ChatLine {
+  from: string;
+  name: string;
+  body: string;
+  stored: boolean;
+  at: string;
+}
+
+/** From RTCStats of the connection a participant's media comes over. */
+export type Quality = "good" | "fair" | "poor";
 
 interface Ack {
   ok?: boolean;
@@ -68,6 +82,11 @@ export class MeetingSession {
   readonly remote = new Map<string, MediaStream>();
   audioOn: boolean;
   videoOn: boolean;
+  /** Sharing the screen instead of the camera (staff): getDisplayMedia's video track. */
+  screenTrack: MediaStreamTrack | null = null;
+  /** The shared screen as a stream, for the own picture while sharing. */
+  screenStream: MediaStream | null = null;
+  readonly chat: ChatLine[] = [];
 
   private readonly invite: string | null;
   private rejoinToken: string | null = null;
@@ -119,7 +138,7 @@ export class MeetingSession {
   // -- connection ------------------------------------------------------------------------
 
   start(): void {
-    const socket = io("/video", {
+    const socket = io(VIDEO_NAMESPACE, {
       withCredentials: true,
       transports: ["websocket", "polling"],
       reconnection: true,
@@ -133,21 +152,7 @@ export class MeetingSession {
       if (this.closed) return;
       this.emit({ kind: "connection", up: false });
     });
-    const events = [
-      "admitted",
-      "participants",
-      "waiting_room",
-      "signal",
-      "topology",
-      "sfu_feeds",
-      "removed",
-      "ended",
-      "host_left",
-      "mute_request",
-      "left",
-      "media_state",
-    ] as const;
-    for (const name of events) {
+    for (const name of SERVER_EVENTS) {
       socket.on(name, (data: Record<string, unknown>) => this.enqueue(() => this.handle(name, data ?? {})));
     }
   }
@@ -162,7 +167,7 @@ export class MeetingSession {
     });
   }
 
-  private call(event: string, data?: unknown): Promise<Ack> {
+  private call(event: ClientEvent, data?: unknown): Promise<Ack> {
     const socket = this.socket;
     if (!socket) return Promise.reject(new CallError("network", "not connected"));
     return new Promise((resolve, reject) => {
@@ -247,6 +252,9 @@ export class MeetingSession {
     this.socket?.disconnect();
     this.socket = null;
     for (const track of this.local?.getTracks() ?? []) track.stop();
+    this.screenTrack?.stop();
+    this.screenTrack = null;
+    this.screenStream = null;
   }
 
   // -- local media -----------------------------------------------------------------------
@@ -272,12 +280,89 @@ export class MeetingSession {
 
   private async sendMediaState(): Promise<void> {
     if (this.phase !== "meeting") return;
-    await this.call("media_state", { audio: this.audioOn, video: this.videoOn }).catch(() => undefined);
+    const state = { audio: this.audioOn, video: this.videoOn, screen: this.screenTrack !== null };
+    await this.call("media_state", state).catch(() => undefined);
+  }
+
+  // -- chat and screen sharing -----------------------------------------------------------
+
+  /** Send a chat line; true when it was also stored in the thread. */
+  async sendChat(body: string): Promise<boolean> {
+    const ack = await this.call("chat", { body });
+    return Boolean(ack.stored);
+  }
+
+  /** Share the screen (staff): the camera's sender gets the screen track on every
+   * connection (mesh and SFU alike, no renegotiation); stopping gives the camera back. */
+  async startScreen(): Promise<void> {
+    if (this.screenTrack) return;
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    const track = display.getVideoTracks()[0];
+    if (!track) return;
+    this.screenTrack = track;
+    this.screenStream = new MediaStream([track]);
+    track.addEventListener("ended", () => void this.stopScreen());
+    await this.replaceVideo(track);
+    await this.sendMediaState();
+    this.emit({ kind: "local" });
+  }
+
+  async stopScreen(): Promise<void> {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    this.screenStream = null;
+    track.stop();
+    await this.replaceVideo(this.local?.getVideoTracks()[0] ?? null);
+    await this.sendMediaState();
+    this.emit({ kind: "local" });
+  }
+
+  private async replaceVideo(track: MediaStreamTrack | null): Promise<void> {
+    const pcs = [...[...this.mesh.values()].map((m) => m.pc), ...(this.publisher ? [this.publisher] : [])];
+    for (const pc of pcs) {
+      for (const sender of pc.getSenders()) {
+        if (sender.track?.kind === "video") await sender.replaceTrack(track).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The outgoing video: the shared screen while sharing, else the camera. */
+  private outgoing(track: MediaStreamTrack): MediaStreamTrack {
+    return track.kind === "video" && this.screenTrack ? this.screenTrack : track;
+  }
+
+  /** Connection quality per other participant, from the stats of the connection their
+   * media comes over: packet loss of what we receive and the round-trip time. */
+  async quality(): Promise<Map<string, Quality>> {
+    const out = new Map<string, Quality>();
+    const conns: { pc: RTCPeerConnection; pidOf: (mid: string | undefined) => string | null }[] = [];
+    for (const [pid, peer] of this.mesh) conns.push({ pc: peer.pc, pidOf: () => pid });
+    for (const sub of this.subscriptions.values()) conns.push({ pc: sub.pc, pidOf: (mid) => sub.mids[mid ?? ""] ?? null });
+    for (const { pc, pidOf } of conns) {
+      const report = await pc.getStats().catch(() => null);
+      if (!report) continue;
+      let rtt = 0;
+      const loss = new Map<string, { lost: number; got: number }>();
+      report.forEach((st: Record<string, unknown>) => {
+        if (st.type === "candidate-pair" && st.nominated && typeof st.currentRoundTripTime === "number") rtt = st.currentRoundTripTime;
+        if (st.type === "inbound-rtp" && st.kind === "video") {
+          const pid = pidOf(typeof st.mid === "string" ? st.mid : undefined);
+          if (!pid) return;
+          const row = loss.get(pid) ?? { lost: 0, got: 0 };
+          row.lost += Number(st.packetsLost ?? 0);
+          row.got += Number(st.packetsReceived ?? 0);
+          loss.set(pid, row);
+        }
+      });
+      for (const [pid, { lost, got }] of loss) out.set(pid, grade(got ? lost / (lost + got) : 0, rtt));
+    }
+    return out;
   }
 
   // -- events ----------------------------------------------------------------------------
 
-  private async handle(name: string, data: Record<string, unknown>): Promise<void> {
+  private async handle(name: ServerEvent, data: Record<string, unknown>): Promise<void> {
     if (this.closed) return;
     switch (name) {
       case "admitted":
@@ -314,6 +399,7 @@ export class MeetingSession {
         if (p) {
           p.audio = Boolean(data.audio);
           p.video = Boolean(data.video);
+          p.screen = Boolean(data.screen);
           this.emit({ kind: "participants", joined: [], left: [] });
         }
         return;
@@ -329,6 +415,13 @@ export class MeetingSession {
       case "host_left":
         this.emit({ kind: "notice", code: "host_left", data });
         return;
+      case "chat": {
+        const line = data as unknown as ChatLine;
+        this.chat.push(line);
+        if (this.chat.length > 200) this.chat.shift();
+        this.emit({ kind: "chat", line });
+        return;
+      }
       case "removed":
         this.setPhase(data.reason === "joined_elsewhere" ? "elsewhere" : "removed");
         this.stop();
@@ -412,7 +505,7 @@ export class MeetingSession {
 
   private addLocalTracks(pc: RTCPeerConnection): void {
     const tracks = this.local?.getTracks() ?? [];
-    for (const track of tracks) pc.addTrack(track, this.local as MediaStream);
+    for (const track of tracks) pc.addTrack(this.outgoing(track), this.local as MediaStream);
     for (const kind of ["audio", "video"] as const) {
       if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: "recvonly" });
     }
@@ -436,7 +529,7 @@ export class MeetingSession {
       await peer.pc.setRemoteDescription(desc);
       // Our tracks take the transceivers the offer made; missing kinds stay receive-only.
       const tracks = this.local?.getTracks() ?? [];
-      for (const track of tracks) peer.pc.addTrack(track, this.local as MediaStream);
+      for (const track of tracks) peer.pc.addTrack(this.outgoing(track), this.local as MediaStream);
       await peer.pc.setLocalDescription(await peer.pc.createAnswer());
       await this.sendDescription(from, peer);
       await this.flushCandidates(from, peer.pc);
@@ -501,7 +594,7 @@ export class MeetingSession {
     if (!this.publisher && tracks.length) {
       const pc = new RTCPeerConnection(this.config());
       this.publisher = pc;
-      for (const track of tracks) pc.addTransceiver(track, { direction: "sendonly", streams: [this.local as MediaStream] });
+      for (const track of tracks) pc.addTransceiver(this.outgoing(track), { direction: "sendonly", streams: [this.local as MediaStream] });
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc); // Janus runs half-trickle: a complete offer needs no trickle
       const ack = await this.call("sfu_publish", { offer: plain(pc.localDescription) });
@@ -550,6 +643,12 @@ export class MeetingSession {
     this.remote.clear();
     for (const pid of pids) this.emit({ kind: "media", pid });
   }
+}
+
+function grade(lossRate: number, rtt: number): Quality {
+  if (lossRate > 0.08 || rtt > 0.6) return "poor";
+  if (lossRate > 0.02 || rtt > 0.3) return "fair";
+  return "good";
 }
 
 interface FeedInfo {
