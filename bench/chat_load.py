@@ -1,11 +1,19 @@
-"""Chat load: N Socket.IO clients (patients and staff) in M threads, sending at rising rates.
+"""Chat load: the issue-16 workload, open loop, stepped rates until saturation.
 
-Prints, per rate step, the sustained messages/s, the send→delivery latency at every other
-participant (p50/p95/p99) and the server's memory. The server runs as its own process
-(`nara serve`), on the embedded defaults or, with --backend pg, on PostgreSQL + Redis.
+20 users (7 staff, 13 patients), 12 threads of 2–3 members (the patient, the one staff member
+of the owning team, in 5 threads also an added colleague). Every socket sends through
+Socket.IO with acks (or REST with --rest), patients and staff in turn, at a fixed rate that is
+not slowed down by the server (open loop). Per step it prints the achieved rate, the
+send → delivery latency at every other member (p50/p95/p99), the server CPU per message and
+the server's RSS. The server runs as separate `nara serve` processes: one on the embedded
+defaults (SQLite, in-process bus) or, with --backend pg, N of them on PostgreSQL + Redis
+(clients spread over them round robin).
 
-    .venv/bin/python bench/chat_load.py                      # SQLite + in-process bus
-    .venv/bin/python bench/chat_load.py --backend pg         # PostgreSQL + Redis
+    .venv/bin/python bench/chat_load.py                                 # SQLite
+    .venv/bin/python bench/chat_load.py --backend pg                    # PostgreSQL + Redis
+    .venv/bin/python bench/chat_load.py --backend pg --processes 2
+    .venv/bin/python bench/chat_load.py --backend pg --profile /tmp/p   # py-spy, each step
+    .venv/bin/python bench/chat_load.py --idle 2000                     # + idle connections
 """
 
 from __future__ import annotations
@@ -13,24 +21,47 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import socketio  # noqa: E402
 
 from chat.storage import Database  # noqa: E402
 from server.config import Config  # noqa: E402
 from server.demo import add_patients, load_demo  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from tests.support.backends import pg_admin, pg_url_for  # noqa: E402
-from tests.support.clients import SocketClient, login  # noqa: E402
+from tests.support.clients import ApiClient, login  # noqa: E402
 from tests.support.process import ServerProcess  # noqa: E402
 
 PG = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+TICK = os.sysconf("SC_CLK_TCK")
+# (owning team, its staff member, an added colleague or None): 7 threads of 2, 5 of 3.
+THREADS = [
+    ("triage", "sara", None),
+    ("rehab", "fia", None),
+    ("psykisk_halsa", "kim", None),
+    ("mvc", "bodil", None),
+    ("bvc", "bodil", None),
+    ("diabetes", "dan", None),
+    ("hjarta", "dan", None),
+    ("triage", "sara", "lars"),
+    ("rehab", "fia", "ulla"),
+    ("psykisk_halsa", "kim", "lars"),
+    ("diabetes", "dan", "ulla"),
+    ("mvc", "bodil", "lars"),
+]
+STAFF = ["sara", "lars", "ulla", "fia", "kim", "bodil", "dan"]
+PATIENTS = 13
 
 
 async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | None]:
@@ -44,97 +75,150 @@ async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | No
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
     await load_demo(db)
-    await add_patients(db, args.threads)
+    await add_patients(db, PATIENTS + args.idle_patients)
     await db.dispose()
     config = Config(
         data_dir=tmp,
         database_url=url,
         redis_url=REDIS if args.backend == "pg" else "",
         redis_channel=f"bench-{uuid.uuid4().hex[:6]}",
-        nlp_enabled=False,
+        nlp_enabled=args.nlp,
     )
     return config, dropname
 
 
-def rss_mb(pid: int) -> tuple[float, float]:
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+@dataclass
+class Member:
+    name: str
+    client: ApiClient
+    sio: socketio.AsyncClient
+    is_staff: bool
+
+
+@dataclass
+class Room:
+    thread_id: str
+    members: list[Member]
+    turn: int = 0
+
+
+@dataclass
+class Tally:
+    sent: dict[str, tuple[float, str, int]] = field(default_factory=dict)  # cid → (t, sender, n)
+    latencies: list[float] = field(default_factory=list)
+    delivered: int = 0
+
+    def seen(self, who: str, message: dict[str, Any]) -> None:
+        sent = self.sent.get(message.get("client_id") or "")
+        if sent is not None and sent[1] != who:
+            self.latencies.append((time.perf_counter() - sent[0]) * 1000)
+            self.delivered += 1
+
+
+async def connect(url: str, token: str, who: str, tally: Tally | None) -> socketio.AsyncClient:
+    sio = socketio.AsyncClient(reconnection=False)
+    if tally is not None:
+
+        async def on_message(event: dict[str, Any]) -> None:
+            tally.seen(who, event["message"])
+
+        sio.on("message", on_message, namespace="/chat")
+    await sio.connect(
+        url, namespaces=["/chat"], auth={"token": token}, transports=["websocket"], wait_timeout=10
     )
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    return sio
 
 
-class Bench:
-    def __init__(self) -> None:
-        self.sent: dict[str, float] = {}
-        self.latencies: list[float] = []
-
-    def on_message(self, event: dict) -> None:
-        sent = self.sent.get(event["message"].get("client_id") or "")
-        if sent is not None:
-            self.latencies.append((time.perf_counter() - sent) * 1000)
-
-
-async def connect_all(url: str, args: argparse.Namespace, bench: Bench):
-    patients, threads, sockets, clients = [], [], [], []
-    for i in range(1, args.threads + 1):
-        client = await login(url, f"patient{i}")
-        clients.append(client)
-        me = await client.ok("GET", "/api/v1/me")
-        contact = (await client.ok("GET", "/api/v1/care-contacts"))[0]
-        first = await client.ok(
+async def setup_rooms(urls: list[str], tally: Tally) -> tuple[list[Room], list[Member]]:
+    """Log everyone in, connect, and have each thread's staff member start its thread."""
+    people: dict[str, Member] = {}
+    names = STAFF + [f"patient{i}" for i in range(1, PATIENTS + 1)]
+    for i, name in enumerate(names):
+        url = urls[i % len(urls)]
+        client = await login(url, name)
+        sio = await connect(url, client.token or "", name, tally)
+        people[name] = Member(name, client, sio, not name.startswith("patient"))
+    teams = {t["key"]: t["id"] for t in await people["sara"].client.ok("GET", "/api/v1/teams")}
+    rooms = []
+    for i, (team, staff, colleague) in enumerate(THREADS, start=1):
+        patient = people[f"patient{i}"]
+        me = await patient.client.ok("GET", "/api/v1/me")
+        owner = people[staff]
+        created = await owner.client.ok(
             "POST",
             "/api/v1/threads",
             {
                 "patient_id": me["patients"][0]["id"],
+                "team_id": teams[team],
                 "subject": "Last",
-                "care_contact_id": contact["id"],
-                "message": {"client_id": f"c-{uuid.uuid4().hex}", "body": "start"},
+                "message": {"client_id": f"s-{uuid.uuid4().hex}", "body": "Hej, hur mår du?"},
             },
         )
-        threads.append(first["thread"]["id"])
-        patients.append(client)
-    staff = ["sara", "lars", "ulla"] * max(1, args.staff // 3)
-    for name in staff[: args.staff]:
-        clients.append(await login(url, name))
-    for client in clients:
-        sock = SocketClient()
-        sock.sio.on("message", _handler(bench), namespace="/chat")
-        await sock.connect(url, client.token)
-        sockets.append(sock)
-    return patients, threads, sockets[: len(patients)], sockets, clients
+        thread_id = created["thread"]["id"]
+        members = [patient, owner]
+        if colleague:
+            await owner.client.ok(
+                "POST",
+                f"/api/v1/threads/{thread_id}/participants",
+                {"user_id": (await people[colleague].client.ok("GET", "/api/v1/me"))["user"]["id"]},
+            )
+            members.append(people[colleague])
+        rooms.append(Room(thread_id, members))
+    return rooms, list(people.values())
 
 
-def _handler(bench: Bench):
-    async def handle(event: dict) -> None:
-        bench.on_message(event)
-
-    return handle
-
-
-async def step(rate: int, seconds: float, threads, patient_sockets, bench: Bench, recipients: int):
-    bench.latencies.clear()
+async def step(
+    rate: int, seconds: float, rooms: list[Room], tally: Tally, rest: bool
+) -> dict[str, Any]:
+    tally.latencies.clear()
+    tally.delivered = 0
     interval = 1.0 / rate
-    acked = 0
-    inflight: set[asyncio.Task] = set()
+    acked = failed = expected = 0
+    inflight: set[asyncio.Task[None]] = set()
     start = time.perf_counter()
     n = 0
 
-    async def send_one(sock, thread_id: str) -> None:
-        nonlocal acked
+    async def send_one(room: Room, sender: Member) -> None:
+        nonlocal acked, failed, expected
         client_id = f"b-{uuid.uuid4().hex}"
-        bench.sent[client_id] = time.perf_counter()
+        tally.sent[client_id] = (time.perf_counter(), sender.name, len(room.members) - 1)
+        body = {"client_id": client_id, "body": "Tack, det går bra. " * 4}
         try:
-            ack = await sock.call(
-                "send_message", {"thread_id": thread_id, "client_id": client_id, "body": "x" * 80}
-            )
+            if rest:
+                status, _ = await sender.client.post(
+                    f"/api/v1/threads/{room.thread_id}/messages", body
+                )
+                ok = status == 201
+            else:
+                ack = await sender.sio.call(
+                    "send_message", {"thread_id": room.thread_id, **body}, "/chat", timeout=10
+                )
+                ok = bool(ack.get("ok"))
         except Exception:  # a timed-out send counts as not sent
-            return
-        if ack.get("ok"):
+            ok = False
+        if ok:
             acked += 1
+            expected += len(room.members) - 1
+        else:
+            failed += 1
 
     while time.perf_counter() - start < seconds:
-        i = n % len(threads)
-        task = asyncio.create_task(send_one(patient_sockets[i], threads[i]))
+        room = rooms[n % len(rooms)]
+        sender = room.members[room.turn % len(room.members)]
+        room.turn += 1
+        task = asyncio.create_task(send_one(room, sender))
         inflight.add(task)
         task.add_done_callback(inflight.discard)
         n += 1
@@ -145,12 +229,13 @@ async def step(rate: int, seconds: float, threads, patient_sockets, bench: Bench
         await asyncio.wait(inflight, timeout=30)
     elapsed = time.perf_counter() - start
     await asyncio.sleep(0.5)  # let deliveries drain
-    lat = sorted(bench.latencies)
-    expected = acked * recipients
+    lat = sorted(tally.latencies)
     return {
         "rate": rate,
-        "sent_per_s": acked / elapsed,
-        "delivered": f"{len(lat)}/{expected}",
+        "achieved": acked / elapsed,
+        "acked": acked,
+        "failed": failed,
+        "delivered": f"{tally.delivered}/{expected}",
         "p50": _pct(lat, 50),
         "p95": _pct(lat, 95),
         "p99": _pct(lat, 99),
@@ -163,47 +248,100 @@ def _pct(values: list[float], p: int) -> float:
     return values[min(len(values) - 1, int(len(values) * p / 100))]
 
 
+def py_spy(pids: list[int], out: str, rate: int, seconds: float) -> list[subprocess.Popen[bytes]]:
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    return [
+        subprocess.Popen(
+            [spy, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", "200", "-f", "raw",
+             "-o", f"{out}-{rate}-{pid}.txt", "--nonblocking"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
+async def idle_connections(urls: list[str], count: int, patients: int) -> list[Any]:
+    """Authenticated /chat connections that only listen (idle patients' phones)."""
+    socks: list[Any] = []
+    clients = [
+        await login(urls[i % len(urls)], f"patient{PATIENTS + 1 + i}") for i in range(patients)
+    ]
+    for i in range(count):
+        c = clients[i % len(clients)]
+        socks.append(await connect(c.base_url, c.token or "", "idle", None))
+    return socks + clients
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "pg"], default="sqlite")
-    parser.add_argument("--threads", type=int, default=20, help="M threads, one patient each")
-    parser.add_argument("--staff", type=int, default=6, help="staff connections on the team")
-    parser.add_argument("--rates", default="50,100,200,400,800")
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--processes", type=int, default=1, help="nara serve processes (pg)")
+    parser.add_argument("--rates", default="20,50,100,200,300,400,600,800,1000,1200")
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--rest", action="store_true", help="send over REST, not Socket.IO")
+    parser.add_argument("--nlp", action="store_true", help="the emergency check on patients' text")
+    parser.add_argument("--profile", default="", help="py-spy raw profiles to this prefix")
+    parser.add_argument("--idle", type=int, default=0, help="idle authenticated connections")
     args = parser.parse_args()
+    args.idle_patients = min(args.idle, 50)
+    if args.processes > 1 and args.backend != "pg":
+        parser.error("several processes need --backend pg (Redis carries the events)")
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         config, dropname = await prepare(args, tmp)
-        server = ServerProcess(config)
-        url = await server.start()
-        assert server.proc is not None
-        bench = Bench()
+        servers = [ServerProcess(config) for _ in range(args.processes)]
         try:
-            patients, threads, patient_socks, sockets, clients = await connect_all(url, args, bench)
-            rss, _ = rss_mb(server.proc.pid)
+            urls = [await s.start() for s in servers]
+            pids = [s.proc.pid for s in servers if s.proc is not None]
+            tally = Tally()
+            rooms, people = await setup_rooms(urls, tally)
+            idle = await idle_connections(urls, args.idle, args.idle_patients) if args.idle else []
+            rss = sum(rss_mb(p) for p in pids)
             print(
-                f"backend={args.backend} threads={args.threads} clients={len(sockets)} "
-                f"server_rss_idle={rss:.0f}MB"
+                f"backend={args.backend} processes={args.processes} "
+                f"transport={'REST' if args.rest else 'Socket.IO'} nlp={args.nlp} "
+                f"users={len(people)} threads={len(rooms)} idle={args.idle} "
+                f"server_rss={rss:.0f}MB"
             )
             print(
-                f"{'rate':>6} {'sent/s':>8} {'delivered':>13} {'p50 ms':>8} {'p95 ms':>8} "
-                f"{'p99 ms':>8} {'rss MB':>7}"
+                f"{'rate':>6} {'achieved':>9} {'failed':>6} {'delivered':>13} {'p50 ms':>8} "
+                f"{'p95 ms':>8} {'p99 ms':>8} {'cpu ms/msg':>10} {'rss MB':>7}"
             )
-            # Each message goes to every other participant: the staff connections.
+            saturation = best50 = 0
             for rate in [int(r) for r in args.rates.split(",")]:
-                r = await step(rate, args.seconds, threads, patient_socks, bench, args.staff)
-                rss, peak = rss_mb(server.proc.pid)
+                spies = py_spy(pids, args.profile, rate, args.seconds) if args.profile else []
+                cpu0 = sum(cpu_s(p) for p in pids)
+                r = await step(rate, args.seconds, rooms, tally, args.rest)
+                cpu = (sum(cpu_s(p) for p in pids) - cpu0) * 1000 / max(1, r["acked"])
+                for spy in spies:
+                    spy.wait()
+                rss = sum(rss_mb(p) for p in pids)
                 print(
-                    f"{r['rate']:>6} {r['sent_per_s']:>8.0f} {r['delivered']:>13} "
-                    f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {rss:>7.0f}"
+                    f"{rate:>6} {r['achieved']:>9.0f} {r['failed']:>6} {r['delivered']:>13} "
+                    f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {cpu:>10.2f} {rss:>7.0f}",
+                    flush=True,
                 )
-            print(f"server peak rss {peak:.0f}MB")
-            for s in sockets:
-                await s.close()
-            for c in clients:
-                await c.close()
+                held = r["achieved"] >= 0.95 * rate and r["p99"] < 1000
+                if held:
+                    saturation = rate
+                if held and r["p99"] <= 50:
+                    best50 = rate
+                if not held:
+                    break
+            print(f"saturation (achieved >= 95 %, p99 < 1 s): {saturation} msg/s")
+            print(f"highest rate with p99 <= 50 ms: {best50} msg/s")
+            for sock in idle:
+                if isinstance(sock, socketio.AsyncClient):
+                    await sock.disconnect()
+                else:
+                    await sock.close()
+            for m in people:
+                await m.sio.disconnect()
+                await m.client.close()
         finally:
-            await server.stop()
+            for s in servers:
+                await s.stop()
             if dropname:
                 await pg_admin(f'DROP DATABASE IF EXISTS "{dropname}" WITH (FORCE)', PG)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import socketio
 from aiohttp import web
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
@@ -45,9 +45,19 @@ class SendEvent(MessageIn):
 
 
 class CatchUpEvent(Strict):
+    """``after_seq`` (staff) or ``after_patient_seq`` (the patient side, which counts only
+    what it may see): exactly one."""
+
     thread_id: uuid.UUID
-    after_seq: Seq
+    after_seq: Seq | None = None
+    after_patient_seq: Seq | None = None
     limit: Annotated[int, Field(ge=1, le=500)] = 200
+
+    @model_validator(mode="after")
+    def _one_position(self) -> CatchUpEvent:
+        if (self.after_seq is None) == (self.after_patient_seq is None):
+            raise ValueError("give after_seq or after_patient_seq")
+        return self
 
 
 class ReadEvent(Strict):
@@ -121,7 +131,11 @@ class ChatNamespace(StrictNamespace):
     @answer_errors(CatchUpEvent)
     async def on_catch_up(self, sid: str, data: CatchUpEvent) -> dict[str, Any]:
         rows = await self.app[CHAT].history(
-            await self._caller(sid), data.thread_id, after_seq=data.after_seq, limit=data.limit
+            await self._caller(sid),
+            data.thread_id,
+            after_seq=data.after_seq,
+            after_patient_seq=data.after_patient_seq,
+            limit=data.limit,
         )
         return {"messages": [m.model_dump(mode="json") for m in rows]}
 

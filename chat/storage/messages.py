@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.models import Message, MessageKind
+from chat.storage.threads import ThreadRepository
+
+_MESSAGES = cast(Table, Message.__table__)
+_COLUMNS = [c.key for c in _MESSAGES.columns]
 
 
 class MessageRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, threads: ThreadRepository | None = None) -> None:
         self.s = session
+        self.threads = threads or ThreadRepository(session)
 
     async def insert(self, message: Message) -> None:
-        """Insert and flush so a duplicate client id fails here, inside the transaction."""
-        self.s.add(message)
-        await self.s.flush()
+        """One INSERT (no unit of work), so a duplicate client id fails here, inside the
+        transaction. What the patient side may see gets its patient_seq: the one taken with
+        the seq (ThreadRepository.take_seq), else the thread's next."""
+        if message.kind != MessageKind.INTERNAL_NOTE and message.patient_seq is None:
+            taken = self.threads.patient_seqs.pop((message.thread_id, message.seq), None)
+            if taken is None:
+                taken = await self.threads.next_patient_seq(message.thread_id)
+            message.patient_seq = taken
+        values = {k: v for k in _COLUMNS if (v := getattr(message, k)) is not None}
+        await self.s.execute(insert(_MESSAGES).values(values))
 
     async def by_client_id(self, author_id: uuid.UUID, client_id: str) -> Message | None:
         return await self.s.scalar(
@@ -35,11 +48,16 @@ class MessageRepository:
         after_seq: int | None = None,
         before_seq: int | None = None,
         limit: int = 50,
+        after_patient_seq: int | None = None,
     ) -> list[Message]:
-        """Messages in ascending order: after a seq (catch-up) or the latest before a seq."""
+        """Messages in ascending order: after a seq or patient_seq (catch-up) or the latest
+        before a seq."""
         q = select(Message).where(Message.thread_id == thread_id)
         if not include_internal:
             q = q.where(Message.kind != MessageKind.INTERNAL_NOTE)
+        if after_patient_seq is not None:
+            q = q.where(Message.patient_seq > after_patient_seq)
+            return list(await self.s.scalars(q.order_by(Message.seq.asc()).limit(limit)))
         if after_seq is not None:
             q = q.where(Message.seq > after_seq).order_by(Message.seq.asc()).limit(limit)
             return list(await self.s.scalars(q))

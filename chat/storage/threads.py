@@ -5,16 +5,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import array_agg
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from chat.access import ThreadScope
 from chat.models import (
     Message,
     MessageKind,
+    PatientBlock,
     ReadState,
     RoutingCorrection,
     Team,
@@ -23,10 +28,28 @@ from chat.models import (
 )
 from chat.storage.privacy import PrivacyRepository
 
+_THREADS = cast(Table, Thread.__table__)
+
+
+class Taken(NamedTuple):
+    """A message's place in its thread and the thread's facts, from one statement."""
+
+    seq: int
+    patient_seq: int | None
+    patient_id: uuid.UUID
+    team_id: uuid.UUID
+    status: str
+    patient_visible: bool
+    attachments_allowed: bool
+
 
 class ThreadRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(
+        self, session: AsyncSession, patient_seqs: dict[tuple[uuid.UUID, int], int] | None = None
+    ) -> None:
         self.s = session
+        # (thread, seq) → patient_seq taken in this transaction (MessageRepository.insert).
+        self.patient_seqs = {} if patient_seqs is None else patient_seqs
 
     def _dialect(self) -> str:
         return self.s.get_bind().dialect.name
@@ -38,30 +61,61 @@ class ThreadRepository:
         return await self.s.get(Thread, thread_id)
 
     async def scope(self, thread_id: uuid.UUID) -> ThreadScope | None:
+        """One statement on every send: the thread, its unit, its participants and whether a
+        spärr applies (only then are the spärr's details read)."""
+        t = _THREADS.c
+        pg = self._dialect() == "postgresql"
+        who = ThreadParticipant.user_id
+        participants = (
+            select(array_agg(who) if pg else func.group_concat(who))
+            .where(ThreadParticipant.thread_id == t.id)
+            .scalar_subquery()
+        )
+        blocked = (
+            select(PatientBlock.id)
+            .where(
+                PatientBlock.patient_id == t.patient_id,
+                PatientBlock.unit_id == Team.unit_id,
+                PatientBlock.lifted_at.is_(None),
+            )
+            .exists()
+        )
         row = (
             await self.s.execute(
-                select(Thread, Team.unit_id)
-                .join(Team, Team.id == Thread.team_id)
-                .where(Thread.id == thread_id)
+                select(
+                    t.patient_id,
+                    t.team_id,
+                    t.status,
+                    t.attachments_allowed,
+                    t.patient_visible,
+                    Team.unit_id,
+                    participants,
+                    blocked,
+                )
+                .join_from(_THREADS, Team, Team.id == t.team_id)
+                .where(t.id == thread_id)
             )
         ).first()
         if row is None:
             return None
-        thread, unit_id = row
-        participants = await self.participant_ids(thread.id)
-        blocked, members, overrides = await PrivacyRepository(self.s).block_facts(
-            thread.patient_id, unit_id, participants
-        )
+        patient_id, team_id, status, attachments, visible, unit_id, people, is_blocked = row
+        ids = _uuids(people)
+        members: frozenset[uuid.UUID] = frozenset()
+        overrides: frozenset[uuid.UUID] = frozenset()
+        if is_blocked:
+            is_blocked, members, overrides = await PrivacyRepository(self.s).block_facts(
+                patient_id, unit_id, sorted(ids)
+            )
         return ThreadScope(
-            thread_id=thread.id,
-            patient_id=thread.patient_id,
-            team_id=thread.team_id,
+            thread_id=thread_id,
+            patient_id=patient_id,
+            team_id=team_id,
             unit_id=unit_id,
-            status=thread.status,
-            participant_ids=frozenset(participants),
-            attachments_allowed=thread.attachments_allowed,
-            patient_visible=thread.patient_visible,
-            blocked=blocked,
+            status=status,
+            participant_ids=ids,
+            attachments_allowed=bool(attachments),
+            patient_visible=bool(visible),
+            blocked=bool(is_blocked),
             unit_member_ids=members,
             override_ids=overrides,
         )
@@ -95,15 +149,65 @@ class ThreadRepository:
         ``at`` and ``values`` update the thread in the same statement. With ``unless_status``
         nothing happens (None) when the thread has that status by now.
         """
+        taken = await self.take_seq(
+            thread_id, at, visible=False, unless_status=unless_status, **values
+        )
+        return taken.seq if taken is not None else None
+
+    async def take_seq(
+        self,
+        thread_id: uuid.UUID,
+        at: datetime | None = None,
+        *,
+        visible: bool,
+        unless_status: str | None = None,
+        **values: object,
+    ) -> Taken | None:
+        """:meth:`next_seq` that also takes the next patient_seq when the patient side may
+        see the message (``visible``), and returns the facts the access rules need."""
+        c = _THREADS.c
         if at is not None:
             values["updated_at"] = at
-        stmt = update(Thread).where(Thread.id == thread_id)
+        if visible:
+            values["last_patient_seq"] = c.last_patient_seq + 1
+        stmt = update(_THREADS).where(c.id == thread_id)
         if unless_status is not None:
-            stmt = stmt.where(Thread.status != unless_status)
+            stmt = stmt.where(c.status != unless_status)
+        changed = ["last_seq", *values]
+        facts = [c.patient_id, c.team_id, c.status, c.patient_visible, c.attachments_allowed]
+        row = (
+            await self.s.execute(
+                stmt.values(last_seq=c.last_seq + 1, **values).returning(
+                    *facts, *(c[k] for k in changed)
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        self._sync(thread_id, dict(zip(changed, row[len(facts) :], strict=True)))
+        seq = int(row.last_seq)
+        patient_seq = int(row.last_patient_seq) if visible else None
+        if patient_seq is not None:
+            self.patient_seqs[(thread_id, seq)] = patient_seq
+        return Taken(seq, patient_seq, row[0], row[1], row[2], bool(row[3]), bool(row[4]))
+
+    def _sync(self, thread_id: uuid.UUID, values: dict[str, object]) -> None:
+        """A Thread loaded in this session sees what the Core UPDATE wrote."""
+        loaded = self.s.sync_session.identity_map.get(identity_key(Thread, thread_id))
+        for key, value in values.items() if loaded is not None else ():
+            set_committed_value(loaded, key, value)
+
+    async def next_patient_seq(self, thread_id: uuid.UUID) -> int:
+        c = _THREADS.c
         seq = await self.s.scalar(
-            stmt.values(last_seq=Thread.last_seq + 1, **values).returning(Thread.last_seq)
+            update(_THREADS)
+            .where(c.id == thread_id)
+            .values(last_patient_seq=c.last_patient_seq + 1)
+            .returning(c.last_patient_seq)
         )
-        return int(seq) if seq is not None else None
+        assert seq is not None
+        self._sync(thread_id, {"last_patient_seq": int(seq)})
+        return int(seq)
 
     async def touch(self, thread_id: uuid.UUID, at: datetime, **values: object) -> None:
         await self.s.execute(
@@ -219,3 +323,13 @@ class ThreadRepository:
             )
         )
         return [(t, c) for t, c in rows]
+
+
+def _uuids(value: object) -> frozenset[uuid.UUID]:
+    """Participants as aggregated: a list of UUIDs (PostgreSQL) or SQLite's comma-joined hex."""
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset(uuid.UUID(v) for v in value.split(","))
+    assert isinstance(value, list)
+    return frozenset(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in value)

@@ -1,9 +1,10 @@
 // The live connection: Socket.IO namespace /chat, authenticated by the HttpOnly session cookie.
 //
-// After every (re)connect each loaded thread is caught up from its last known seq, and the
-// outbox (messages written while offline) is sent again with the same client_id, so nothing
-// is lost and nothing is shown twice: the server is idempotent on client_id and the store
-// dedupes by seq.
+// After every (re)connect each loaded thread is caught up from its last contiguous position
+// (by seq for staff, by patient_seq for the patient side, which never sees internal notes), and
+// the outbox (messages written while offline) is sent again with the same client_id, so
+// nothing is lost and nothing is shown twice: the server is idempotent on client_id and the
+// store dedupes by seq. A live message after a gap starts a catch-up too.
 import { io, type Socket } from "socket.io-client";
 
 import { ApiError, sessionEnded } from "../api";
@@ -15,7 +16,7 @@ import type {
   SendResult,
   TypingEvent,
 } from "../types";
-import { MessageStore } from "./store";
+import { MessageStore, type SeqKey } from "./store";
 
 export type ConnectionState = "connecting" | "connected" | "lost";
 
@@ -34,6 +35,14 @@ export interface LiveHandlers {
   alertAcknowledged?: (e: AcuteAlert) => void;
   /** After a reconnect and catch-up: lists and counters should be fetched again. */
   resynced?: () => void;
+  /** A video meeting for me started, changed or ended (src/video/announce.ts). */
+  meeting?: (e: MeetingNotice) => void;
+}
+
+export interface MeetingNotice {
+  meeting_id: string;
+  thread_id: string | null;
+  status: string;
 }
 
 export interface Pending {
@@ -48,6 +57,9 @@ type SentListener = (threadId: string, result: SendResult) => void;
 
 const ACK_TIMEOUT_MS = 10_000;
 const CATCH_UP_LIMIT = 200;
+// A message missing before a live one may still come (published out of order after a
+// server restart): wait this long before fetching it.
+const GAP_WAIT_MS = 1500;
 
 export class LiveConnection {
   readonly store = new MessageStore();
@@ -59,6 +71,10 @@ export class LiveConnection {
   private readonly outbox = new Map<string, Pending>(); // by client_id
   private readonly pendingListeners = new Set<PendingListener>();
   private readonly sentListeners = new Set<SentListener>();
+  private readonly gapTimers = new Map<string, number>();
+
+  /** `seqKey`: "seq" for staff, "patient_seq" for patients and guardians. */
+  constructor(private readonly seqKey: SeqKey = "seq") {}
   private readonly onOnline = (): void => {
     if (this.socket && !this.socket.connected) this.socket.connect();
   };
@@ -90,7 +106,10 @@ export class LiveConnection {
       // Refused by the server (not a network failure): without a session there is no retry.
       if (/unauthenticated/.test(err.message)) sessionEnded();
     });
-    socket.on("message", (e: { message: Message }) => this.store.add([e.message]));
+    socket.on("message", (e: { message: Message }) => {
+      this.store.add([e.message]);
+      this.watchGap(e.message.thread_id);
+    });
     socket.on("read", (e: ReadEvent) => this.each((h) => h.read?.(e)));
     socket.on("typing", (e: TypingEvent) => this.each((h) => h.typing?.(e)));
     socket.on("thread_updated", (e: { thread_id: string }) =>
@@ -98,6 +117,7 @@ export class LiveConnection {
     );
     socket.on("acute_alert", (e: AcuteAlert) => this.each((h) => h.acuteAlert?.(e)));
     socket.on("alert_acknowledged", (e: AcuteAlert) => this.each((h) => h.alertAcknowledged?.(e)));
+    socket.on("meeting", (e: MeetingNotice) => this.each((h) => h.meeting?.(e)));
     window.addEventListener("online", this.onOnline);
   }
 
@@ -106,6 +126,8 @@ export class LiveConnection {
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
+    for (const timer of this.gapTimers.values()) window.clearTimeout(timer);
+    this.gapTimers.clear();
     this.store.reset();
     this.outbox.clear();
     this.handlers.clear();
@@ -168,19 +190,32 @@ export class LiveConnection {
     }
   }
 
-  /** Fetch everything after the last known seq of a thread (in pages). */
+  /** Fetch everything after the last contiguous position of a thread (in pages). */
   async catchUp(threadId: string): Promise<void> {
+    const key = this.seqKey;
     for (;;) {
-      const after = this.store.thread(threadId).lastSeq;
+      const after = this.store.thread(threadId).contiguous(key);
       const ack = await this.emit("catch_up", {
         thread_id: threadId,
-        after_seq: after,
+        [key === "seq" ? "after_seq" : "after_patient_seq"]: after,
         limit: CATCH_UP_LIMIT,
       });
       const messages = (ack["messages"] as Message[] | undefined) ?? [];
       this.store.add(messages);
       if (messages.length < CATCH_UP_LIMIT) return;
+      if (this.store.thread(threadId).contiguous(key) <= after) return; // no progress
     }
+  }
+
+  private watchGap(threadId: string): void {
+    if (this.gapTimers.has(threadId) || !this.store.thread(threadId).hasGap(this.seqKey)) return;
+    const timer = window.setTimeout(() => {
+      this.gapTimers.delete(threadId);
+      if (this.store.thread(threadId).hasGap(this.seqKey)) {
+        void this.catchUp(threadId).catch(() => undefined);
+      }
+    }, GAP_WAIT_MS);
+    this.gapTimers.set(threadId, timer);
   }
 
   private async onConnect(): Promise<void> {

@@ -2,6 +2,12 @@
 // event and a catch-up, a send ack and its echo) is stored once.
 import type { Message } from "../types";
 
+/**
+ * Which sequence a reader counts by: staff see everything and count by `seq`; the patient
+ * side counts by `patient_seq`, over only what it may see, so internal notes leave no gaps.
+ */
+export type SeqKey = "seq" | "patient_seq";
+
 export class ThreadMessages {
   private readonly bySeq = new Map<number, Message>();
   /** True until the oldest page has been loaded. */
@@ -17,6 +23,34 @@ export class ThreadMessages {
     let max = 0;
     for (const seq of this.bySeq.keys()) if (seq > max) max = seq;
     return max;
+  }
+
+  /**
+   * The last position up to which nothing is missing, counted from the oldest loaded
+   * message: catch-up starts here, not after the highest one seen (a later message may
+   * have arrived live while an earlier one was lost).
+   */
+  contiguous(key: SeqKey): number {
+    const have = new Set<number>();
+    for (const m of this.bySeq.values()) {
+      const n = m[key];
+      if (typeof n === "number") have.add(n);
+    }
+    if (have.size === 0) return 0;
+    let at = Math.min(...have);
+    if (!this.hasOlder) at = 0; // the whole history is loaded: count from the start
+    while (have.has(at + 1)) at += 1;
+    return at;
+  }
+
+  /** Whether a message beyond the contiguous position is here (something is missing). */
+  hasGap(key: SeqKey): boolean {
+    const at = this.contiguous(key);
+    for (const m of this.bySeq.values()) {
+      const n = m[key];
+      if (typeof n === "number" && n > at) return true;
+    }
+    return false;
   }
 
   get firstSeq(): number | null {

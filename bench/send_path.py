@@ -1,0 +1,181 @@
+"""SQL statements and database round trips per send, over Socket.IO and REST.
+
+Runs the server in this process (create_app) on a fresh database with the demo loaded, sends
+a number of messages as a patient and as staff, and counts what SQLAlchemy sends to the
+database per message: statements, transactions (BEGIN/COMMIT/ROLLBACK), pool pings and, on
+PostgreSQL, asyncpg statement preparations. Round trips = all of these (asyncpg makes one per
+statement, one per BEGIN/COMMIT/ROLLBACK, one per ping and one per preparation).
+
+    .venv/bin/python bench/send_path.py                 # SQLite
+    .venv/bin/python bench/send_path.py --backend pg    # PostgreSQL + Redis
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiohttp import web  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from bench.chat_load import PG, REDIS  # noqa: E402
+from server.app import create_app  # noqa: E402
+from server.config import Config  # noqa: E402
+from server.demo import load_demo  # noqa: E402
+from server.keys import DB  # noqa: E402
+from server.migrate import upgrade  # noqa: E402
+from tests.support.backends import pg_admin, pg_url_for  # noqa: E402
+from tests.support.clients import SocketClient, login  # noqa: E402
+from tests.support.flows import cid, start_thread  # noqa: E402
+
+
+class Counts:
+    def __init__(self) -> None:
+        self.c: Counter[str] = Counter()
+        self.on = False
+
+    def hit(self, what: str) -> None:
+        if self.on:
+            self.c[what] += 1
+
+    def attach(self, engine: Any) -> None:
+        sync = engine.sync_engine
+        event.listen(sync, "before_cursor_execute", lambda *a: self._statement(a[2]))
+        for name in ("begin", "commit", "rollback"):
+            event.listen(sync, name, lambda *_a, n=name: self.hit(n))
+        try:
+            import asyncpg
+
+            original_prepare = asyncpg.Connection.prepare
+            original_fetchrow = asyncpg.Connection.fetchrow
+
+            async def prepare(conn: Any, *a: Any, **kw: Any) -> Any:
+                self.hit("prepare")
+                return await original_prepare(conn, *a, **kw)
+
+            async def fetchrow(conn: Any, query: str, *a: Any, **kw: Any) -> Any:
+                self.hit("ping" if query.strip() == ";" else "fetchrow")
+                return await original_fetchrow(conn, query, *a, **kw)
+
+            asyncpg.Connection.prepare = prepare  # type: ignore[method-assign]
+            asyncpg.Connection.fetchrow = fetchrow  # type: ignore[method-assign]
+        except ImportError:
+            pass
+
+    def _statement(self, sql: str) -> None:
+        words = sql.split()
+        head = words[0].upper() if words else "?"
+        table = next(
+            (w.strip('"') for w in words[1:12] if w.strip('"').islower() and "_" in w or
+             w.strip('"') in ("threads", "messages", "users", "sessions", "teams", "patients")),
+            "",
+        )
+        self.hit("statements")
+        self.hit(f"  {head} {table}".rstrip())
+
+    def report(self, label: str, n: int) -> None:
+        c = self.c
+        trips = c["statements"] + c["begin"] + c["commit"] + c["rollback"] + c["ping"]
+        trips += c["prepare"]
+        print(
+            f"{label}: {c['statements'] / n:.1f} statements, {trips / n:.1f} round trips per send "
+            f"(BEGIN {c['begin'] / n:.1f}, COMMIT {c['commit'] / n:.1f}, ROLLBACK "
+            f"{c['rollback'] / n:.1f}, pings {c['ping'] / n:.1f}, prepares {c['prepare'] / n:.1f})"
+        )
+        for key, value in sorted(c.items()):
+            if key.startswith("  "):
+                print(f"    {key.strip():<40} {value / n:.1f}")
+        c.clear()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=["sqlite", "pg"], default="sqlite")
+    parser.add_argument("--sends", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        dropname = None
+        if args.backend == "pg":
+            dropname = f"nara_bench_{uuid.uuid4().hex[:8]}"
+            await pg_admin(f'CREATE DATABASE "{dropname}"', PG)
+            url = pg_url_for(dropname, PG)
+        else:
+            url = f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}"
+        try:
+            await asyncio.to_thread(upgrade, url)
+            from chat.storage import Database
+
+            setup_db = Database(url)
+            demo = await load_demo(setup_db)
+            await setup_db.dispose()
+            assert demo is not None
+            config = Config(
+                data_dir=tmp,
+                database_url=url,
+                redis_url=REDIS if args.backend == "pg" else "",
+                redis_channel=f"bench-{uuid.uuid4().hex[:6]}",
+                nlp_enabled=False,
+            )
+            runner = web.AppRunner(create_app(config), access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+            counts = Counts()
+            counts.attach(runner.app[DB].engine)
+            await measure(base, demo, counts, args.sends)
+            await runner.cleanup()
+        finally:
+            if dropname:
+                await pg_admin(f'DROP DATABASE IF EXISTS "{dropname}" WITH (FORCE)', PG)
+
+
+async def send(sock: SocketClient, thread_id: str) -> None:
+    await sock.call("send_message", {"thread_id": thread_id, "client_id": cid(), "body": "x"})
+
+
+async def measure(base: str, demo: Any, counts: Counts, n: int) -> None:
+    anna, sara = await login(base, "anna"), await login(base, "sara")
+    first = await start_thread(anna, demo.patients["anna"], demo.care_contacts["anna"])
+    thread_id = first["thread"]["id"]
+    socks = []
+    for client in (anna, sara):
+        sock = SocketClient()
+        await sock.connect(base, client.token)
+        socks.append(sock)
+    for who, client, sock in (("patient", anna, socks[0]), ("staff", sara, socks[1])):
+        for _ in range(5):  # warm the statement caches
+            await send(sock, thread_id)
+        counts.on = True
+        cpu = time.process_time()
+        for _ in range(n):
+            await send(sock, thread_id)
+        cpu = (time.process_time() - cpu) * 1000 / n
+        counts.on = False
+        counts.report(f"Socket.IO send ({who}, {cpu:.1f} ms CPU incl. client)", n)
+        url = f"/api/v1/threads/{thread_id}/messages"
+        counts.on = True
+        cpu = time.process_time()
+        for _ in range(n):
+            await client.ok("POST", url, {"client_id": cid(), "body": "x"})
+        cpu = (time.process_time() - cpu) * 1000 / n
+        counts.on = False
+        counts.report(f"REST send ({who}, {cpu:.1f} ms CPU incl. client)", n)
+    for sock in socks:
+        await sock.close()
+    await anna.close()
+    await sara.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
