@@ -240,3 +240,66 @@ def require_alert(actor: Actor, unit_id: uuid.UUID | None) -> uuid.UUID:
 def require_staff(actor: Actor) -> None:
     if not actor.is_staff:
         raise NaraError(ErrorCode.FORBIDDEN, "staff only")
+
+
+# -- case types, consultations, the actions a thread offers (issue 12) ----------------------
+
+
+def require_unit_staff(actor: Actor, unit_id: uuid.UUID) -> None:
+    """Staff of the unit read its case types and standard answers."""
+    if not actor.is_staff or unit_id not in actor.unit_ids:
+        raise not_found("unit")
+
+
+def may_start_case_type(
+    actor: Actor,
+    patient_id: uuid.UUID,
+    *,
+    audience: str,
+    case_unit_id: uuid.UUID,
+    listed_unit_id: uuid.UUID | None,
+    contact_unit_ids: frozenset[uuid.UUID],
+) -> bool:
+    """The patient side starts a case type of the unit the patient is listed at ("listed"),
+    or of a unit where they have a fixed care contact ("care_contact"); "sent_only" types
+    reach patients only when staff send them."""
+    if actor.is_staff or patient_id not in actor.patient_ids:
+        return False
+    if audience == "listed":
+        return case_unit_id == listed_unit_id or case_unit_id in contact_unit_ids
+    if audience == "care_contact":
+        return case_unit_id in contact_unit_ids
+    return False
+
+
+def require_consult(actor: Actor, scope: ThreadScope | None) -> ThreadScope:
+    """Anyone on the care side who sees a thread may consult a colleague about it."""
+    scope = require_view(actor, scope)
+    if not actor.is_staff:
+        raise not_found("thread")
+    return scope
+
+
+def require_answer_request(actor: Actor, patient_id: uuid.UUID) -> None:
+    """An invånarärende is answered by the patient, or a guardian for a child under 13."""
+    require_patient_scope(actor, patient_id)
+
+
+def thread_actions(actor: Actor, scope: ThreadScope) -> list[str]:
+    """What the caller may do in a thread, derived from the rules above: the client shows
+    only these, and the server refuses the rest whatever a client shows."""
+    if not can_view(actor, scope):
+        return []
+    actions = ["read"]
+    if not actor.is_staff:
+        if scope.status != ThreadStatus.CLOSED:
+            actions.append("reply")
+            if scope.attachments_allowed:
+                actions.append("attach")
+        return actions
+    actions += ["reply", "internal_note", "attach", "consult"]
+    if scope.patient_visible:
+        actions += ["reply_patient", "request_files"]
+    if scope.team_id in actor.team_ids:
+        actions += ["assign", "transfer", "set_status", "add_participant", "attachments_setting"]
+    return actions

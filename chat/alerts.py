@@ -65,13 +65,16 @@ class AlertService:
             assert alert.state == AlertState.ACKNOWLEDGED
             view = (await alert_views(store, [alert]))[0]
             scope = await store.threads.scope(alert.thread_id)
-        if note is not None and scope is not None:
-            message = message_view(note, {a.user_id: author_of(a)}).model_dump(mode="json")
-            await self.chat.live.publish(
-                "message", {"message": message}, thread_audiences(scope, internal=False)
-            )
-            await self.chat.publish_thread(scope)
-            await self.chat.live.publish(
-                "alert_acknowledged", view.model_dump(mode="json"), [unit_room(view.unit_id)]
-            )
+            if note is not None and scope is not None:
+                message = message_view(note, {a.user_id: author_of(a)}).model_dump(mode="json")
+                self.chat.events.publish(
+                    store, "message", {"message": message}, thread_audiences(scope, internal=False)
+                )
+                self.chat.announce_thread(store, scope)
+                self.chat.events.publish(
+                    store,
+                    "alert_acknowledged",
+                    view.model_dump(mode="json"),
+                    [unit_room(view.unit_id)],
+                )
         return view

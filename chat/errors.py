@@ -1,7 +1,8 @@
-"""The one error type of Nära: a stable code that maps to HTTP and Socket.IO errors.
+"""The one error type of Nära: a stable code, a message for humans, sometimes a reason.
 
-Services raise :class:`NaraError`; the HTTP layer turns it into a JSON body with the same
-code and the status below, and the Socket.IO layer into an ``{"error": {...}}`` ack.
+Services raise :class:`NaraError` and know nothing of transports: the HTTP layer turns it
+into a JSON body with the status that server/errors.py maps the code to, and the Socket.IO
+layer into an ``{"error": {...}}`` ack.
 """
 
 from __future__ import annotations
@@ -34,31 +35,6 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal_error"
 
 
-_STATUS: dict[ErrorCode, int] = {
-    ErrorCode.INVALID_REQUEST: 400,
-    ErrorCode.INVALID_JSON: 400,
-    ErrorCode.VALIDATION_FAILED: 422,
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.INVALID_CREDENTIALS: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.CONFLICT: 409,
-    ErrorCode.IDEMPOTENCY_MISMATCH: 409,
-    ErrorCode.THREAD_CLOSED: 409,
-    ErrorCode.PAYLOAD_TOO_LARGE: 413,
-    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
-    ErrorCode.RATE_LIMITED: 429,
-    ErrorCode.ATTACHMENTS_DISABLED: 403,
-    ErrorCode.ATTACHMENT_REJECTED: 422,
-    ErrorCode.MEETING_FULL: 409,
-    ErrorCode.MEETING_ENDED: 410,
-    ErrorCode.INVITE_INVALID: 410,
-    ErrorCode.NOT_ADMITTED: 403,
-    ErrorCode.SFU_UNAVAILABLE: 503,
-    ErrorCode.INTERNAL: 500,
-}
-
-
 class NaraError(Exception):
     """A failure the caller can act on. ``code`` is stable API; ``message`` is for humans.
 
@@ -79,10 +55,6 @@ class NaraError(Exception):
         self.message = message
         self.reason = reason
         self.details = details or {}
-
-    @property
-    def http_status(self) -> int:
-        return _STATUS[self.code]
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": str(self.code), "message": self.message}

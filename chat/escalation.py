@@ -59,7 +59,6 @@ class Escalator:
                 continue
             if result is not None:
                 done += 1
-                await self._announce(result)
         return done
 
     async def _step(self, thread_id: uuid.UUID, now: datetime) -> Escalated | None:
@@ -104,11 +103,13 @@ class Escalator:
             promise.next_check_at = _next_check(promise, steps, opening)
             after = await store.threads.scope(thread_id)
             assert after is not None
+            escalated = Escalated(before, after, message_view(note, {}).model_dump(mode="json"))
+            self._announce(store, escalated)
         log.info(
             "thread escalated",
             extra={"thread_id": str(thread_id), "step": event["step"], "target": step.target},
         )
-        return Escalated(before, after, message_view(note, {}).model_dump(mode="json"))
+        return escalated
 
     async def _apply(
         self, store: Store, thread: Any, scope: ThreadScope, target: str, due: datetime
@@ -149,15 +150,15 @@ class Escalator:
         thread.team_id, thread.assignee_id = goal.id, None
         return f"{passed} Ärendet är eskalerat och flyttat till {goal.name}.", event
 
-    async def _announce(self, done: Escalated) -> None:
+    def _announce(self, store: Store, done: Escalated) -> None:
+        """Queued in the step's transaction, sent after its commit (chat/events.py)."""
         from chat.events import thread_audiences
 
-        await self.chat.live.publish(
-            "message", {"message": done.message}, thread_audiences(done.after, internal=False)
-        )
+        rooms = thread_audiences(done.after, internal=False)
+        self.chat.events.publish(store, "message", {"message": done.message}, rooms)
         if done.before.team_id != done.after.team_id:
-            await self.chat.publish_thread(done.before)
-        await self.chat.publish_thread(done.after)
+            self.chat.announce_thread(store, done.before)
+        self.chat.announce_thread(store, done.after)
 
 
 @dataclass(frozen=True)

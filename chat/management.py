@@ -14,10 +14,10 @@ from chat.access import Actor, ThreadScope
 from chat.errors import ErrorCode, NaraError, not_found
 from chat.events import thread_audiences
 from chat.models import Message, MessageKind, RoutingCorrection, ThreadStatus, UserKind
-from chat.presenters import message_view, people, team_dict
+from chat.presenters import message_view, people, team_dict, team_view
 from chat.service import Caller, ChatService, today
 from chat.storage import Store
-from chat.views import CareContactView, ThreadView
+from chat.views import CareContactView, TeamView, ThreadView
 
 STATUS_TEXT = {
     ThreadStatus.OPEN: "Ärendet är öppnat igen.",
@@ -149,14 +149,13 @@ class ThreadManagement:
             view = await self.chat._thread_view(store, caller.actor, thread_id)
             assert after is not None
             await self.chat.log_read(store, caller, after, action)
-        audience_scope = after
-        if notify_old_team and before.team_id != after.team_id:
-            await self.chat.publish_thread(before)
-        message = message_view(note, authors).model_dump(mode="json")
-        await self.chat.live.publish(
-            "message", {"message": message}, thread_audiences(audience_scope, internal=False)
-        )
-        await self.chat.publish_thread(audience_scope)
+            if notify_old_team and before.team_id != after.team_id:
+                self.chat.announce_thread(store, before)
+            message = message_view(note, authors).model_dump(mode="json")
+            self.chat.events.publish(
+                store, "message", {"message": message}, thread_audiences(after, internal=False)
+            )
+            self.chat.announce_thread(store, after)
         return view
 
 
@@ -182,7 +181,7 @@ class Directory:
                         id=c.id,
                         patient_id=c.patient_id,
                         title=c.title,
-                        team=team_dict(team) if team else None,
+                        team=team_view(team) if team else None,
                         coordinator=who.get(c.coordinator_id) if c.coordinator_id else None,
                         members=[who[m] for m in members if m in who],
                         how_to_reach=c.how_to_reach,
@@ -210,10 +209,10 @@ class Directory:
             await store.directory.replace_routing_table(unit_id, table)
         return {c: str(t) for c, t in table.items()}
 
-    async def teams(self, actor: Actor) -> list[dict[str, Any]]:
+    async def teams(self, actor: Actor) -> list[TeamView]:
         access.require_staff(actor)
         async with self.db.read() as store:
-            return [team_dict(t) for t in await store.directory.teams(sorted(actor.unit_ids))]
+            return [team_view(t) for t in await store.directory.teams(sorted(actor.unit_ids))]
 
 
 def _s(value: uuid.UUID | None) -> str | None:

@@ -51,18 +51,6 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, uuid.UUID: Uuid}
 
 
-class OrganisationKind(StrEnum):
-    REGION = "region"
-    MUNICIPALITY = "municipality"
-    PRIVATE = "private"
-
-
-class UnitKind(StrEnum):
-    VARDCENTRAL = "vardcentral"
-    MOTTAGNING = "mottagning"
-    HOME_CARE = "hemsjukvard"
-
-
 class UserKind(StrEnum):
     PATIENT = "patient"  # invånare: a patient with a login, possibly also a guardian
     STAFF = "staff"
@@ -198,6 +186,8 @@ class Thread(Base):
     case_type: Mapped[str] = mapped_column(String(60), default="kontakt")
     status: Mapped[str] = mapped_column(String(30), default=ThreadStatus.OPEN)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The last patient_seq given out (messages the patient side may see).
+    last_patient_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     attachments_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     # False for a staff consultation held without the patient.
     patient_visible: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -226,10 +216,14 @@ class Message(Base):
         UniqueConstraint("thread_id", "seq", name="uq_messages_thread_seq"),
         # Idempotency: a client-chosen id is unique per author, enforced by the database.
         UniqueConstraint("author_id", "client_id", name="uq_messages_author_client_id"),
+        Index("uq_messages_thread_patient_seq", "thread_id", "patient_seq", unique=True),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"))
     seq: Mapped[int] = mapped_column(BigInteger)
+    # Gap-free per thread over what the patient side may see (None for internal notes): a
+    # patient's client checks its history against this, so notes leave no gaps there.
+    patient_seq: Mapped[int | None] = mapped_column(BigInteger)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     client_id: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
@@ -414,3 +408,98 @@ class AcuteAlert(Base):
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+# -- video meetings (rules in signaling/meetings.py, SQL in chat/storage/meetings.py) --------
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    thread_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("threads.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
+    scheduled_at: Mapped[datetime | None] = mapped_column()
+    max_participants: Mapped[int] = mapped_column(Integer, default=8)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class MeetingMember(Base):
+    """People invited by account (standalone meetings, extra professions)."""
+
+    __tablename__ = "meeting_members"
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+
+
+class MeetingInvite(Base):
+    """A single-use guest link: only the token's hash is stored. ``rejoin_hash`` is the hash of
+    the rejoin token the guest got when it used the link (back in after any restart)."""
+
+    __tablename__ = "meeting_invites"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    guest_name: Mapped[str] = mapped_column(String(120))
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejoin_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+
+
+class ExternalIdentity(Base):
+    """An identity a login broker vouches for, bound to a login: a staff member's HSA-id
+    (patients are found by the personnummer in ``patients``)."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "hsa_id"
+    value: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+
+class OidcPendingLogin(Base):
+    """A started OpenID Connect login: used once (deleted when the browser comes back)."""
+
+    __tablename__ = "oidc_pending_logins"
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))  # the browser that started it
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    redirect_uri: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LiveOutbox(Base):
+    """Live events of one committed transaction not yet known to be published: written with
+    the messages they announce, deleted after publishing; a row left by a process that died
+    is published by the next sweep of any process (chat/events.py)."""
+
+    __tablename__ = "live_outbox"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    events: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class VideoRoom(Base):
+    """A Janus room a process created, with its secret: whoever sweeps after a crash can
+    destroy it (Janus lists private rooms to nobody and wants the secret to destroy)."""
+
+    __tablename__ = "video_rooms"
+    server: Mapped[str] = mapped_column(String(100), primary_key=True)
+    room_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from chat.access import Actor
-from chat.models import AcuteAlert, Message, Patient, Team, Thread, User
+from chat import access
+from chat.access import Actor, ThreadScope
+from chat.models import AcuteAlert, Message, Patient, Team, Thread
 from chat.storage import Store
-from chat.views import AlertView, MessageView, PersonView, RoutingView, ThreadView
+from chat.views import (
+    AlertView,
+    AttachmentView,
+    MessageView,
+    PersonView,
+    RoutingView,
+    TeamView,
+    ThreadView,
+)
 
 
 async def people(store: Store, ids: set[uuid.UUID]) -> dict[uuid.UUID, PersonView]:
@@ -30,12 +39,13 @@ def author_of(actor: Actor) -> PersonView:
 def message_view(
     m: Message,
     authors: dict[uuid.UUID, PersonView],
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[AttachmentView] | None = None,
 ) -> MessageView:
     return MessageView(
         id=m.id,
         thread_id=m.thread_id,
         seq=m.seq,
+        patient_seq=m.patient_seq,
         kind=m.kind,
         body=m.body,
         author=authors.get(m.author_id) if m.author_id else None,
@@ -63,6 +73,7 @@ async def thread_view(
     unread: int = 0,
     read_seq: int = 0,
     cache: dict[Any, Any] | None = None,
+    actor: Actor | None = None,
 ) -> ThreadView:
     cache = {} if cache is None else cache
     patient = cache.get(t.patient_id) or await store.directory.patient(t.patient_id)
@@ -85,7 +96,7 @@ async def thread_view(
         case_type=t.case_type,
         status=t.status,
         patient=patient_person(patient),
-        team=team_dict(team),
+        team=team_view(team),
         assignee=assignee,
         last_seq=t.last_seq,
         unread=unread,
@@ -100,15 +111,33 @@ async def thread_view(
         escalation_step=escalation_step,
         created_at=t.created_at,
         updated_at=t.updated_at,
+        allowed_actions=_actions(actor, t, team) if actor is not None else [],
     )
+
+
+def _actions(actor: Actor, t: Thread, team: Team) -> list[str]:
+    """The thread is already known to be visible to the actor: staff outside the owning team
+    see it as a participant (a spärr is handled by the caller)."""
+    outside = actor.is_staff and t.team_id not in actor.team_ids
+    scope = ThreadScope(
+        thread_id=t.id,
+        patient_id=t.patient_id,
+        team_id=t.team_id,
+        unit_id=team.unit_id,
+        status=t.status,
+        participant_ids=frozenset({actor.user_id}) if outside else frozenset(),
+        attachments_allowed=t.attachments_allowed,
+        patient_visible=t.patient_visible,
+    )
+    return access.thread_actions(actor, scope)
+
+
+def team_view(team: Team) -> TeamView:
+    return TeamView(id=team.id, key=team.key, name=team.name, unit_id=team.unit_id)
 
 
 def team_dict(team: Team) -> dict[str, Any]:
     return {"id": str(team.id), "key": team.key, "name": team.name, "unit_id": str(team.unit_id)}
-
-
-def user_person(u: User, profession: str | None = None) -> PersonView:
-    return PersonView(id=u.id, name=u.display_name, kind=u.kind, profession=profession)
 
 
 async def alert_views(store: Store, rows: list[AcuteAlert]) -> list[AlertView]:

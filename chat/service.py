@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from chat import access, audit
 from chat.access import Actor, ThreadScope
 from chat.errors import ErrorCode, NaraError, not_found
-from chat.events import LiveEvents, NoLiveEvents, thread_audiences, unit_room
+from chat.events import (
+    LiveEvents,
+    NoLiveEvents,
+    Publisher,
+    thread_audiences,
+    unit_room,
+    user_room,
+)
 from chat.models import (
     AcuteAlert,
     AlertState,
@@ -29,7 +36,15 @@ from chat.presenters import alert_views, author_of, message_view, message_views,
 from chat.promise import URGENCY_HOURS
 from chat.routing import TRIAGE_KEY, URGENT, Classification, MessageClassifier, more_urgent
 from chat.storage import Database, Store
-from chat.views import MessageView, SendResult, ThreadView
+from chat.views import (
+    AttachmentView,
+    EmergencyView,
+    MessageView,
+    ReadMarkView,
+    SafetyNetView,
+    SendResult,
+    ThreadView,
+)
 
 if TYPE_CHECKING:
     from chat.notifications.followup import Followup
@@ -59,8 +74,8 @@ class NewMessage:
 class Screening:
     """What a patient message set off: automatic replies, an alert, a re-triaged thread."""
 
-    emergency: dict[str, Any] | None = None  # the 112 reply (acute)
-    safety_net: dict[str, Any] | None = None  # "if it gets worse, call 112" (brådskande)
+    emergency: EmergencyView | None = None  # the 112 reply (acute)
+    safety_net: SafetyNetView | None = None  # "if it gets worse, call 112" (brådskande)
     alert: dict[str, Any] | None = None  # the unit's acute alert (AlertView as JSON)
     # Urgency, due time or reasons of the thread moved, or replies were added to it.
     changed: bool = False
@@ -78,13 +93,16 @@ class ChatService:
         live: LiveEvents | None = None,
         classifier: MessageClassifier | None = None,
         clock: Callable[[], datetime] = utcnow,
+        attachment_binder: AttachmentBinder | None = None,
     ) -> None:
         self.db = db
         self.live: LiveEvents = live or NoLiveEvents()
         self.classifier = classifier
         self.clock = clock
-        # Hooks run inside the send transaction (attachments bind here) and after commit.
-        self.attachment_binder: AttachmentBinder | None = None
+        # Every live event of chat/ goes through here: queued in the transaction, sent after.
+        self.events = Publisher(self.live, clock)
+        # Binds uploads inside the send transaction; without one, attachment ids are refused.
+        self.attachment_binder = attachment_binder
         # Notices into the outbox and the thread's promise (chat/notifications/followup.py).
         self.followup: Followup | None = None
 
@@ -125,6 +143,7 @@ class ChatService:
                     unread=unread.get(t.id, 0),
                     read_seq=marks.get(t.id, 0),
                     cache=cache,
+                    actor=a,
                 )
                 flagged = False
                 if a.is_staff and t.team_id not in a.team_ids:
@@ -134,7 +153,7 @@ class ChatService:
                         view = blocked_stub(view)
                     flagged = access.under_override(a, scope)
                 views.append(view)
-                unit_id = uuid.UUID(str(view.team["unit_id"]))
+                unit_id = view.team.unit_id
                 key = (t.patient_id, unit_id)
                 if key not in shown or flagged:
                     shown[key] = audit.Access(
@@ -161,7 +180,10 @@ class ChatService:
         after_seq: int | None = None,
         before_seq: int | None = None,
         limit: int = 50,
+        after_patient_seq: int | None = None,
     ) -> list[MessageView]:
+        """``after_patient_seq``: catch-up of the patient side, which counts only what it may
+        see (internal notes leave no gaps there)."""
         async with self.db.write() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             rows = await store.messages.page(
@@ -170,6 +192,7 @@ class ChatService:
                 after_seq=after_seq,
                 before_seq=before_seq,
                 limit=limit,
+                after_patient_seq=after_patient_seq,
             )
             views = await message_views(store, rows)
             if self.attachment_binder:
@@ -177,14 +200,12 @@ class ChatService:
             await self.log_read(store, caller, scope, "messages.read")
             return views
 
-    async def read_marks(self, caller: Caller, thread_id: uuid.UUID) -> list[dict[str, Any]]:
+    async def read_marks(self, caller: Caller, thread_id: uuid.UUID) -> list[ReadMarkView]:
         async with self.db.read() as store:
             access.require_view(caller.actor, await store.threads.scope(thread_id))
             marks = await store.threads.read_marks(thread_id)
             who = await people(store, {u for u, _ in marks})
-            return [
-                {"user": who[u].model_dump(mode="json"), "seq": s} for u, s in marks if u in who
-            ]
+            return [ReadMarkView(user=who[u], seq=s) for u, s in marks if u in who]
 
     async def unread_total(self, caller: Caller) -> dict[str, Any]:
         threads = await self.list_threads(caller, log=False)  # counts per id: no patient data
@@ -204,6 +225,25 @@ class ChatService:
         team_id: uuid.UUID | None = None,
         case_type: str = "kontakt",
         patient_visible: bool = True,
+    ) -> SendResult:
+        try:
+            return await self._create_thread(
+                caller, patient_id, subject, first, care_contact_id, team_id, case_type,
+                patient_visible,
+            )
+        except IntegrityError:
+            return await self._replay_thread(caller, patient_id, subject, first)
+
+    async def _create_thread(
+        self,
+        caller: Caller,
+        patient_id: uuid.UUID,
+        subject: str,
+        first: NewMessage,
+        care_contact_id: uuid.UUID | None,
+        team_id: uuid.UUID | None,
+        case_type: str,
+        patient_visible: bool,
     ) -> SendResult:
         a = caller.actor
         async with self.db.write() as store:
@@ -238,7 +278,7 @@ class ChatService:
                 await self.followup.after_message(store, a, scope, result, now)
             view = await self._thread_view(store, a, thread.id)
             await self.log_read(store, caller, scope, "thread.create")
-        await self._after_send(scope, result, screening, announce=True)
+            self._announce(store, scope, result, screening, announce=True)
         return SendResult(
             message=result,
             thread=view,
@@ -247,14 +287,12 @@ class ChatService:
         )
 
     async def send(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
-        # Authorise outside the write transaction: SQLite has one writer at a time, so the
-        # write holds only what must be atomic (a closed thread is re-checked there).
-        async with self.db.read() as store:
-            scope = access.require_post(
-                caller.actor, await store.threads.scope(thread_id), new.kind
-            )
+        # One transaction: authorise, store, queue the live events (sent after the commit).
         try:
             async with self.db.write() as store:
+                scope = access.require_post(
+                    caller.actor, await store.threads.scope(thread_id), new.kind
+                )
                 now = self.clock()
                 view = await self._append(store, caller, thread_id, new, now)
                 screening = await self._screen(store, caller, scope, new, view, now)
@@ -266,9 +304,9 @@ class ChatService:
                 thread = None
                 if screening.changed:
                     thread = await self._thread_view(store, caller.actor, thread_id)
+                self._announce(store, scope, view, screening, announce=screening.changed)
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
-        await self._after_send(scope, view, screening, announce=screening.changed)
         return SendResult(
             message=view,
             thread=thread,
@@ -284,21 +322,27 @@ class ChatService:
             stored = await store.threads.mark_read(
                 thread_id, caller.actor.user_id, min(seq, thread.last_seq), self.clock()
             )
-        payload = {"thread_id": str(thread_id), "user_id": str(caller.actor.user_id), "seq": stored}
-        await self.live.publish("read", payload, thread_audiences(scope, internal=False))
+            payload = {
+                "thread_id": str(thread_id),
+                "user_id": str(caller.actor.user_id),
+                "seq": stored,
+            }
+            rooms = thread_audiences(scope, internal=False)
+            self.events.publish(store, "read", payload, rooms, durable=False)
         return stored
 
     async def typing(self, caller: Caller, thread_id: uuid.UUID, internal: bool) -> None:
         async with self.db.read() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
-        internal = internal and caller.actor.is_staff
-        payload = {
-            "thread_id": str(thread_id),
-            "user_id": str(caller.actor.user_id),
-            "name": caller.actor.display_name,
-            "internal": internal,
-        }
-        await self.live.publish("typing", payload, thread_audiences(scope, internal=internal))
+            internal = internal and caller.actor.is_staff
+            payload = {
+                "thread_id": str(thread_id),
+                "user_id": str(caller.actor.user_id),
+                "name": caller.actor.display_name,
+                "internal": internal,
+            }
+            rooms = thread_audiences(scope, internal=internal)
+            self.events.publish(store, "typing", payload, rooms, durable=False)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -309,13 +353,21 @@ class ChatService:
         if not caller.actor.is_staff:
             changes["status"] = ThreadStatus.OPEN
         closed = None if caller.actor.is_staff else ThreadStatus.CLOSED
-        seq = await store.threads.next_seq(thread_id, now, unless_status=closed, **changes)
-        if seq is None:
+        taken = await store.threads.take_seq(
+            thread_id,
+            now,
+            visible=new.kind != MessageKind.INTERNAL_NOTE,
+            unless_status=closed,
+            **changes,
+        )
+        if taken is None:
             raise NaraError(ErrorCode.THREAD_CLOSED, "the thread is closed; start a new one")
+        seq = taken.seq
         message = Message(
             id=uuid.uuid4(),
             thread_id=thread_id,
             seq=seq,
+            patient_seq=taken.patient_seq,
             author_id=caller.actor.user_id,
             client_id=new.client_id,
             kind=new.kind,
@@ -325,7 +377,7 @@ class ChatService:
         )
         await store.messages.insert(message)
         await store.threads.mark_read(thread_id, caller.actor.user_id, seq, now, report=False)
-        attachments: list[dict[str, Any]] = []
+        attachments: list[AttachmentView] = []
         if new.attachment_ids:
             if self.attachment_binder is None:
                 raise NaraError(ErrorCode.VALIDATION_FAILED, "attachments are not enabled")
@@ -349,26 +401,77 @@ class ChatService:
             thread = await self._thread_view(store, caller.actor, thread_id)
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             await self.log_read(store, caller, scope, "thread.read")
+            self._echo(store, caller, views[0])
         return SendResult(message=views[0], duplicate=True, thread=thread)
 
-    async def _after_send(
-        self, scope: ThreadScope, message: MessageView, screening: Screening, *, announce: bool
+    def _echo(self, store: Store, caller: Caller, message: MessageView) -> None:
+        """A resend found the message stored: the first answer (or its live event) may never
+        have gone out, so the sender's own connections get it again."""
+        payload = {"message": message.model_dump(mode="json")}
+        rooms = [user_room(caller.actor.user_id)]
+        self.events.publish(store, "message", payload, rooms, durable=False)
+
+    async def _replay_thread(
+        self, caller: Caller, patient_id: uuid.UUID, subject: str, first: NewMessage
+    ) -> SendResult:
+        """``POST /threads`` resent: the thread its first message started, if it is the same
+        request (patient, subject, body); another request with the same client_id is refused."""
+        async with self.db.write() as store:
+            existing = await store.messages.by_client_id(caller.actor.user_id, first.client_id)
+            if existing is None:
+                raise NaraError(ErrorCode.CONFLICT, "the thread could not be stored; retry")
+            thread = await store.threads.get(existing.thread_id)
+            assert thread is not None
+            if (
+                existing.seq != 1
+                or thread.patient_id != patient_id
+                or thread.subject != subject
+                or existing.body != first.body
+            ):
+                raise NaraError(
+                    ErrorCode.IDEMPOTENCY_MISMATCH,
+                    "this client_id was already used for a different message",
+                )
+            scope = access.require_view(caller.actor, await store.threads.scope(thread.id))
+            views = await message_views(store, [existing])
+            if self.attachment_binder:
+                await self.attachment_binder.decorate(store, views)
+            view = await self._thread_view(store, caller.actor, thread.id)
+            await self.log_read(store, caller, scope, "thread.read")
+            self._echo(store, caller, views[0])
+        return SendResult(message=views[0], duplicate=True, thread=view)
+
+    def _announce(
+        self,
+        store: Store,
+        scope: ThreadScope,
+        message: MessageView,
+        screening: Screening,
+        *,
+        announce: bool,
     ) -> None:
-        """Only after commit: what clients are told can always be read back."""
+        """Queued in the transaction, sent after commit: what clients are told can always be
+        read back, and a crash after the commit still delivers it (chat/events.py)."""
         internal = message.kind == MessageKind.INTERNAL_NOTE
         payload = {"message": message.model_dump(mode="json")}
-        await self.live.publish("message", payload, thread_audiences(scope, internal=internal))
+        self.events.publish(store, "message", payload, thread_audiences(scope, internal=internal))
+        patient_side = thread_audiences(scope, internal=False)
         for auto in screening.replies:
-            await self.live.publish(
-                "message", {"message": auto}, thread_audiences(scope, internal=False)
-            )
+            self.events.publish(store, "message", {"message": auto}, patient_side)
         if screening.alert is not None:
             # Staff of the whole unit: the alert names the patient, never the personnummer.
-            await self.live.publish("acute_alert", screening.alert, [unit_room(scope.unit_id)])
+            self.events.publish(store, "acute_alert", screening.alert, [unit_room(scope.unit_id)])
         if announce:
-            await self.publish_thread(scope)
+            self.announce_thread(store, scope)
+
+    def announce_thread(self, store: Store, scope: ThreadScope) -> None:
+        """``thread_updated`` to everyone who sees the thread, after the commit."""
+        payload = {"thread_id": str(scope.thread_id)}
+        rooms = thread_audiences(scope, internal=False)
+        self.events.publish(store, "thread_updated", payload, rooms)
 
     async def publish_thread(self, scope: ThreadScope) -> None:
+        """Outside a transaction (not durable); inside one use :meth:`announce_thread`."""
         payload = {"thread_id": str(scope.thread_id)}
         await self.live.publish("thread_updated", payload, thread_audiences(scope, internal=False))
 
@@ -385,6 +488,7 @@ class ChatService:
             staff=a.is_staff,
             unread=unread.get(thread_id, 0),
             read_seq=marks.get(thread_id, 0),
+            actor=a,
         )
 
     async def log_read(
@@ -489,23 +593,23 @@ class ChatService:
             if decision.emergency_reply:
                 event = {"type": "emergency", "red_flag_kind": decision.red_flag_kind}
                 auto = await self._auto_reply(store, scope, decision.emergency_reply, event, now)
-                screening.emergency = {
-                    "reply": decision.emergency_reply,
-                    "red_flag_kind": decision.red_flag_kind,
-                    "message": auto,
-                }
+                screening.emergency = EmergencyView(
+                    reply=decision.emergency_reply,
+                    red_flag_kind=decision.red_flag_kind,
+                    message=MessageView.model_validate(auto),
+                )
                 screening.replies.append(auto)
             screening.alert = await self._raise_alert(store, scope, decision, message, now)
             screening.changed = True
         elif decision.safety_net_reply:
             event = {"type": "safety_net", "presentation": decision.presentation}
             auto = await self._auto_reply(store, scope, decision.safety_net_reply, event, now)
-            screening.safety_net = {
-                "reply": decision.safety_net_reply,
-                "presentation": decision.presentation,
-                "presentation_name": decision.presentation_name,
-                "message": auto,
-            }
+            screening.safety_net = SafetyNetView(
+                reply=decision.safety_net_reply,
+                presentation=decision.presentation,
+                presentation_name=decision.presentation_name,
+                message=MessageView.model_validate(auto),
+            )
             screening.replies.append(auto)
             screening.changed = True
         return screening
@@ -574,6 +678,7 @@ def blocked_stub(view: ThreadView) -> ThreadView:
             "unread": 0,
             "last_seq": 0,
             "assignee": None,
+            "allowed_actions": [],
         }
     )
 
@@ -625,13 +730,12 @@ def _pick_team(
     )
 
 
-class AttachmentBinder:
-    """Set by the server when attachments are enabled (see chat/attachments)."""
+class AttachmentBinder(Protocol):
+    """Binds uploads to a message inside the send transaction and shows them in history
+    (chat/attachments/binder.py); the server passes one when attachments are enabled."""
 
     async def bind(
         self, store: Store, caller: Caller, message: Message, new: NewMessage
-    ) -> list[dict[str, Any]]:
-        raise NotImplementedError
+    ) -> list[AttachmentView]: ...
 
-    async def decorate(self, store: Store, views: list[MessageView]) -> None:
-        raise NotImplementedError
+    async def decorate(self, store: Store, views: list[MessageView]) -> None: ...

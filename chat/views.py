@@ -16,17 +16,48 @@ class PersonView(BaseModel):
     profession: str | None = None
 
 
+class TeamView(BaseModel):
+    id: uuid.UUID
+    key: str
+    name: str
+    unit_id: uuid.UUID
+
+
+class AttachmentView(BaseModel):
+    """A file of a message (chat/attachments/records.py); only ids in its URLs."""
+
+    id: uuid.UUID
+    name: str
+    mime: str
+    kind: str
+    size: int
+    width: int | None
+    height: int | None
+    url: str
+    thumbnail_url: str | None
+
+
 class MessageView(BaseModel):
     id: uuid.UUID
     thread_id: uuid.UUID
     seq: int
+    # Gap-free over what the patient side sees (None for internal notes): a patient's client
+    # checks that its history is complete against this, not against seq.
+    patient_seq: int | None = None
     kind: str
     body: str
     author: PersonView | None
     client_id: str | None
     event: dict[str, Any] | None = None
-    attachments: list[dict[str, Any]] = []
+    attachments: list[AttachmentView] = []
     created_at: datetime
+
+
+class ReadMarkView(BaseModel):
+    """How far one participant has read a thread (read receipts)."""
+
+    user: PersonView
+    seq: int
 
 
 class RoutingView(BaseModel):
@@ -47,7 +78,7 @@ class ThreadView(BaseModel):
     case_type: str
     status: str
     patient: PersonView
-    team: dict[str, Any]
+    team: TeamView
     assignee: PersonView | None
     last_seq: int
     unread: int = 0
@@ -66,13 +97,15 @@ class ThreadView(BaseModel):
     # Spärr: the patient keeps this unit's information from the caller's unit; only that it
     # exists is shown (emergency access: POST /threads/{id}/emergency-access).
     blocked: bool = False
+    # What the caller may do here (chat/access.py thread_actions): the client shows only these.
+    allowed_actions: list[str] = []
 
 
 class CareContactView(BaseModel):
     id: uuid.UUID
     patient_id: uuid.UUID
     title: str
-    team: dict[str, Any] | None
+    team: TeamView | None
     coordinator: PersonView | None
     members: list[PersonView]
     how_to_reach: str
@@ -81,13 +114,29 @@ class CareContactView(BaseModel):
     communication_terms: str
 
 
+class EmergencyView(BaseModel):
+    """An acute message: "call 112" at once, and the system message that says so."""
+
+    reply: str
+    red_flag_kind: str | None = None
+    message: MessageView
+
+
+class SafetyNetView(BaseModel):
+    """A serious message short of acute: the stored advice ("if it gets worse, call 112")."""
+
+    reply: str
+    presentation: str | None = None
+    presentation_name: str | None = None
+    message: MessageView
+
+
 class SendResult(BaseModel):
     message: MessageView
     duplicate: bool = False
     thread: ThreadView | None = None
-    emergency: dict[str, Any] | None = None
-    # A serious message short of acute: the stored advice ("if it gets worse, call 112").
-    safety_net: dict[str, Any] | None = None
+    emergency: EmergencyView | None = None
+    safety_net: SafetyNetView | None = None
 
 
 class AccessLogView(BaseModel):

@@ -7,12 +7,18 @@ bash scripts/setup-system.sh
 bash scripts/setup.sh
 bash scripts/services.sh
 if [ -f web_client/package.json ]; then bash scripts/build-web.sh; fi
+bash scripts/setup-oidc-provider.sh  # the OpenID Connect provider of tests/security/test_oidc*
 
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== tests on the embedded defaults (SQLite, in-process bus)"
 env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q "$@"
 echo "== tests on PostgreSQL + Redis"
+# Tests that touch neither the database nor the bus (the routing library, file inspection and
+# storage) ran above; running them again here would only repeat them.
 DATABASE_URL=${NARA_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 REDIS_URL=${NARA_TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
-  .venv/bin/pytest -q -m "not browser and not janus" "$@"
+  .venv/bin/pytest -q -m "not browser and not janus" \
+    --ignore=tests/nlp --ignore=tests/attachments/test_memory.py \
+    --ignore=tests/attachments/test_cleaning.py --ignore=tests/attachments/test_inspection.py \
+    --ignore=tests/attachments/test_filenames.py --ignore=tests/attachments/test_storage.py "$@"

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 from chat.alerts import AlertService
-from chat.attachments import AttachmentLimits, LocalBlobStore
+from chat.attachments import LocalBlobStore
 from chat.attachments.binder import StoredAttachmentBinder
 from chat.attachments.service import AttachmentService
 from chat.management import Directory, ThreadManagement
@@ -23,6 +23,7 @@ from chat.storage import Database
 from server.api import build_api
 from server.api.attachment_routes import blob_dir
 from server.auth import LocalPasswordIdentity, PasswordHashing, SessionManager
+from server.case_types import case_types_ctx
 from server.config import Config
 from server.keys import (
     ALERTS,
@@ -31,7 +32,6 @@ from server.keys import (
     CONFIG,
     DB,
     DIRECTORY,
-    EXTRAS,
     GUARD,
     HASHING,
     IDENTITY,
@@ -39,15 +39,18 @@ from server.keys import (
     PDL,
     SESSIONS,
     SIO,
+    TASKS,
     THROTTLE,
 )
 from server.logs import quiet_sensitive_loggers
 from server.nlp_bridge import load_classifier
 from server.notify_worker import setup_notifications
+from server.oidc_login import setup_oidc
 from server.realtime import ChatNamespace, SocketLiveEvents
 from server.revocation import SessionGuard, socket_manager
 from server.security import authenticate, errors, security_headers
 from server.sockets import NaraSocketServer
+from server.tasks import BackgroundTasks
 from server.throttle import LoginLimits, LoginThrottle
 from server.video import VideoNamespace, video_ctx
 
@@ -60,7 +63,7 @@ def create_app(config: Config) -> web.Application:
     app = web.Application(middlewares=[errors, authenticate], client_max_size=64 * 1024**2)
     app.on_response_prepare.append(security_headers)
     app[CONFIG] = config
-    app[EXTRAS] = {}
+    app[TASKS] = BackgroundTasks()
     sio = NaraSocketServer(
         async_mode="aiohttp",
         client_manager=socket_manager(config.redis_url, config.redis_channel),
@@ -73,11 +76,14 @@ def create_app(config: Config) -> web.Application:
     sio.register_namespace(ChatNamespace(app))
     sio.register_namespace(VideoNamespace(app))
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(case_types_ctx)  # chat/case_types: needs the chat service
     app.cleanup_ctx.append(_logins)
+    setup_oidc(app)  # after the database: OpenID Connect login when configured
     app.cleanup_ctx.append(_attachments)
     app.cleanup_ctx.append(video_ctx)
     setup_notifications(app)  # after chat and video: it hooks into both
     app.on_shutdown.append(_disconnect_sockets)
+    app.on_shutdown.append(_stop_tasks)
     build_api().mount(app)
     _mount_web_client(app)
     return app
@@ -88,13 +94,35 @@ async def _disconnect_sockets(app: web.Application) -> None:
     await app[SIO].shutdown()
 
 
+async def _stop_tasks(app: web.Application) -> None:
+    """Background tasks end before the resources they use (database, senders) are closed."""
+    await app[TASKS].close()
+
+
+def _crash_after_commit(marker: str) -> Callable[[list[dict[str, Any]]], None] | None:
+    """Fault injection for the crash tests: die like ``kill -9`` between commit and publish."""
+    if not marker:
+        return None
+
+    def check(events: list[dict[str, Any]]) -> None:
+        if any(marker in str(e["payload"].get("message", {}).get("body", "")) for e in events):
+            os._exit(137)
+
+    return check
+
+
 async def _database(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     config.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(config.effective_database_url)
     app[DB] = db
     classifier = await asyncio.to_thread(load_classifier, config)
-    chat = ChatService(db, live=SocketLiveEvents(app[SIO]), classifier=classifier)
+    chat = ChatService(
+        db,
+        live=SocketLiveEvents(app[SIO]),
+        classifier=classifier,
+        attachment_binder=StoredAttachmentBinder(config.attachment_limits),
+    )
     app[CHAT] = chat
     app[MANAGEMENT] = ThreadManagement(chat)
     app[DIRECTORY] = Directory(chat)
@@ -110,11 +138,13 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     manager.revocation_handler = guard.revoked
     app[HASHING] = PasswordHashing(config.password_threads)
     app[IDENTITY] = LocalPasswordIdentity(db, app[HASHING])
-    sweep = asyncio.create_task(guard.sweep_forever())
+    app[TASKS].forever("session-sweep", guard.sweep_forever)
+    chat.events.before_publish = _crash_after_commit(config.fault_crash_after_commit)
+    app[TASKS].forever(
+        "live-outbox", lambda: chat.events.run(db, stale_s=config.live_outbox_stale_s)
+    )
     yield
-    sweep.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await sweep
+    await app[TASKS].close()  # idempotent; normally done at shutdown, before this
     app[HASHING].close()
     await db.dispose()
 
@@ -137,26 +167,24 @@ async def _logins(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _attachments(app: web.Application) -> AsyncIterator[None]:
-    """Uploads, downloads, binding to messages, and the purge of unused uploads."""
+    """Uploads, downloads and the purge of unused uploads (binding them to a message is the
+    chat service's StoredAttachmentBinder, made in _database)."""
     config = app[CONFIG]
-    limits = AttachmentLimits.from_env()
+    limits = config.attachment_limits
     service = AttachmentService(
         app[DB],
         LocalBlobStore(blob_dir(config)),
         limits,
-        parallel_inspections=int(os.environ.get("NARA_ATTACHMENT_INSPECTIONS", "2")),
+        parallel_inspections=config.attachment_inspections,
     )
     app[ATTACHMENTS] = service
-    app[CHAT].attachment_binder = StoredAttachmentBinder(limits)
     # pypdf may quote fragments of a damaged file in its warnings: keep them out of the logs.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    interval = float(os.environ.get("NARA_UPLOAD_PURGE_SECONDS", "300"))
+    interval = config.upload_purge_s
     ttl = timedelta(minutes=config.upload_ttl_minutes)
-    purge = asyncio.create_task(service.purge_forever(interval, ttl))
+    app[TASKS].forever("upload-purge", lambda: service.purge_forever(interval, ttl))
     yield
-    purge.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await purge
+    await app[TASKS].close()  # before the purge's thread pool closes
     service.close()
 
 

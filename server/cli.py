@@ -23,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _nlp(args[1:])
     if args[:1] == ["video"]:
         return _video(args[1:])
+    if args[:1] == ["oidc"]:
+        from server.oidc_login import run_oidc_cli
+
+        return run_oidc_cli(args[1:], Config.from_env())
     parser = _parser()
     ns = parser.parse_args(args)
     config = Config.from_env()
@@ -57,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("overdue", help="how many threads are past their due time, and by how much")
     sub.add_parser("nlp", help="routing model: train, eval, route (see `nara nlp --help`)")
     sub.add_parser("video", help="video tools: probe (see `nara video --help`)")
+    sub.add_parser("oidc", help="e-legitimation logins: link-staff (see `nara oidc --help`)")
     return parser
 
 

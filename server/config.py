@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chat.attachments.limits import AttachmentLimits
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -43,9 +45,15 @@ class Config:
     nlp_enabled: bool = True
     nlp_model_dir: Path | None = None
     upload_ttl_minutes: int = 60
+    upload_purge_s: float = 300.0
+    attachment_inspections: int = 2  # files inspected and cleaned at once
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
     video_mesh_max: int = 4
     video_max_participants: int = 8
     video_reconnect_grace_s: float = 10.0
+    video_lease_s: float = 3.0
+    video_bitrate_kbps: int = 512  # each publisher's cap on Janus (per meeting's room)
+    janus_sweep_s: float = 60.0
     janus_servers_json: str = ""
     turn_secret: str = ""
     turn_urls: tuple[str, ...] = ()
@@ -67,7 +75,27 @@ class Config:
     notify_retry_s: float = 30.0
     notify_max_attempts: int = 8
     escalation_check_s: float = 60.0
-    extra: dict[str, str] = field(default_factory=dict)
+    # Live events still in the outbox after this are republished by any process (chat/events.py).
+    live_outbox_stale_s: float = 3.0
+    # Tests only (fault injection): exit at once after committing a message whose text
+    # contains this marker, before its live events are published.
+    fault_crash_after_commit: str = ""
+    # Invånarärenden (chat/case_types): remind the patient side of an unanswered form.
+    case_reminder_hours: int = 72
+    case_reminder_check_s: float = 300.0
+    # OpenID Connect login (server/oidc.py): off while oidc_issuer is empty.
+    oidc_issuer: str = ""  # e.g. https://idp.region.se (its /.well-known/openid-configuration)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_token_auth: str = "client_secret_basic"  # or client_secret_post
+    oidc_scopes: str = "openid profile https://id.oidc.se/scope/naturalPersonNumber"
+    oidc_personnummer_claim: str = "https://id.oidc.se/claim/personalIdentityNumber"
+    oidc_hsa_id_claim: str = "employeeHsaId"
+    oidc_name_claim: str = "name"
+    oidc_redirect_url: str = ""  # empty: NARA_PUBLIC_URL (else the request) + the callback
+    oidc_create_patients: bool = False  # create a login for an unknown, valid personnummer
+    oidc_leeway_s: int = 30  # clock skew allowed on exp/iat
+    oidc_login_ttl_s: int = 600  # how long a started login may take
 
     @property
     def effective_database_url(self) -> str:
@@ -111,9 +139,15 @@ class Config:
             "nlp_enabled": _env("NARA_NLP", "1") != "0",
             "nlp_model_dir": Path(model) if model else None,
             "upload_ttl_minutes": int(_env("NARA_UPLOAD_TTL_MINUTES", "60")),
+            "upload_purge_s": float(_env("NARA_UPLOAD_PURGE_SECONDS", "300")),
+            "attachment_inspections": int(_env("NARA_ATTACHMENT_INSPECTIONS", "2")),
+            "attachment_limits": AttachmentLimits.from_env(),
             "video_mesh_max": int(_env("NARA_VIDEO_MESH_MAX", "4")),
             "video_max_participants": int(_env("NARA_VIDEO_MAX_PARTICIPANTS", "8")),
             "video_reconnect_grace_s": float(_env("NARA_VIDEO_RECONNECT_GRACE_SECONDS", "10")),
+            "video_lease_s": float(_env("NARA_VIDEO_LEASE_SECONDS", "3")),
+            "video_bitrate_kbps": int(_env("NARA_VIDEO_BITRATE_KBPS", "512")),
+            "janus_sweep_s": float(_env("NARA_JANUS_SWEEP_SECONDS", "60")),
             "janus_servers_json": _env("NARA_JANUS_SERVERS", ""),
             "turn_secret": _env("NARA_TURN_SECRET", ""),
             "turn_urls": _list("NARA_TURN_URLS"),
@@ -134,6 +168,26 @@ class Config:
             "notify_retry_s": float(_env("NARA_NOTIFY_RETRY_SECONDS", "30")),
             "notify_max_attempts": int(_env("NARA_NOTIFY_MAX_ATTEMPTS", "8")),
             "escalation_check_s": float(_env("NARA_ESCALATION_CHECK_SECONDS", "60")),
+            "live_outbox_stale_s": float(_env("NARA_LIVE_OUTBOX_STALE_SECONDS", "3")),
+            "fault_crash_after_commit": _env("NARA_FAULT_CRASH_AFTER_COMMIT", ""),
+            "case_reminder_hours": int(_env("NARA_CASE_REMINDER_HOURS", "72")),
+            "case_reminder_check_s": float(_env("NARA_CASE_REMINDER_CHECK_SECONDS", "300")),
+            "oidc_issuer": _env("NARA_OIDC_ISSUER", "").rstrip("/"),
+            "oidc_client_id": _env("NARA_OIDC_CLIENT_ID", ""),
+            "oidc_client_secret": _env("NARA_OIDC_CLIENT_SECRET", ""),
+            "oidc_token_auth": _env("NARA_OIDC_TOKEN_AUTH", "client_secret_basic"),
+            "oidc_scopes": _env(
+                "NARA_OIDC_SCOPES", "openid profile https://id.oidc.se/scope/naturalPersonNumber"
+            ),
+            "oidc_personnummer_claim": _env(
+                "NARA_OIDC_PERSONNUMMER_CLAIM", "https://id.oidc.se/claim/personalIdentityNumber"
+            ),
+            "oidc_hsa_id_claim": _env("NARA_OIDC_HSA_ID_CLAIM", "employeeHsaId"),
+            "oidc_name_claim": _env("NARA_OIDC_NAME_CLAIM", "name"),
+            "oidc_redirect_url": _env("NARA_OIDC_REDIRECT_URL", ""),
+            "oidc_create_patients": _env("NARA_OIDC_CREATE_PATIENTS", "0") == "1",
+            "oidc_leeway_s": int(_env("NARA_OIDC_LEEWAY_SECONDS", "30")),
+            "oidc_login_ttl_s": int(_env("NARA_OIDC_LOGIN_TTL_SECONDS", "600")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

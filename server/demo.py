@@ -81,12 +81,15 @@ def pnr(first_nine: str) -> str:
     return normalize(with_check_digit(first_nine))
 
 
-async def load_demo(db: Database, password: str = DEMO_PASSWORD) -> DemoIds | None:
-    """Create the demo organisation once; None when it is already there."""
+async def load_demo(
+    db: Database, password: str = DEMO_PASSWORD, *, password_hash: str | None = None
+) -> DemoIds | None:
+    """Create the demo organisation once; None when it is already there. ``password_hash``
+    (of ``password``) lets the quick test run store a cheaper argon2 hash."""
     async with db.write() as store:
         if await store.directory.user_by_username("anna") is not None:
             return None
-        hashed = hash_password(password)
+        hashed = password_hash or hash_password(password)
         region = Organisation(id=uuid.uuid4(), name="Region Kronoberg (demo)", kind="region")
         kommun = Organisation(id=uuid.uuid4(), name="Växjö kommun (demo)", kind="municipality")
         unit = CareUnit(

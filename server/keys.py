@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import socketio
 from aiohttp import web
 
@@ -16,7 +14,9 @@ from chat.storage import Database
 from server.auth import IdentityProvider, PasswordHashing, SessionManager
 from server.config import Config
 from server.revocation import SessionGuard
+from server.tasks import BackgroundTasks
 from server.throttle import LoginThrottle
+from signaling.cluster import MeetingRouter
 from signaling.live import LiveMeetings
 from signaling.meetings import MeetingService
 
@@ -33,7 +33,8 @@ HASHING = web.AppKey("password_hashing", PasswordHashing)
 GUARD = web.AppKey("session_guard", SessionGuard)
 THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 SIO = web.AppKey("sio", socketio.AsyncServer)
-EXTRAS = web.AppKey("extras", dict[str, Any])
 ATTACHMENTS = web.AppKey("attachments", AttachmentService)
 MEETINGS = web.AppKey("meetings", MeetingService)
 LIVE = web.AppKey("live_meetings", LiveMeetings)
+VIDEO = web.AppKey("video_router", MeetingRouter)
+TASKS = web.AppKey("background_tasks", BackgroundTasks)

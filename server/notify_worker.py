@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
@@ -34,7 +34,7 @@ from chat.notifications.followup import Followup, NoticeSettings
 from chat.notifications.preferences import NotificationService
 from chat.notifications.worker import DeliveryWorker, WorkerSettings
 from server.config import Config
-from server.keys import CHAT, CONFIG, DB, GUARD, MEETINGS
+from server.keys import CHAT, CONFIG, DB, GUARD, MEETINGS, TASKS
 from server.realtime import CHAT_NAMESPACE
 
 log = logging.getLogger("nara.notify")
@@ -113,24 +113,6 @@ def _subject(config: Config) -> str:
     return f"mailto:{address}"
 
 
-async def supervise(name: str, run: Callable[[], Awaitable[None]]) -> None:
-    """Run a background loop for the life of the process; restart it after a crash."""
-    delay = 1.0
-    while True:
-        try:
-            await run()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # the type only: SQL errors quote their parameters
-            log.error(
-                "background task crashed; restarting",
-                extra={"task": name, "error": type(exc).__name__},
-            )
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-
-
 async def _notifications(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     # aiosmtplib logs the conversation (addresses) at DEBUG: never into our logs.
@@ -182,17 +164,12 @@ async def _notifications(app: web.Application) -> AsyncIterator[None]:
             await escalator.run_once()
             await asyncio.sleep(config.escalation_check_s)
 
-    tasks = [
-        asyncio.create_task(supervise("delivery", worker.run_forever)),
-        asyncio.create_task(supervise("presence", heartbeat)),
-        asyncio.create_task(supervise("escalation", escalate)),
-    ]
+    tasks = app[TASKS]
+    tasks.forever("notify-delivery", worker.run_forever)
+    tasks.forever("notify-presence", heartbeat)
+    tasks.forever("notify-escalation", escalate)
     yield
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await tasks.close()  # idempotent; normally done at shutdown, before the senders close
     for sender in senders.values():
         with contextlib.suppress(Exception):
             await sender.close()

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
+from server.errors import http_status
 from server.keys import CHAT, CONFIG, SESSIONS
 
 log = logging.getLogger("nara.http")
@@ -79,7 +80,7 @@ def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...
 
 
 def error_response(err: NaraError) -> web.Response:
-    response = web.json_response({"error": err.to_dict()}, status=err.http_status)
+    response = web.json_response({"error": err.to_dict()}, status=http_status(err))
     retry_after = getattr(err, "retry_after", None)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)

@@ -24,9 +24,20 @@ from tests.support.backends import (
 from tests.support.clients import ApiClient, SocketClient, login
 
 
+def quick_run(config: pytest.Config) -> bool:
+    """``pytest -m "not slow"``: every test that depends on the real cost of a password check
+    (login limits, argon2 off the event loop) is slow, so the quick run stores the demo
+    password with argon2's cheapest parameters. Every other run (CI) uses the real ones."""
+    return "not slow" in (config.getoption("markexpr") or "")
+
+
 @pytest.fixture(scope="session")
-def db_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
-    template = build_template(tmp_path_factory.mktemp("template"))
+def db_template(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[Template]:
+    template = build_template(
+        tmp_path_factory.mktemp("template"), fast_passwords=quick_run(pytestconfig)
+    )
     yield template
     drop_template(template)
 
@@ -106,3 +117,10 @@ async def server(base_config: Config, db_template: Template) -> AsyncIterator[Ru
     yield running
     await running.close_clients()
     await runner.cleanup()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser and Janus tests are slow by nature: ``-m "not slow"`` leaves them out too."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("janus"):
+            item.add_marker(pytest.mark.slow)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from typing import Any
 
 from chat import access
 from chat.attachments.limits import AttachmentLimits, check_message_files
 from chat.attachments.reasons import Reason, rejection
-from chat.attachments.records import DEFAULT_URL_PREFIX, attachment_dict
+from chat.attachments.records import DEFAULT_URL_PREFIX, attachment_view
 from chat.errors import ErrorCode, NaraError, not_found
 from chat.models import Message
 from chat.service import AttachmentBinder, Caller, NewMessage
 from chat.storage import Store
-from chat.views import MessageView
+from chat.views import AttachmentView, MessageView
 
 
 class StoredAttachmentBinder(AttachmentBinder):
@@ -24,7 +23,7 @@ class StoredAttachmentBinder(AttachmentBinder):
 
     async def bind(
         self, store: Store, caller: Caller, message: Message, new: NewMessage
-    ) -> list[dict[str, Any]]:
+    ) -> list[AttachmentView]:
         """Raise, and so roll the whole send back, unless every id can be bound."""
         ids = list(new.attachment_ids)
         if len(ids) > self.limits.max_files:
@@ -57,13 +56,13 @@ class StoredAttachmentBinder(AttachmentBinder):
             )
         rows = await store.attachments.for_messages([message.id])
         check_message_files([r.size for r in rows], self.limits)
-        return [attachment_dict(r, self.url_prefix) for r in rows]
+        return [attachment_view(r, self.url_prefix) for r in rows]
 
     async def decorate(self, store: Store, views: list[MessageView]) -> None:
         rows = await store.attachments.for_messages([v.id for v in views])
-        by_message: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+        by_message: dict[uuid.UUID, list[AttachmentView]] = defaultdict(list)
         for row in rows:
             assert row.message_id is not None
-            by_message[row.message_id].append(attachment_dict(row, self.url_prefix))
+            by_message[row.message_id].append(attachment_view(row, self.url_prefix))
         for view in views:
             view.attachments = by_message.get(view.id, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chat.models import Attachment
+from chat.views import AttachmentView
 
 # Where the HTTP layer serves attachments; the server passes its own prefix.
 DEFAULT_URL_PREFIX = "/api/v1/attachments"
@@ -24,3 +25,7 @@ def attachment_dict(row: Attachment, url_prefix: str = DEFAULT_URL_PREFIX) -> di
         "url": url,
         "thumbnail_url": f"{url}/thumbnail" if row.thumb_sha256 else None,
     }
+
+
+def attachment_view(row: Attachment, url_prefix: str = DEFAULT_URL_PREFIX) -> AttachmentView:
+    return AttachmentView.model_validate(attachment_dict(row, url_prefix))

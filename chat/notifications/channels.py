@@ -9,7 +9,6 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -408,6 +407,3 @@ def _status(exc: Exception) -> int | None:
             return value
     return None
 
-
-def channel_names(senders: Sequence[Sender]) -> frozenset[str]:
-    return frozenset(s.name for s in senders)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,11 +20,17 @@ from chat.storage.access_log import AccessLogRepository
 from chat.storage.alerts import AlertRepository
 from chat.storage.attachments import AttachmentRepository
 from chat.storage.directory import DirectoryRepository
+from chat.storage.identities import IdentityRepository
+from chat.storage.live_outbox import LiveOutboxRepository
+from chat.storage.meetings import MeetingRepository
 from chat.storage.messages import MessageRepository
 from chat.storage.notifications import NotificationRepository
 from chat.storage.privacy import PrivacyRepository
 from chat.storage.sessions import SessionRepository
 from chat.storage.threads import ThreadRepository
+
+log = logging.getLogger("nara.storage")
+Hook = Callable[[], Awaitable[None]]
 
 
 class Store:
@@ -31,15 +38,43 @@ class Store:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._before_commit: list[Hook] = []
+        self._after_commit: list[Hook] = []
+        # Per-transaction state of the services (e.g. the live events queued so far).
+        self.scratch: dict[object, Any] = {}
+        self.live_outbox = LiveOutboxRepository(session)
         self.directory = DirectoryRepository(session)
         self.threads = ThreadRepository(session)
-        self.messages = MessageRepository(session)
+        self.messages = MessageRepository(session, self.threads)
         self.sessions = SessionRepository(session)
         self.access_log = AccessLogRepository(session)
         self.attachments = AttachmentRepository(session)
         self.alerts = AlertRepository(session)
         self.privacy = PrivacyRepository(session)
         self.notifications = NotificationRepository(session)
+        self.identities = IdentityRepository(session)
+        self.meetings = MeetingRepository(session)
+
+    def on_commit(self, callback: Hook) -> None:
+        """Run ``callback`` once the transaction has committed (never after a rollback);
+        what it tells clients can then always be read back. Zulip: send_event_on_commit."""
+        self._after_commit.append(callback)
+
+    def before_commit(self, callback: Hook) -> None:
+        """Run ``callback`` as the last step inside the transaction."""
+        self._before_commit.append(callback)
+
+    async def _finish(self) -> None:
+        while self._before_commit:
+            await self._before_commit.pop(0)()
+
+    async def _committed(self) -> None:
+        for callback in self._after_commit:
+            try:
+                await callback()
+            except Exception:  # committed is committed: the caller's answer stands
+                log.exception("after-commit callback failed")
+        self._after_commit.clear()
 
 
 class Database:
@@ -48,7 +83,9 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
-            kwargs.update(pool_size=20, max_overflow=20, pool_pre_ping=True)
+            # No ping per checkout (a round trip each): a connection PostgreSQL dropped fails
+            # once and is replaced (SQLAlchemy invalidates the pool on a disconnect error).
+            kwargs.update(pool_size=20, max_overflow=20, pool_pre_ping=False, pool_recycle=1800)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -61,18 +98,27 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Store]:
+        """Reads only; ``on_commit`` callbacks run when the block ends without an error."""
         async with self._sessions() as session:
-            yield Store(session)
+            store = Store(session)
+            yield store
+        await store._committed()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Store]:
-        """One transaction: committed when the block ends, rolled back on any exception."""
+        """One transaction: committed when the block ends, rolled back on any exception; the
+        ``on_commit`` callbacks run after the commit (and after SQLite's writer lock)."""
         if self._write_lock is None:
             async with self._sessions() as session, session.begin():
-                yield Store(session)
-            return
-        async with self._write_lock, self._sessions() as session, session.begin():
-            yield Store(session)
+                store = Store(session)
+                yield store
+                await store._finish()
+        else:
+            async with self._write_lock, self._sessions() as session, session.begin():
+                store = Store(session)
+                yield store
+                await store._finish()
+        await store._committed()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -15,7 +15,6 @@ from chat.models import (
     CareContactMember,
     CareUnit,
     Guardianship,
-    Organisation,
     Patient,
     RoutingRule,
     StaffMember,
@@ -99,9 +98,6 @@ class DirectoryRepository:
 
     async def unit(self, unit_id: uuid.UUID) -> CareUnit | None:
         return await self.s.get(CareUnit, unit_id)
-
-    async def organisation(self, org_id: uuid.UUID) -> Organisation | None:
-        return await self.s.get(Organisation, org_id)
 
     async def load_actor(self, user_id: uuid.UUID, today: date) -> Actor | None:
         user = await self.s.get(User, user_id)

@@ -6,7 +6,9 @@ from server.api import (
     alert_routes,
     attachment_routes,
     auth_routes,
+    case_type_routes,
     chat_routes,
+    consultation_routes,
     meeting_routes,
     notification_routes,
     pdl_routes,
@@ -27,6 +29,8 @@ def build_api() -> Api:
         attachment_routes,
         meeting_routes,
         notification_routes,
+        case_type_routes,
+        consultation_routes,
     ):
         module.register(api)
 

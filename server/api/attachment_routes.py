@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 from aiohttp import BodyPartReader, web
@@ -22,6 +21,7 @@ from chat.attachments.service import AttachmentService, ReceivedFile
 from chat.attachments.streaming import receive_to_file
 from chat.errors import ErrorCode, NaraError
 from chat.service import Caller
+from chat.views import AttachmentView
 from server.api.registry import Api, Ctx
 from server.api.schemas import Strict
 from server.config import Config
@@ -35,20 +35,8 @@ DOWNLOAD_CSP = (
 )
 
 
-class AttachmentOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    mime: str
-    kind: str
-    size: int
-    width: int | None
-    height: int | None
-    url: str
-    thumbnail_url: str | None
-
-
 class UploadResult(BaseModel):
-    attachments: list[AttachmentOut]
+    attachments: list[AttachmentView]
 
 
 class DownloadQuery(Strict):
@@ -118,7 +106,7 @@ def register(api: Api) -> None:
         query=DownloadQuery,
         response_media=("application/pdf", "image/jpeg", "image/png", "image/gif"),
     )
-    async def download_attachment(ctx: Ctx) -> web.StreamResponse:
+    async def download_attachment(ctx: Ctx[None, DownloadQuery]) -> web.StreamResponse:
         return await _send(ctx, thumbnail=False)
 
     @api.route(
@@ -129,7 +117,7 @@ def register(api: Api) -> None:
         query=DownloadQuery,
         response_media=("image/jpeg", "image/png"),
     )
-    async def download_thumbnail(ctx: Ctx) -> web.StreamResponse:
+    async def download_thumbnail(ctx: Ctx[None, DownloadQuery]) -> web.StreamResponse:
         return await _send(ctx, thumbnail=True)
 
 
@@ -169,7 +157,7 @@ async def _receive(
     return files
 
 
-async def _send(ctx: Ctx, *, thumbnail: bool) -> web.StreamResponse:
+async def _send(ctx: Ctx[None, DownloadQuery], *, thumbnail: bool) -> web.StreamResponse:
     service = ctx.request.app[ATTACHMENTS]
     caller: Caller = ctx.caller
     found = await service.open_for_download(caller, ctx.path["attachment_id"], thumbnail=thumbnail)

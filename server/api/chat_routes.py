@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chat.service import NewMessage
-from chat.views import CareContactView, MessageView, SendResult, ThreadView
+from chat.views import CareContactView, MessageView, ReadMarkView, SendResult, ThreadView
 from server.api.registry import Api, Ctx
 from server.api.schemas import (
     CreateThreadRequest,
@@ -49,7 +49,7 @@ def register(api: Api) -> None:
         query=ThreadListQuery,
         response=ThreadList,
     )
-    async def list_threads(ctx: Ctx) -> ThreadList:
+    async def list_threads(ctx: Ctx[None, ThreadListQuery]) -> ThreadList:
         threads = await ctx.request.app[CHAT].list_threads(ctx.caller, ctx.query.status)
         return ThreadList(threads=threads)
 
@@ -62,7 +62,7 @@ def register(api: Api) -> None:
         response=SendResult,
         status=201,
     )
-    async def create_thread(ctx: Ctx) -> SendResult:
+    async def create_thread(ctx: Ctx[CreateThreadRequest, None]) -> SendResult:
         b: CreateThreadRequest = ctx.body
         return await ctx.request.app[CHAT].create_thread(
             ctx.caller,
@@ -89,7 +89,7 @@ def register(api: Api) -> None:
         query=HistoryQuery,
         response=list[MessageView],
     )
-    async def list_messages(ctx: Ctx) -> list[MessageView]:
+    async def list_messages(ctx: Ctx[None, HistoryQuery]) -> list[MessageView]:
         q: HistoryQuery = ctx.query
         return await ctx.request.app[CHAT].history(
             ctx.caller,
@@ -97,6 +97,7 @@ def register(api: Api) -> None:
             after_seq=q.after_seq,
             before_seq=q.before_seq,
             limit=q.limit,
+            after_patient_seq=q.after_patient_seq,
         )
 
     @api.route(
@@ -108,7 +109,7 @@ def register(api: Api) -> None:
         response=SendResult,
         status=201,
     )
-    async def send_message(ctx: Ctx) -> SendResult:
+    async def send_message(ctx: Ctx[MessageIn, None]) -> SendResult:
         return await ctx.request.app[CHAT].send(
             ctx.caller, ctx.path["thread_id"], new_message(ctx.body)
         )
@@ -121,7 +122,7 @@ def register(api: Api) -> None:
         body=ReadRequest,
         response=ReadResponse,
     )
-    async def mark_read(ctx: Ctx) -> ReadResponse:
+    async def mark_read(ctx: Ctx[ReadRequest, None]) -> ReadResponse:
         tid = ctx.path["thread_id"]
         seq = await ctx.request.app[CHAT].mark_read(ctx.caller, tid, ctx.body.seq)
         return ReadResponse(thread_id=tid, seq=seq)
@@ -131,9 +132,9 @@ def register(api: Api) -> None:
         "/threads/{thread_id}/read-marks",
         summary="How far each participant has read (read receipts)",
         tag="threads",
-        response=list[dict[str, Any]],
+        response=list[ReadMarkView],
     )
-    async def read_marks(ctx: Ctx) -> Any:
+    async def read_marks(ctx: Ctx) -> list[ReadMarkView]:
         return await ctx.request.app[CHAT].read_marks(ctx.caller, ctx.path["thread_id"])
 
     @api.route(

@@ -77,7 +77,7 @@ class ServiceLevelRequest(Strict):
     escalation: list[EscalationStepIn] | None = Field(default=None, max_length=10)
 
 
-def _notify(ctx: Ctx) -> Any:
+def _notify(ctx: Ctx[Any, Any]) -> Any:
     from server.notify_worker import NOTIFY
 
     return ctx.request.app[NOTIFY]
@@ -103,7 +103,7 @@ def register(api: Api) -> None:
         body=SettingsRequest,
         response=NotificationSettingsView,
     )
-    async def put_settings(ctx: Ctx) -> NotificationSettingsView:
+    async def put_settings(ctx: Ctx[SettingsRequest, None]) -> NotificationSettingsView:
         body: SettingsRequest = ctx.body
         quiet: tuple[str | None, str | None] | None = None
         if "quiet_hours" in body.model_fields_set:
@@ -132,7 +132,7 @@ def register(api: Api) -> None:
         body=VerifyRequest,
         response=NotificationSettingsView,
     )
-    async def verify(ctx: Ctx) -> NotificationSettingsView:
+    async def verify(ctx: Ctx[VerifyRequest, None]) -> NotificationSettingsView:
         result: NotificationSettingsView = await _notify(ctx).start_verification(
             ctx.caller.actor, ctx.body.channel, ctx.body.address
         )
@@ -146,7 +146,7 @@ def register(api: Api) -> None:
         body=ConfirmRequest,
         response=NotificationSettingsView,
     )
-    async def confirm(ctx: Ctx) -> NotificationSettingsView:
+    async def confirm(ctx: Ctx[ConfirmRequest, None]) -> NotificationSettingsView:
         result: NotificationSettingsView = await _notify(ctx).confirm(
             ctx.caller.actor, ctx.body.channel, ctx.body.code
         )
@@ -160,7 +160,7 @@ def register(api: Api) -> None:
         body=RemoveAddressRequest,
         response=NotificationSettingsView,
     )
-    async def remove_address(ctx: Ctx) -> NotificationSettingsView:
+    async def remove_address(ctx: Ctx[RemoveAddressRequest, None]) -> NotificationSettingsView:
         result: NotificationSettingsView = await _notify(ctx).remove_address(
             ctx.caller.actor, ctx.body.channel
         )
@@ -174,7 +174,7 @@ def register(api: Api) -> None:
         body=PushSubscriptionRequest,
         response=NotificationSettingsView,
     )
-    async def subscribe(ctx: Ctx) -> NotificationSettingsView:
+    async def subscribe(ctx: Ctx[PushSubscriptionRequest, None]) -> NotificationSettingsView:
         body: PushSubscriptionRequest = ctx.body
         result: NotificationSettingsView = await _notify(ctx).subscribe(
             ctx.caller.actor, body.endpoint, body.keys.p256dh, body.keys.auth
@@ -189,7 +189,7 @@ def register(api: Api) -> None:
         body=PushUnsubscribeRequest,
         response=NotificationSettingsView,
     )
-    async def unsubscribe(ctx: Ctx) -> NotificationSettingsView:
+    async def unsubscribe(ctx: Ctx[PushUnsubscribeRequest, None]) -> NotificationSettingsView:
         result: NotificationSettingsView = await _notify(ctx).unsubscribe(
             ctx.caller.actor, ctx.body.endpoint
         )
@@ -229,7 +229,7 @@ def register(api: Api) -> None:
         body=ServiceLevelRequest,
         response=ServiceLevelView,
     )
-    async def put_service_level(ctx: Ctx) -> ServiceLevelView:
+    async def put_service_level(ctx: Ctx[ServiceLevelRequest, None]) -> ServiceLevelView:
         body: ServiceLevelRequest = ctx.body
         result: ServiceLevelView = await _notify(ctx).set_service_level(
             ctx.caller.actor,

@@ -92,7 +92,7 @@ def register(api: Api) -> None:
         query=AccessLogQuery,
         response=list[AccessLogView],
     )
-    async def access_log(ctx: Ctx) -> web.StreamResponse:
+    async def access_log(ctx: Ctx[None, AccessLogQuery]) -> web.StreamResponse:
         q: AccessLogQuery = ctx.query
         page = await ctx.request.app[PDL].unit_log(
             ctx.caller, ctx.path["unit_id"], q.log_query(), before_id=q.before_id, limit=q.limit
@@ -112,7 +112,7 @@ def register(api: Api) -> None:
         response=LogReviewView,
         status=201,
     )
-    async def add_review(ctx: Ctx) -> Any:
+    async def add_review(ctx: Ctx[ReviewRequest, None]) -> Any:
         b: ReviewRequest = ctx.body
         return await ctx.request.app[PDL].add_review(
             ctx.caller, ctx.path["unit_id"], b.log_query(), b.findings
@@ -136,7 +136,7 @@ def register(api: Api) -> None:
         query=PageQuery,
         response=PatientLogPage,
     )
-    async def patient_log(ctx: Ctx) -> Any:
+    async def patient_log(ctx: Ctx[None, PageQuery]) -> Any:
         q: PageQuery = ctx.query
         return await ctx.request.app[PDL].patient_log(
             ctx.caller, ctx.path["patient_id"], before_id=q.before_id, limit=q.limit
@@ -182,7 +182,7 @@ def register(api: Api) -> None:
         body=BlockRequest,
         response=list[BlockView],
     )
-    async def set_block(ctx: Ctx) -> Any:
+    async def set_block(ctx: Ctx[BlockRequest, None]) -> Any:
         return await ctx.request.app[PDL].set_block(
             ctx.caller, ctx.path["patient_id"], ctx.path["unit_id"], ctx.body.blocked
         )
@@ -196,7 +196,7 @@ def register(api: Api) -> None:
         body=EmergencyRequest,
         response=ThreadView,
     )
-    async def emergency_access(ctx: Ctx) -> Any:
+    async def emergency_access(ctx: Ctx[EmergencyRequest, None]) -> Any:
         return await ctx.request.app[PDL].emergency_access(
             ctx.caller, ctx.path["thread_id"], ctx.body.reason
         )

@@ -7,10 +7,11 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, get_args, get_type_hints
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing_extensions import TypeVar
 
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
@@ -21,14 +22,20 @@ MAX_JSON_BYTES = 256 * 1024
 _PATH_PARAM = re.compile(r"{(\w+)}")
 
 
+# The parsed body and query of a route: ``Ctx[CreateThreadRequest, None]``,
+# ``Ctx[None, HistoryQuery]``; a bare ``Ctx`` is for routes without either (both None).
+BodyT = TypeVar("BodyT", default=None)
+QueryT = TypeVar("QueryT", default=None)
+
+
 @dataclass
-class Ctx:
+class Ctx(Generic[BodyT, QueryT]):
     """What a handler gets: the request, the caller (if authenticated) and parsed input."""
 
     request: web.Request
     actor: Actor | None
-    body: Any = None
-    query: Any = None
+    body: BodyT
+    query: QueryT
     path: dict[str, uuid.UUID] = field(default_factory=dict)
 
     @property
@@ -37,7 +44,7 @@ class Ctx:
         return Caller(self.actor, self.request.remote)
 
 
-Handler = Callable[[Ctx], Awaitable[Any]]
+Handler = Callable[[Ctx[Any, Any]], Awaitable[Any]]
 
 
 @dataclass
@@ -79,6 +86,7 @@ class Api:
         response_media: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
+            _check_ctx_type(handler, body, query)
             self.endpoints.append(
                 Endpoint(
                     method,
@@ -108,17 +116,35 @@ class Api:
             actor = self._actor_of(request)
             if ep.auth and actor is None:
                 raise NaraError(ErrorCode.UNAUTHENTICATED, "log in first")
-            ctx = Ctx(request, actor, path=_path_ids(request, ep.path))
-            if ep.query is not None:
-                ctx.query = _validate(ep.query, dict(request.query))
-            if ep.body is not None:
-                ctx.body = _validate(ep.body, await _read_json(request))
-            result = await ep.handler(ctx)
+            path = _path_ids(request, ep.path)
+            query = _validate(ep.query, dict(request.query)) if ep.query is not None else None
+            body = _validate(ep.body, await _read_json(request)) if ep.body is not None else None
+            result = await ep.handler(Ctx(request, actor, body, query, path))
             if isinstance(result, web.StreamResponse):
                 return result
             return web.json_response(_dump(result), status=ep.status)
 
         return handle
+
+
+def _check_ctx_type(
+    handler: Handler, body: type[BaseModel] | None, query: type[BaseModel] | None
+) -> None:
+    """The handler's ``Ctx[Body, Query]`` must name the models the route parses, so what the
+    type checker sees is what the handler gets."""
+    try:
+        declared = get_args(get_type_hints(handler).get("ctx"))
+    except NameError:  # an annotation only a type checker can resolve
+        return
+    expected = (body or type(None), query or type(None))
+    if declared and tuple(declared) != expected:
+        raise TypeError(
+            f"{handler.__name__}: declare ctx: Ctx[{_name(expected[0])}, {_name(expected[1])}]"
+        )
+
+
+def _name(tp: type) -> str:
+    return "None" if tp is type(None) else tp.__name__
 
 
 def _path_ids(request: web.Request, template: str) -> dict[str, uuid.UUID]:

@@ -70,6 +70,7 @@ class ThreadListQuery(Strict):
 
 class HistoryQuery(Strict):
     after_seq: Seq | None = None
+    after_patient_seq: Seq | None = None  # the patient side's catch-up (MessageView.patient_seq)
     before_seq: Annotated[int, Field(ge=1, le=MAX_SEQ)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chat.views import ThreadView
+from chat.views import TeamView, ThreadView
 from server.api.registry import Api, Ctx
 from server.api.schemas import (
     AssignRequest,
@@ -26,7 +26,7 @@ def register(api: Api) -> None:
         body=AssignRequest,
         response=ThreadView,
     )
-    async def assign(ctx: Ctx) -> ThreadView:
+    async def assign(ctx: Ctx[AssignRequest, None]) -> ThreadView:
         return await ctx.request.app[MANAGEMENT].assign(
             ctx.caller, ctx.path["thread_id"], ctx.body.assignee_id
         )
@@ -39,7 +39,7 @@ def register(api: Api) -> None:
         body=TransferRequest,
         response=ThreadView,
     )
-    async def transfer(ctx: Ctx) -> ThreadView:
+    async def transfer(ctx: Ctx[TransferRequest, None]) -> ThreadView:
         return await ctx.request.app[MANAGEMENT].transfer(
             ctx.caller, ctx.path["thread_id"], ctx.body.team_id, ctx.body.category
         )
@@ -52,7 +52,7 @@ def register(api: Api) -> None:
         body=StatusRequest,
         response=ThreadView,
     )
-    async def set_status(ctx: Ctx) -> ThreadView:
+    async def set_status(ctx: Ctx[StatusRequest, None]) -> ThreadView:
         return await ctx.request.app[MANAGEMENT].set_status(
             ctx.caller, ctx.path["thread_id"], ctx.body.status
         )
@@ -65,7 +65,7 @@ def register(api: Api) -> None:
         body=AttachmentsSettingRequest,
         response=ThreadView,
     )
-    async def set_attachments(ctx: Ctx) -> ThreadView:
+    async def set_attachments(ctx: Ctx[AttachmentsSettingRequest, None]) -> ThreadView:
         return await ctx.request.app[MANAGEMENT].set_attachments(
             ctx.caller, ctx.path["thread_id"], ctx.body.allowed
         )
@@ -78,15 +78,15 @@ def register(api: Api) -> None:
         body=ParticipantRequest,
         response=ThreadView,
     )
-    async def add_participant(ctx: Ctx) -> ThreadView:
+    async def add_participant(ctx: Ctx[ParticipantRequest, None]) -> ThreadView:
         return await ctx.request.app[MANAGEMENT].add_participant(
             ctx.caller, ctx.path["thread_id"], ctx.body.user_id
         )
 
     @api.route(
-        "GET", "/teams", summary="Teams of my units", tag="staff", response=list[dict[str, Any]]
+        "GET", "/teams", summary="Teams of my units", tag="staff", response=list[TeamView]
     )
-    async def teams(ctx: Ctx) -> Any:
+    async def teams(ctx: Ctx) -> list[TeamView]:
         return await ctx.request.app[DIRECTORY].teams(ctx.caller.actor)
 
     @api.route(
@@ -107,7 +107,7 @@ def register(api: Api) -> None:
         body=RoutingTableRequest,
         response=dict[str, str],
     )
-    async def put_routing(ctx: Ctx) -> Any:
+    async def put_routing(ctx: Ctx[RoutingTableRequest, None]) -> Any:
         return await ctx.request.app[DIRECTORY].set_routing_table(
             ctx.caller.actor, ctx.path["unit_id"], ctx.body.rules
         )

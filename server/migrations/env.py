@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import chat.case_types.models  # noqa: F401
 import chat.models  # noqa: F401  (registers every table)
 import chat.notifications.models  # noqa: F401
 import signaling.meeting_models  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.attachments import corpus
 from tests.attachments.flows import anna_thread, send_with, upload, upload_ok
 from tests.support.flows import cid
@@ -17,6 +19,7 @@ async def _sent_photo(server):
     return anna, t, photo
 
 
+@pytest.mark.slow
 async def test_others_get_not_found_for_file_and_thumbnail(server):
     _, _, photo = await _sent_photo(server)
     bertil, olle = await server.login("bertil"), await server.login("olle")

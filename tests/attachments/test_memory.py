@@ -17,6 +17,8 @@ from PIL import Image
 
 from tests.attachments import corpus
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Only checks, cleans and thumbnails: the file is written by the test, so that no memory the

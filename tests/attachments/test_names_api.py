@@ -56,6 +56,7 @@ NAMES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(NAMES))
 async def test_real_image_with_a_bad_name_is_accepted_with_the_name_cleaned(server, case):
     claimed, cleaned = NAMES[case]

@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from server.keys import ATTACHMENTS
 from tests.attachments import corpus
 from tests.attachments.flows import anna_thread, counts, send_with, stored_files, upload_ok
@@ -33,9 +35,9 @@ async def test_purge_removes_unreferenced_uploads(server):
         assert status == 422 and body["error"]["reason"] == "attachment_unavailable"
 
 
-async def test_background_purge_runs_on_its_own(base_config, db_template, monkeypatch):
-    monkeypatch.setenv("NARA_UPLOAD_PURGE_SECONDS", "0.2")
-    config = dataclasses.replace(base_config, upload_ttl_minutes=0)
+@pytest.mark.slow
+async def test_background_purge_runs_on_its_own(base_config, db_template):
+    config = dataclasses.replace(base_config, upload_ttl_minutes=0, upload_purge_s=0.2)
     runner, url = await start_server(config)
     server = RunningServer(url, db_template.demo, config, runner.app)
     try:

@@ -41,6 +41,7 @@ REJECTED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(REJECTED))
 async def test_rejected_file_stores_nothing(server, case):
     make, status, code, reason = REJECTED[case]
@@ -110,6 +111,7 @@ async def test_malformed_requests(server):
     assert stored_files(server) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("disposition", "cleaned"),
     [
@@ -139,6 +141,7 @@ async def test_a_raw_nul_in_a_header_is_not_http(server):
     assert await counts(server) == before and stored_files(server) == []
 
 
+@pytest.mark.slow
 async def test_message_total_is_checked_when_sending(server):
     anna, t = await anna_thread(server)
     big = corpus.pdf_of_size(9 * MB)

@@ -31,17 +31,7 @@ def file(name: str, mime: str, data: bytes) -> dict[str, object]:
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
-@pytest.fixture
-async def require_attachments(server) -> None:
-    client = server.anonymous()
-    _, doc = await client.get("/api/v1/openapi.json")
-    if "/api/v1/threads/{thread_id}/attachments" not in doc["paths"]:
-        pytest.skip("this server has no attachments endpoint yet")
-
-
-async def test_patient_sends_files_and_the_nurse_sees_them(
-    server, browser: Browser, require_attachments: None
-) -> None:
+async def test_patient_sends_files_and_the_nurse_sees_them(server, browser: Browser) -> None:
     patient = await login_as(browser, server.base_url, "anna")
     nurse = await login_as(browser, server.base_url, "sara")
     page = patient.page
@@ -101,9 +91,7 @@ async def test_patient_sends_files_and_the_nurse_sees_them(
     nurse.assert_clean()
 
 
-async def test_nurse_asks_for_files_and_the_patient_can_attach(
-    server, browser: Browser, require_attachments: None
-) -> None:
+async def test_nurse_asks_for_files_and_the_patient_can_attach(server, browser: Browser) -> None:
     patient = await login_as(browser, server.base_url, "anna")
     nurse = await login_as(browser, server.base_url, "sara")
     tag = uuid.uuid4().hex[:6]

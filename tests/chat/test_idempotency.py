@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from tests.support.clients import login
 from tests.support.flows import cid, history, start_thread
 from tests.support.process import ServerProcess
@@ -70,6 +72,7 @@ async def test_reused_id_with_other_content_is_refused(server):
     assert status == 409 and body["error"]["code"] == "idempotency_mismatch"
 
 
+@pytest.mark.slow
 async def test_resend_after_server_restart(base_config, db_template):
     proc = ServerProcess(base_config)
     url = await proc.start()

@@ -7,9 +7,12 @@ from tests.support.clients import SocketClient, login
 from tests.support.flows import cid, start_thread
 from tests.support.process import ServerProcess
 
-pytestmark = pytest.mark.skipif(
-    not (PG_URL and REDIS_URL), reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (PG_URL and REDIS_URL), reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL"
+    ),
+    pytest.mark.slow,
+]
 
 
 async def test_message_sent_through_a_reaches_client_on_b(base_config, db_template):

@@ -15,6 +15,8 @@ from chat.promise import STOCKHOLM
 from tests.notifications.support import outbox, release_deferred, set_preference, settled
 from tests.support.flows import send, start_thread
 
+pytestmark = pytest.mark.slow
+
 ANSWER = "Hej Anna! Ditt recept på Levaxin 50 mikrogram är förnyat. Hälsningar Sara"
 
 

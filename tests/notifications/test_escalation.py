@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 
 from chat.escalation import overdue_report
@@ -15,6 +16,8 @@ from chat.promise import OpeningHours, deadline
 from server.keys import DB
 from server.notify_worker import ESCALATOR
 from tests.support.flows import history, send, start_thread
+
+pytestmark = pytest.mark.slow
 
 
 def _at(value: str) -> datetime:

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from chat.models import Patient, User
@@ -20,6 +21,8 @@ from tests.notifications.support import MailSink, pref_row
 from tests.support.clients import login
 from tests.support.flows import cid
 from tests.support.process import ServerProcess
+
+pytestmark = pytest.mark.slow
 
 PATIENTS = 120
 

@@ -19,6 +19,8 @@ from chat.notifications import texts
 from tests.notifications.support import BrowserKeys, settled, unb64
 from tests.support.flows import send, start_thread
 
+pytestmark = pytest.mark.slow
+
 
 async def _verify_phone(server, standin, client, number: str) -> dict:
     settings = await client.ok(

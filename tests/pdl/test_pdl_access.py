@@ -3,6 +3,8 @@ staff need a care relation to reach a patient; threads move only within their un
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pdl.support import RANDOM_ID, anna_thread, unit_log
 from tests.support.flows import cid
 
@@ -65,6 +67,7 @@ async def test_staff_without_a_care_relation_cannot_start_a_thread_for_a_patient
     )
 
 
+@pytest.mark.slow
 async def test_staff_added_to_a_thread_have_a_care_relation(server):
     demo = server.demo
     _, thread_id = await anna_thread(server)
@@ -80,6 +83,7 @@ async def test_staff_added_to_a_thread_have_a_care_relation(server):
     assert made["thread"]["patient"]["id"] == str(demo.patients["anna"])
 
 
+@pytest.mark.slow
 async def test_a_thread_moves_only_within_its_unit(server):
     demo = server.demo
     _, thread_id = await anna_thread(server)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.pdl.support import anna_thread, unit_log
 from tests.support.flows import send
 
@@ -22,6 +24,7 @@ async def _maja_in_annas_thread(server):
     return anna, sara, maja, thread_id
 
 
+@pytest.mark.slow
 async def test_a_block_hides_the_content_from_other_units_but_not_that_it_exists(server):
     demo = server.demo
     anna, sara, maja, thread_id = await _maja_in_annas_thread(server)

@@ -15,6 +15,8 @@ from server.keys import DB
 from tests.conftest import RunningServer, start_server
 from tests.pdl.support import anna_thread, is_postgres, nara_audit_verify, tamper, unit_log
 
+pytestmark = pytest.mark.slow
+
 
 async def _rows(server, n: int = 5) -> list[int]:
     """n log rows of the demo unit, in chain order; their ids."""

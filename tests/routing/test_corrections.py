@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.flows import start_thread
 
+pytestmark = pytest.mark.slow
+
 TEXTS = [
     "Jag behöver hjälp med min zorblax, den krånglar igen",
     "Zorblaxen krånglar, kan någon hjälpa mig med zorblax",

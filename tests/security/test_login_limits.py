@@ -17,6 +17,8 @@ from tests.support.process import ServerProcess
 
 from .support import login_from, server_with
 
+pytestmark = pytest.mark.slow
+
 WRONG = "fel-lösenord"
 
 

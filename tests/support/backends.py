@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
 from chat.storage import Database
-from server.demo import DemoIds, load_demo
+from server.demo import DEMO_PASSWORD, DemoIds, load_demo
 from server.migrate import upgrade
 
 PG_URL = os.environ.get("DATABASE_URL", "")
@@ -49,7 +50,13 @@ async def pg_admin(sql: str, base: str = "") -> None:
         await conn.close()
 
 
-def build_template(tmp: Path) -> Template:
+def fast_demo_hash() -> str:
+    """The demo password hashed with argon2's cheapest parameters (about a millisecond to
+    verify instead of a fifth of a second): for the quick run only (tests/conftest.py)."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(DEMO_PASSWORD)
+
+
+def build_template(tmp: Path, *, fast_passwords: bool = False) -> Template:
     if PG_URL:
         name = f"nara_tpl_{uuid.uuid4().hex[:10]}"
         asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
@@ -60,14 +67,14 @@ def build_template(tmp: Path) -> Template:
         url = f"sqlite+aiosqlite:///{path}"
         kind, source = "sqlite", str(path)
     upgrade(url)
-    demo = asyncio.run(_load(url))
+    demo = asyncio.run(_load(url, fast_demo_hash() if fast_passwords else None))
     return Template(kind, source, demo)
 
 
-async def _load(url: str) -> DemoIds:
+async def _load(url: str, password_hash: str | None) -> DemoIds:
     db = Database(url)
     try:
-        ids = await load_demo(db)
+        ids = await load_demo(db, password_hash=password_hash)
         assert ids is not None
         return ids
     finally:

@@ -14,6 +14,7 @@ import type {
   Team,
   Thread,
   ThreadStatus,
+  UploadResult,
 } from "./types";
 
 const PREFIX = "/api/v1";
@@ -31,6 +32,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly reason: string | null = null,
+    /** The server's details, e.g. one entry per bad form field (details.errors). */
+    readonly details: Record<string, unknown> | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -38,10 +41,10 @@ export class ApiError extends Error {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; reason?: string };
+  error?: { code?: string; message?: string; reason?: string; details?: Record<string, unknown> };
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: "same-origin", headers: {} };
   if (body instanceof FormData) {
     init.body = body;
@@ -68,6 +71,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       err?.code ?? `http_${resp.status}`,
       err?.message ?? resp.statusText,
       err?.reason ?? null,
+      err?.details ?? null,
     );
   }
   return data as T;
@@ -84,6 +88,9 @@ export const api = {
   login: (username: string, password: string) =>
     call<{ user: unknown }>("POST", "/auth/login", { username, password }),
   logout: () => call<void>("POST", "/auth/logout"),
+  /** Whether this server offers the e-legitimation login (OpenID Connect). */
+  authMethods: () => call<{ password: boolean; oidc: boolean }>("GET", "/auth/methods"),
+  oidcStart: () => call<{ authorization_url: string }>("POST", "/auth/oidc/start"),
   me: () => call<Me>("GET", "/me"),
   careContacts: () => call<CareContact[]>("GET", "/care-contacts"),
   threads: (status?: ThreadStatus) =>
@@ -116,9 +123,8 @@ export const api = {
   uploadAttachments: (id: string, files: File[]) => {
     const form = new FormData();
     for (const f of files) form.append("file", f, f.name);
-    return call<unknown>("POST", `/threads/${id}/attachments`, form);
+    return call<UploadResult>("POST", `/threads/${id}/attachments`, form);
   },
-  openapi: () => call<OpenApiDoc>("GET", "/openapi.json"),
   patientLog: (patientId: string, beforeId?: number) =>
     call<PatientLogPage>(
       "GET",
@@ -133,6 +139,10 @@ export const api = {
     call<void>("POST", `/meetings/${meetingId}/members`, { user_id: userId }),
   inviteGuest: (meetingId: string, guestName: string) =>
     call<MeetingInvite>("POST", `/meetings/${meetingId}/invites`, { guest_name: guestName }),
+  /** Meetings for me that have not ended (the inbox and the home page announce them). */
+  myMeetings: () => call<Meeting[]>("GET", "/meetings"),
+  findColleagues: (q: string) =>
+    call<Colleague[]>("GET", `/directory/staff?q=${encodeURIComponent(q)}`),
   notificationSettings: () => call<NotificationSettings>("GET", "/me/notifications"),
   updateNotifications: (changes: {
     email_enabled?: boolean;
@@ -152,44 +162,17 @@ export const api = {
     call<NotificationSettings>("POST", "/me/push-subscriptions/remove", { endpoint }),
 };
 
-export interface OpenApiDoc {
-  paths: Record<string, unknown>;
-  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+/** The ids of an upload, to send with the message. */
+export function attachmentIds(answer: UploadResult): string[] {
+  return answer.attachments.map((a) => a.id);
 }
 
-/** The attachment ids in an upload answer, whatever envelope the server chooses. */
-export function attachmentIds(answer: unknown): string[] {
-  const list = Array.isArray(answer)
-    ? answer
-    : ((answer as { attachments?: unknown[]; ids?: unknown[] } | null)?.attachments ??
-      (answer as { ids?: unknown[] } | null)?.ids ??
-      []);
-  return list
-    .map((a) => (typeof a === "string" ? a : (a as { id?: unknown } | null)?.id))
-    .filter((id): id is string => typeof id === "string");
-}
-
-/** What this server supports, read once from its OpenAPI document (features land over time). */
-export interface Features {
-  attachments: boolean;
-  requestFiles: boolean;
-  /** Video meetings (REST /meetings, Socket.IO /video): used by src/video when it is built. */
-  video: boolean;
-  /** Acute alerts that stay until acknowledged (GET /alerts, POST /alerts/{id}/ack). */
-  alerts: boolean;
-}
-
-export async function detectFeatures(): Promise<Features> {
-  try {
-    const doc = await api.openapi();
-    const props = doc.components?.schemas?.["MessageIn"]?.properties ?? {};
-    return {
-      attachments: "/api/v1/threads/{thread_id}/attachments" in doc.paths,
-      requestFiles: "request_files" in props,
-      video: "/api/v1/meetings" in doc.paths,
-      alerts: "/api/v1/alerts" in doc.paths,
-    };
-  } catch {
-    return { attachments: false, requestFiles: false, video: false, alerts: false };
-  }
+/** A staff member from the directory (GET /directory/staff). */
+export interface Colleague {
+  id: string;
+  name: string;
+  profession: string;
+  unit_id: string;
+  unit_name: string;
+  organisation_name: string;
 }

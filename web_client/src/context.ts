@@ -1,12 +1,10 @@
-// What every view gets: who is logged in, the live connection and what the server supports.
-import type { Features } from "./api";
+// What every view gets: who is logged in and the live connection.
 import type { LiveConnection } from "./live/connection";
 import type { Me } from "./types";
 
 export interface AppContext {
   me: Me;
   live: LiveConnection;
-  features: Features;
 }
 
 /** A mounted view: rendered into a container, re-rendered on a language change, then removed. */
@@ -20,7 +18,7 @@ export interface View {
 }
 
 export function parseHash(hash: string): {
-  kind: "home" | "thread" | "new" | "log" | "settings";
+  kind: "home" | "thread" | "new" | "log" | "settings" | "form" | "admin";
   id: string | null;
 } {
   const parts = hash.replace(/^#\/?/, "").split("/");
@@ -28,5 +26,7 @@ export function parseHash(hash: string): {
   if (parts[0] === "log") return { kind: "log", id: null };
   if (parts[0] === "settings") return { kind: "settings", id: null };
   if (parts[0] === "new") return { kind: "new", id: parts[1] ?? null };
+  if (parts[0] === "form" && parts[1]) return { kind: "form", id: parts[1] };
+  if (parts[0] === "admin") return { kind: "admin", id: null };
   return { kind: "home", id: null };
 }

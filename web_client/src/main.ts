@@ -1,7 +1,7 @@
 // Entry point: log in, then show the patient view or the staff inbox.
 import "./style.css";
 
-import { api, ApiError, detectFeatures, SESSION_ENDED } from "./api";
+import { api, ApiError, SESSION_ENDED } from "./api";
 import { applyTitle, setUnread } from "./attention";
 import type { AppContext, View } from "./context";
 import { clear, focusHeading, h } from "./dom";
@@ -12,11 +12,13 @@ import { PatientView } from "./views/patient";
 import { ConnectionBanner } from "./views/banner";
 import { StaffView } from "./views/staff";
 import { closeMeeting, guestLink, openGuestMeeting, redrawMeeting } from "./video";
+import { MeetingAnnouncements } from "./video/announce";
 
 const root = document.getElementById("app") as HTMLElement;
 let view: View | null = null;
 let live: LiveConnection | null = null;
 let banner: ConnectionBanner | null = null;
+let meetings: MeetingAnnouncements | null = null;
 let ctx: AppContext | null = null;
 let guest: { meetingId: string; invite: string; done: boolean } | null = null;
 
@@ -67,12 +69,14 @@ function frame(content: HTMLElement): void {
     topBar(),
   );
   if (banner) root.append(banner.element);
+  if (meetings) root.append(meetings.element);
   root.append(main, footer());
   applyTitle(); // "(2) Nära" while something is unread
 }
 
 function redraw(): void {
   banner?.render();
+  meetings?.render();
   redrawMeeting();
   if (view) {
     view.render();
@@ -131,10 +135,10 @@ async function boot(): Promise<void> {
     if (err instanceof ApiError && err.status === 401) return showLogin();
     return showLogin(t("error.network"));
   }
-  const features = await detectFeatures();
-  live = new LiveConnection();
-  ctx = { me, live, features };
+  live = new LiveConnection(me.user.kind === "staff" ? "seq" : "patient_seq");
+  ctx = { me, live };
   banner = new ConnectionBanner(live);
+  meetings = new MeetingAnnouncements(ctx);
   live.start();
   view = me.user.kind === "staff" ? new StaffView(ctx) : new PatientView(ctx);
   view.route(location.hash);
@@ -156,6 +160,8 @@ function endSession(): void {
   live?.stop();
   live = null;
   banner = null;
+  meetings?.destroy();
+  meetings = null;
   history.replaceState(null, "", location.pathname);
 }
 

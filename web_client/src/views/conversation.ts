@@ -9,6 +9,8 @@ import type { Pending } from "../live/connection";
 import type { Emergency, Message, OutgoingMessage, ReadMark, SendResult, Thread } from "../types";
 import { attachmentList, FilePicker } from "./attachments";
 import { emergencyAlert, emergencyNote, safetyNetNote } from "./emergency";
+import { allows, standardAnswerPicker } from "../cases/staff";
+import { tc } from "../cases/i18n";
 
 const PAGE = 50;
 const TYPING_SHOW_MS = 5000;
@@ -360,7 +362,7 @@ export class Conversation {
   // -- composer ------------------------------------------------------------------------------
 
   private composer(): HTMLElement {
-    const { audience, ctx } = this.opts;
+    const { audience } = this.opts;
     this.textarea = null;
     this.picker = null;
     this.sendButton = null;
@@ -429,23 +431,22 @@ export class Conversation {
           "fieldset",
           { class: "mode-switch" },
           h("legend", { class: "visually-hidden", text: t("staff.actions") }),
-          radio(false, t("staff.modeReply")),
+          radio(false, allows(this.opts.thread, "reply_patient") ? t("staff.modeReply") : tc("mode.colleagues")),
           radio(true, t("staff.modeNote")),
         ),
       );
     }
     form.append(h("div", { class: "field" }, label, hint, this.textarea));
-    if (audience === "staff" && ctx.features.requestFiles) {
+    if (audience === "staff") form.append(standardAnswerPicker(this.opts.thread, this.textarea));
+    if (audience === "staff" && allows(this.opts.thread, "request_files")) {
       const id = uid("request-files");
       requestFiles = h("input", { type: "checkbox", id, name: "request_files" });
       form.append(h("div", { class: "choice" }, requestFiles, h("label", { for: id, text: t("staff.requestFiles") })));
     }
-    if (ctx.features.attachments) {
-      // Hidden while the team has turned attachments off; a file request turns them on.
-      this.picker = new FilePicker();
-      this.picker.element.hidden = audience === "patient" && !this.attachmentsAllowed;
-      form.append(this.picker.element);
-    }
+    // Hidden while the team has turned attachments off; a file request turns them on.
+    this.picker = new FilePicker();
+    this.picker.element.hidden = audience === "patient" && !this.attachmentsAllowed;
+    form.append(this.picker.element);
     this.sendButton = h("button", { type: "submit", class: "button button-primary", text: t("compose.send") });
     form.append(this.composerError, h("div", { class: "composer-actions" }, this.sendButton));
     this.requestFilesBox = requestFiles;

@@ -12,6 +12,7 @@ import { accessLogPage } from "./accesslog";
 import { FilePicker } from "./attachments";
 import { SettingsPage } from "./settings";
 import { Conversation } from "./conversation";
+import { formsSections, startPage, threadFormSlot } from "../cases/patient";
 import { debounce, replaceKeepingFocus } from "./threadlist";
 
 const UNKNOWN = "unknown";
@@ -77,6 +78,7 @@ export class PatientView implements View {
     else if (r.kind === "new") this.element.replaceChildren(this.composePage(r.id));
     else if (r.kind === "log") this.element.replaceChildren(this.logPage());
     else if (r.kind === "settings") this.element.replaceChildren(new SettingsPage().element);
+    else if (r.kind === "form" && r.id) this.element.replaceChildren(this.formPage(r.id));
     else this.element.replaceChildren(this.homePage());
     this.drawCounts();
   }
@@ -148,10 +150,21 @@ export class PatientView implements View {
         this.unreadLine,
         this.threadList,
       ),
+      formsSections(this.actingFor, self || !who ? null : who.name),
       h("p", {}, h("a", { href: "#/log", text: t("log.link") })),
     );
     this.drawThreadList();
     return page;
+  }
+
+  /** #/form/<case type>: a form that starts a thread (cases/patient.ts). */
+  private formPage(caseTypeId: string): HTMLElement {
+    return startPage(this.ctx, caseTypeId, this.actingFor, (result) => {
+      const thread = result.thread;
+      if (thread) this.threads = [thread, ...this.threads.filter((x) => x.id !== thread.id)];
+      if (result.emergency) this.emergencies.set(result.message.thread_id, result.emergency);
+      location.hash = `#/t/${result.message.thread_id}`;
+    });
   }
 
   private logPage(): HTMLElement {
@@ -331,6 +344,7 @@ export class PatientView implements View {
         (this.promiseLine = h("p", { class: "promise", "data-promise": "" })),
         slot,
       ),
+      threadFormSlot(this.ctx, thread, "patient"),
       conv.element,
     );
     this.video = mountVideo(slot, this.ctx, thread);
@@ -362,7 +376,7 @@ export class PatientView implements View {
     const textId = uid("body");
     const hintId = uid("body-hint");
     const textarea = h("textarea", { id: textId, name: "body", rows: 6, maxlength: 10000, required: true, "aria-describedby": hintId });
-    const picker = this.ctx.features.attachments ? new FilePicker() : null;
+    const picker = new FilePicker();
     const submit = h("button", { type: "submit", class: "button button-primary button-wide", text: t("compose.send") });
     const form = h(
       "form",

@@ -24,6 +24,10 @@ import { lang, t } from "../i18n";
 import type { AcuteAlert, Team, Thread, ThreadStatus } from "../types";
 import { mountVideo, type VideoMount } from "../video";
 import { Conversation } from "./conversation";
+import { allows, consultPanel, inboxSearch, staffNewPage } from "../cases/staff";
+import { threadFormSlot } from "../cases/patient";
+import { tc } from "../cases/i18n";
+import { adminPage } from "../cases/admin";
 import { debounce, replaceKeepingFocus } from "./threadlist";
 
 type Tab = "open" | "closed";
@@ -33,6 +37,10 @@ export class StaffView implements View {
   private threads: Thread[] = [];
   private teams: Team[] = [];
   private tab: Tab = "open";
+  // Inbox search results (GET /inbox/search); null: the normal inbox.
+  private found: Thread[] | null = null;
+  private newPage = false;
+  private adminOpen = false;
   private selected: string | null = null;
   private loaded = false;
   private readonly list = h("ul", { class: "inbox-list", "aria-labelledby": "inbox-h" });
@@ -86,8 +94,13 @@ export class StaffView implements View {
   route(hash: string): void {
     const r = parseHash(hash);
     const next = r.kind === "thread" ? r.id : null;
-    if (next === this.selected && this.loaded && this.pane.isConnected) return;
+    const wantsNew = r.kind === "new";
+    const wantsAdmin = r.kind === "admin";
+    const same = wantsNew === this.newPage && wantsAdmin === this.adminOpen;
+    if (next === this.selected && same && this.loaded && this.pane.isConnected) return;
     this.selected = next;
+    this.newPage = wantsNew;
+    this.adminOpen = wantsAdmin;
     if (!this.loaded) return;
     const open = this.threads.find((x) => x.id === next);
     if (open) this.tab = open.status === "closed" ? "closed" : "open";
@@ -102,13 +115,25 @@ export class StaffView implements View {
       this.alertStatus,
       h(
         "div",
-        { class: `two-pane${this.selected ? " has-thread" : ""}` },
+        { class: `two-pane${this.selected || this.newPage || this.adminOpen ? " has-thread" : ""}` },
         h(
           "aside",
           { class: "inbox", "aria-labelledby": "inbox-h" },
           h("h1", { id: "inbox-h", text: t("staff.inbox") }),
           h("p", { class: "hint", text: t("staff.sortNote") }),
           this.attentionToggle(),
+          h("a", { class: "button button-primary", href: "#/new", text: tc("staffnew.link") }),
+          this.ctx.me.admin_unit_ids.length
+            ? h("a", { class: "button button-quiet", href: "#/admin", text: tc("admin.link") })
+            : null,
+          inboxSearch(
+            [...new Set(this.threads.map((x) => x.case_type))].sort(),
+            (rows, note) => {
+              this.found = rows;
+              this.drawList();
+              if (note) this.countLine.textContent = note;
+            },
+          ),
           this.tabs(),
           this.countLine,
           this.list,
@@ -151,6 +176,7 @@ export class StaffView implements View {
   }
 
   private visible(): Thread[] {
+    if (this.found) return this.found;
     return this.threads
       .filter((x) => (this.tab === "closed" ? x.status === "closed" : x.status !== "closed"))
       .sort(compareForInbox);
@@ -254,7 +280,6 @@ export class StaffView implements View {
   }
 
   private async loadAlerts(): Promise<void> {
-    if (!this.ctx.features.alerts) return;
     let open: AcuteAlert[];
     try {
       open = await api.alerts();
@@ -355,7 +380,7 @@ export class StaffView implements View {
         "div",
         { class: "acute-alert-actions" },
         th && h("a", { class: "button button-emergency", href: `#/t/${a.thread_id}`, text: t("staff.acuteOpen") }),
-        this.ctx.features.alerts ? ack : null,
+        ack,
       ),
     );
   }
@@ -370,6 +395,19 @@ export class StaffView implements View {
     this.paneHeader = null;
     const thread = this.threads.find((x) => x.id === this.selected);
     this.pane = h("section", { class: "thread-pane", "aria-label": thread?.subject ?? t("staff.choose") });
+    if (this.adminOpen) {
+      this.pane.append(adminPage(this.ctx.me.admin_unit_ids));
+      return this.pane;
+    }
+    if (this.newPage) {
+      this.pane.append(
+        staffNewPage(this.ctx, this.teams, (opened) => {
+          this.threads = [opened, ...this.threads.filter((y) => y.id !== opened.id)];
+          location.hash = `#/t/${opened.id}`;
+        }),
+      );
+      return this.pane;
+    }
     if (!this.selected) {
       this.pane.append(h("p", { class: "placeholder", text: t("staff.choose") }));
       return this.pane;
@@ -397,6 +435,18 @@ export class StaffView implements View {
     this.pane.append(
       h("a", { class: "back-link pane-back", href: "#/", text: `← ${t("staff.inbox")}` }),
       this.paneHeader,
+      consultPanel(
+        thread,
+        (updated) => {
+          this.threads = this.threads.map((y) => (y.id === updated.id ? updated : y));
+          this.drawHeader(updated);
+        },
+        (opened) => {
+          this.threads = [opened, ...this.threads.filter((y) => y.id !== opened.id)];
+          location.hash = `#/t/${opened.id}`;
+        },
+      ) ?? "",
+      threadFormSlot(this.ctx, thread, "staff"),
       slot,
       conv.element,
     );
@@ -473,10 +523,14 @@ export class StaffView implements View {
       h(
         "div",
         { class: "actions", role: "group", "aria-label": t("staff.actions") },
+        // Only what the server allows (ThreadView.allowed_actions): a colleague of another
+        // organisation added to the thread sees no "Ta ärendet", "Flytta" or "Avsluta".
         x.assignee?.id === me
           ? h("span", { class: "assigned-me", text: t("staff.assignedToYou") })
-          : h("button", { type: "button", class: "button button-secondary", text: t("staff.assignMe"), onclick: () => void act(() => api.assign(x.id, me)) }),
-        otherTeams.length
+          : allows(x, "assign")
+            ? h("button", { type: "button", class: "button button-secondary", text: t("staff.assignMe"), onclick: () => void act(() => api.assign(x.id, me)) })
+            : null,
+        otherTeams.length && allows(x, "transfer")
           ? h(
               "div",
               { class: "inline-field" },
@@ -485,13 +539,15 @@ export class StaffView implements View {
               h("button", { type: "button", class: "button button-secondary", text: t("staff.transferDo"), onclick: () => void this.transfer(x.id, select.value, error) }),
             )
           : null,
-        h("button", {
-          type: "button",
-          class: "button button-secondary",
-          text: nextStatus === "closed" ? t("staff.close") : t("staff.reopen"),
-          onclick: () => void act(() => api.setStatus(x.id, nextStatus)),
-        }),
-        h(
+        allows(x, "set_status")
+          ? h("button", {
+              type: "button",
+              class: "button button-secondary",
+              text: nextStatus === "closed" ? t("staff.close") : t("staff.reopen"),
+              onclick: () => void act(() => api.setStatus(x.id, nextStatus)),
+            })
+          : null,
+        allows(x, "attachments_setting") && h(
           "div",
           { class: "choice" },
           h("input", {
