@@ -470,11 +470,6 @@ class ChatService:
         rooms = thread_audiences(scope, internal=False)
         self.events.publish(store, "thread_updated", payload, rooms)
 
-    async def publish_thread(self, scope: ThreadScope) -> None:
-        """Outside a transaction (not durable); inside one use :meth:`announce_thread`."""
-        payload = {"thread_id": str(scope.thread_id)}
-        await self.live.publish("thread_updated", payload, thread_audiences(scope, internal=False))
-
     async def _thread_view(self, store: Store, a: Actor, thread_id: uuid.UUID) -> ThreadView:
         thread = await store.threads.get(thread_id)
         assert thread is not None

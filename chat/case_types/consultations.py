@@ -179,11 +179,13 @@ class Consultations:
                 assert scope is not None
                 view = await self.chat._thread_view(store, a, thread.id)
                 await self.chat.log_read(store, caller, scope, "consultation.create")
+                payload = {"message": message.model_dump(mode="json")}
+                self.chat.events.publish(
+                    store, "message", payload, thread_audiences(scope, internal=True)
+                )
+                self.chat.announce_thread(store, scope)
         except IntegrityError as exc:
             raise NaraError(ErrorCode.CONFLICT, "this client_id was already used") from exc
-        payload = {"message": message.model_dump(mode="json")}
-        await self.chat.live.publish("message", payload, thread_audiences(scope, internal=True))
-        await self.chat.publish_thread(scope)
         return ConsultationView(thread=view, source_thread_id=source_thread_id)
 
     async def of_thread(self, caller: Caller, thread_id: uuid.UUID) -> list[ThreadView]:

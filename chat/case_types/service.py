@@ -365,7 +365,7 @@ class CaseTypeService:
             thread = await self.chat._thread_view(store, a, thread_id)
             scope = await store.threads.scope(thread_id)
             assert scope is not None
-        await self.chat.publish_thread(scope)
+            self.chat.announce_thread(store, scope)
         return result.model_copy(update={"thread": thread})
 
     async def thread_form(self, caller: Caller, thread_id: uuid.UUID) -> CaseFormView:
