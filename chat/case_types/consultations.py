@@ -184,9 +184,35 @@ class Consultations:
                     store, "message", payload, thread_audiences(scope, internal=True)
                 )
                 self.chat.announce_thread(store, scope)
-        except IntegrityError as exc:
-            raise NaraError(ErrorCode.CONFLICT, "this client_id was already used") from exc
+        except IntegrityError:
+            return await self._replay(caller, source_thread_id, subject, body, client_id)
         return ConsultationView(thread=view, source_thread_id=source_thread_id)
+
+    async def _replay(
+        self, caller: Caller, source_thread_id: uuid.UUID, subject: str, body: str,
+        client_id: str,
+    ) -> ConsultationView:
+        """The client id was used before: the stored consultation if it is the same request."""
+        a = caller.actor
+        async with self.db.write() as store:
+            access.require_consult(a, await store.threads.scope(source_thread_id))
+            existing = await store.messages.by_client_id(a.user_id, client_id)
+            if existing is None:
+                raise NaraError(ErrorCode.CONFLICT, "the consultation could not be stored; retry")
+            thread = await store.threads.get(existing.thread_id)
+            same = (
+                thread is not None and thread.subject == subject and existing.body == body
+                and existing.thread_id in await repo(store).consultations_of(source_thread_id)
+            )
+            if not same:
+                raise NaraError(
+                    ErrorCode.IDEMPOTENCY_MISMATCH,
+                    "this client_id was already used for a different message",
+                )
+            scope = access.require_view(a, await store.threads.scope(existing.thread_id))
+            view = await self.chat._thread_view(store, a, existing.thread_id)
+            await self.chat.log_read(store, caller, scope, "thread.read")
+        return ConsultationView(thread=view, source_thread_id=source_thread_id, duplicate=True)
 
     async def of_thread(self, caller: Caller, thread_id: uuid.UUID) -> list[ThreadView]:
         """Consultations opened from a thread that the caller takes part in or owns."""

@@ -97,6 +97,8 @@ class PatientHit(BaseModel):
 class ConsultationView(BaseModel):
     thread: ThreadView
     source_thread_id: uuid.UUID
+    # A resend with the same client id answers the consultation stored the first time.
+    duplicate: bool = False
 
 
 class StandardAnswerView(BaseModel):

@@ -63,16 +63,22 @@ async def test_consultation_across_organisations(server):
 
     # The municipal nurse consults a GP at another health centre, without the patient.
     olle_live = await server.socket(olle)
-    opened = await maja.ok(
-        "POST",
-        f"/api/v1/threads/{source['id']}/consultations",
-        {
-            "user_ids": [str(demo.users["olle"])],
-            "subject": "Blodtrycket hos Anna",
-            "message": {"client_id": cid(), "body": "Vad tycker du om 135/85?"},
-        },
-    )
+    request = {
+        "user_ids": [str(demo.users["olle"])],
+        "subject": "Blodtrycket hos Anna",
+        "message": {"client_id": cid(), "body": "Vad tycker du om 135/85?"},
+    }
+    path = f"/api/v1/threads/{source['id']}/consultations"
+    opened = await maja.ok("POST", path, request)
     consult = opened["thread"]
+    assert opened["duplicate"] is False
+    # A resend (a lost answer, a double click) gets the stored consultation, not a second one;
+    # the same id with another text is refused.
+    again = await maja.ok("POST", path, request)
+    assert again["duplicate"] is True and again["thread"]["id"] == consult["id"]
+    changed = {**request, "message": {**request["message"], "body": "Något annat"}}
+    status, _ = await maja.post(path, changed)
+    assert status == 409
     assert opened["source_thread_id"] == source["id"]
     assert consult["patient_visible"] is False and consult["case_type"] == "konsultation"
     assert "reply_patient" not in consult["allowed_actions"]

@@ -2536,6 +2536,11 @@ export interface components {
              * Format: uuid
              */
             source_thread_id: string;
+            /**
+             * Duplicate
+             * @default false
+             */
+            duplicate: boolean;
         };
         /** ConsultationRequest */
         ConsultationRequest: {
