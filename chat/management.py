@@ -146,7 +146,7 @@ class ThreadManagement:
             await store.messages.insert(note)
             after = await store.threads.scope(thread_id)
             authors = await people(store, {caller.actor.user_id})
-            view = await self.chat._thread_view(store, caller.actor, thread_id)
+            view = await self.chat.thread_view_for(store, caller.actor, thread_id)
             assert after is not None
             await self.chat.log_read(store, caller, after, action)
             if notify_old_team and before.team_id != after.team_id:

@@ -212,7 +212,7 @@ class PdlService:
                     expires_at=now + timedelta(hours=EMERGENCY_HOURS),
                 )
             )
-            view = await self.chat._thread_view(store, caller.actor, thread_id)
+            view = await self.chat.thread_view_for(store, caller.actor, thread_id)
             entry = audit.Access(
                 scope.patient_id,
                 scope.unit_id,

@@ -168,7 +168,7 @@ class ChatService:
     async def get_thread(self, caller: Caller, thread_id: uuid.UUID) -> ThreadView:
         async with self.db.write() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
-            view = await self._thread_view(store, caller.actor, thread_id)
+            view = await self.thread_view_for(store, caller.actor, thread_id)
             await self.log_read(store, caller, scope, "thread.read")
             return view
 
@@ -276,7 +276,7 @@ class ChatService:
             screening = await self._respond(store, scope, decision, result, now)
             if self.followup is not None:
                 await self.followup.after_message(store, a, scope, result, now)
-            view = await self._thread_view(store, a, thread.id)
+            view = await self.thread_view_for(store, a, thread.id)
             await self.log_read(store, caller, scope, "thread.create")
             self._announce(store, scope, result, screening, announce=True)
         return SendResult(
@@ -303,7 +303,7 @@ class ChatService:
                 # The hot path skips the thread view; re-triage or a reply changes the thread.
                 thread = None
                 if screening.changed:
-                    thread = await self._thread_view(store, caller.actor, thread_id)
+                    thread = await self.thread_view_for(store, caller.actor, thread_id)
                 self._announce(store, scope, view, screening, announce=screening.changed)
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
@@ -398,7 +398,7 @@ class ChatService:
             views = await message_views(store, [existing])
             if self.attachment_binder:
                 await self.attachment_binder.decorate(store, views)
-            thread = await self._thread_view(store, caller.actor, thread_id)
+            thread = await self.thread_view_for(store, caller.actor, thread_id)
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             await self.log_read(store, caller, scope, "thread.read")
             self._echo(store, caller, views[0])
@@ -436,7 +436,7 @@ class ChatService:
             views = await message_views(store, [existing])
             if self.attachment_binder:
                 await self.attachment_binder.decorate(store, views)
-            view = await self._thread_view(store, caller.actor, thread.id)
+            view = await self.thread_view_for(store, caller.actor, thread.id)
             await self.log_read(store, caller, scope, "thread.read")
             self._echo(store, caller, views[0])
         return SendResult(message=views[0], duplicate=True, thread=view)
@@ -470,7 +470,8 @@ class ChatService:
         rooms = thread_audiences(scope, internal=False)
         self.events.publish(store, "thread_updated", payload, rooms)
 
-    async def _thread_view(self, store: Store, a: Actor, thread_id: uuid.UUID) -> ThreadView:
+    async def thread_view_for(self, store: Store, a: Actor, thread_id: uuid.UUID) -> ThreadView:
+        """The thread as `a` sees it, inside the caller's transaction (after its access check)."""
         thread = await store.threads.get(thread_id)
         assert thread is not None
         unread = await store.threads.unread_counts(

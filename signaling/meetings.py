@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict
+
 from chat import access, audit
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError, not_found
@@ -22,8 +24,11 @@ if TYPE_CHECKING:
     from chat.notifications.followup import Followup
 
 
-@dataclass(frozen=True)
-class MeetingView:
+class MeetingView(BaseModel):
+    """A meeting as one participant sees it (also the REST response)."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: uuid.UUID
     thread_id: uuid.UUID | None
     title: str
@@ -31,17 +36,6 @@ class MeetingView:
     scheduled_at: datetime | None
     max_participants: int
     my_role: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": str(self.id),
-            "thread_id": str(self.thread_id) if self.thread_id else None,
-            "title": self.title,
-            "status": self.status,
-            "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None,
-            "max_participants": self.max_participants,
-            "my_role": self.my_role,
-        }
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ class Consultations:
                 message = await _first_message(store, a, thread.id, body, client_id, now)
                 scope = await store.threads.scope(thread.id)
                 assert scope is not None
-                view = await self.chat._thread_view(store, a, thread.id)
+                view = await self.chat.thread_view_for(store, a, thread.id)
                 await self.chat.log_read(store, caller, scope, "consultation.create")
                 payload = {"message": message.model_dump(mode="json")}
                 self.chat.events.publish(
@@ -210,7 +210,7 @@ class Consultations:
                     "this client_id was already used for a different message",
                 )
             scope = access.require_view(a, await store.threads.scope(existing.thread_id))
-            view = await self.chat._thread_view(store, a, existing.thread_id)
+            view = await self.chat.thread_view_for(store, a, existing.thread_id)
             await self.chat.log_read(store, caller, scope, "thread.read")
         return ConsultationView(thread=view, source_thread_id=source_thread_id, duplicate=True)
 
@@ -224,7 +224,7 @@ class Consultations:
                 scope = await store.threads.scope(cid)
                 if scope is None or not access.can_view(a, scope):
                     continue
-                view = await self.chat._thread_view(store, a, cid)
+                view = await self.chat.thread_view_for(store, a, cid)
                 out.append(view if not access.sees_blocked_stub(a, scope) else blocked_stub(view))
             return out
 

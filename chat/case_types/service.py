@@ -245,7 +245,7 @@ class CaseTypeService:
                 thread_id, self.chat.clock(), attachments_allowed=v.attachments_allowed
             )
             await self._promise(store, thread_id, v.response_time_hours)
-            thread = await self.chat._thread_view(store, a, thread_id)
+            thread = await self.chat.thread_view_for(store, a, thread_id)
             form = await self._form_view(store, thread_id)
         return StartResult(**{**result.model_dump(), "thread": thread}, form=form)
 
@@ -362,7 +362,7 @@ class CaseTypeService:
                 status=ThreadStatus.WAITING_FOR_PATIENT,
                 attachments_allowed=v.attachments_allowed,
             )
-            thread = await self.chat._thread_view(store, a, thread_id)
+            thread = await self.chat.thread_view_for(store, a, thread_id)
             scope = await store.threads.scope(thread_id)
             assert scope is not None
             self.chat.announce_thread(store, scope)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from server.api.registry import Api, Ctx
 from server.api.schemas import Strict
 from server.keys import CONFIG, MEETINGS
+from signaling.meetings import MeetingView
 
 
 class CreateMeetingRequest(Strict):
@@ -18,16 +19,6 @@ class CreateMeetingRequest(Strict):
     thread_id: uuid.UUID | None = None
     scheduled_at: datetime | None = None
     member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=16)
-
-
-class MeetingOut(BaseModel):
-    id: uuid.UUID
-    thread_id: uuid.UUID | None
-    title: str
-    status: str
-    scheduled_at: datetime | None
-    max_participants: int
-    my_role: str
 
 
 class InviteRequest(Strict):
@@ -58,7 +49,7 @@ def register(api: Api) -> None:
         summary="Book a meeting, or start one now (no time)",
         tag="video",
         body=CreateMeetingRequest,
-        response=MeetingOut,
+        response=MeetingView,
         status=201,
     )
     async def create_meeting(ctx: Ctx[CreateMeetingRequest, None]) -> Any:
@@ -70,7 +61,7 @@ def register(api: Api) -> None:
             scheduled_at=b.scheduled_at,
             member_ids=b.member_ids,
         )
-        return view.to_dict()
+        return view
 
     @api.route(
         "GET",
@@ -78,7 +69,7 @@ def register(api: Api) -> None:
         summary="Meetings of a thread; without thread_id, those for me not ended yet (inbox)",
         tag="video",
         query=ThreadMeetingsQuery,
-        response=list[MeetingOut],
+        response=list[MeetingView],
     )
     async def list_meetings(ctx: Ctx[None, ThreadMeetingsQuery]) -> Any:
         meetings, thread_id = ctx.request.app[MEETINGS], ctx.query.thread_id
@@ -86,18 +77,18 @@ def register(api: Api) -> None:
             views = await meetings.active_for(ctx.caller.actor)
         else:
             views = await meetings.for_thread(ctx.caller.actor, thread_id)
-        return [v.to_dict() for v in views]
+        return views
 
     @api.route(
         "GET",
         "/meetings/{meeting_id}",
         summary="One meeting and my role in it",
         tag="video",
-        response=MeetingOut,
+        response=MeetingView,
     )
     async def get_meeting(ctx: Ctx) -> Any:
         view = await ctx.request.app[MEETINGS].get(ctx.caller.actor, ctx.path["meeting_id"])
-        return view.to_dict()
+        return view
 
     @api.route(
         "POST",

@@ -1851,8 +1851,11 @@ export interface components {
             /** Attachments */
             attachments: components["schemas"]["AttachmentView"][];
         };
-        /** MeetingOut */
-        MeetingOut: {
+        /**
+         * MeetingView
+         * @description A meeting as one participant sees it (also the REST response).
+         */
+        MeetingView: {
             /**
              * Id
              * Format: uuid
@@ -3758,7 +3761,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeetingOut"][];
+                    "application/json": components["schemas"]["MeetingView"][];
                 };
             };
             /** @description error */
@@ -3791,7 +3794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeetingOut"];
+                    "application/json": components["schemas"]["MeetingView"];
                 };
             };
             /** @description error */
@@ -3822,7 +3825,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeetingOut"];
+                    "application/json": components["schemas"]["MeetingView"];
                 };
             };
             /** @description error */

@@ -46,7 +46,7 @@ export interface TypingEvent {
 export type AcuteAlert = Schemas["AlertView"];
 
 // Video meetings (server/api/meeting_routes.py, signaling/live.py).
-export type Meeting = Schemas["MeetingOut"];
+export type Meeting = Schemas["MeetingView"];
 export type MeetingInvite = Schemas["InviteOut"];
 
 /** A participant as the /video namespace describes it (LiveMeeting Participant.public()). */
