@@ -27,6 +27,7 @@ _MIN_PREFIX = 3
 _SLACK = 4
 _AGE_RE = re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:ar|års|ars|arig|aring|year|years|yo|y/o|yrs)\b")
 _PREGNANCY_WEEK_RE = re.compile(r"\b(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2})(?:\s*\+\s*\d)?\b")
+_NORMAL_TEMP_RE = re.compile(r"^3[5-7][.,]\d{1,2}$")
 _NEGATIONS = frozenset(
     "inte ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
 )
@@ -330,6 +331,12 @@ def _derived(an: Analysis) -> list[Mention]:
         for i, lemma in enumerate(an.lemmas)
         if lemma == TEMP_TOKEN and _is_temperature(an, i)
     ]
+    if not out:
+        # A measured normal temperature and no fever-range one: "känns varm, men 37,3".
+        out += [
+            Mention("normal_temperature", i, i + 1, an.sentence[i], an.surface[i])
+            for i, w in enumerate(an.folded) if _NORMAL_TEMP_RE.match(w)
+        ][:1]
     text = " ".join(an.folded)
     starts = list(itertools.accumulate((len(w) + 1 for w in an.folded), initial=0))
     for months, lo, hi in infant_ages(text):
