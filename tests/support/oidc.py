@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,21 +81,29 @@ async def oidc_provider(
         "scopes": SCOPES,
         "faults": faults or {},
     }
+    errors = tempfile.TemporaryFile()
     proc = await asyncio.create_subprocess_exec(
         "node",
         str(PROVIDER_DIR / "provider.mjs"),
         json.dumps(options),
         cwd=PROVIDER_DIR,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=errors,
     )
     try:
         assert proc.stdout is not None
-        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+        try:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        except TimeoutError:
+            line = ""
         match = _LISTENING.search(line)
-        assert match, f"the OIDC provider did not start: {line!r}"
+        if not match:
+            errors.seek(0)
+            said = errors.read()[-2000:].decode(errors="replace")
+            raise AssertionError(f"the OIDC provider did not start: {line!r}; stderr: {said}")
         yield Provider(match.group(1), proc)
     finally:
+        errors.close()
         if proc.returncode is None:
             proc.terminate()
             try:
