@@ -64,15 +64,27 @@ STAFF = ["sara", "lars", "ulla", "fia", "kim", "bodil", "dan"]
 PATIENTS = 13
 
 
-async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | None]:
+async def bench_database(backend: str, tmp: Path) -> tuple[str, str | None]:
+    """A migrated, empty database for one bench run: its URL, and the PostgreSQL database
+    name to drop afterwards (None for SQLite, which lives in `tmp`)."""
     dropname = None
-    if args.backend == "pg":
+    if backend == "pg":
         dropname = f"nara_bench_{uuid.uuid4().hex[:8]}"
         await pg_admin(f'CREATE DATABASE "{dropname}"', PG)
         url = pg_url_for(dropname, PG)
     else:
         url = f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}"
-    await asyncio.to_thread(upgrade, url)
+    try:
+        await asyncio.to_thread(upgrade, url)
+    except BaseException:
+        if dropname:
+            await pg_admin(f'DROP DATABASE IF EXISTS "{dropname}" WITH (FORCE)', PG)
+        raise
+    return url, dropname
+
+
+async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | None]:
+    url, dropname = await bench_database(args.backend, tmp)
     db = Database(url)
     await load_demo(db)
     await add_patients(db, PATIENTS + args.idle_patients)

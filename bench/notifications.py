@@ -28,30 +28,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
+from bench.chat_load import PG, REDIS, bench_database  # noqa: E402
 from chat.models import Patient, User, utcnow  # noqa: E402
 from chat.notifications.models import NotificationPreference  # noqa: E402
 from chat.storage import Database  # noqa: E402
 from server.config import Config  # noqa: E402
 from server.demo import add_patients, load_demo  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
 from tests.notifications.support import MailSink  # noqa: E402
-from tests.support.backends import pg_admin, pg_url_for  # noqa: E402
+from tests.support.backends import pg_admin  # noqa: E402
 from tests.support.clients import login  # noqa: E402
 from tests.support.process import ServerProcess  # noqa: E402
 
-PG = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-
 
 async def prepare(args: argparse.Namespace, tmp: Path) -> tuple[Config, str | None, dict]:
-    dropname = None
-    if args.backend == "pg":
-        dropname = f"nara_bench_{uuid.uuid4().hex[:8]}"
-        await pg_admin(f'CREATE DATABASE "{dropname}"', PG)
-        url = pg_url_for(dropname, PG)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}"
-    await asyncio.to_thread(upgrade, url)
+    url, dropname = await bench_database(args.backend, tmp)
     db = Database(url)
     await load_demo(db)
     names = await add_patients(db, args.patients)

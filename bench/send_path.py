@@ -27,13 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiohttp import web  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from bench.chat_load import PG, REDIS  # noqa: E402
+from bench.chat_load import PG, REDIS, bench_database  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import Config  # noqa: E402
 from server.demo import load_demo  # noqa: E402
 from server.keys import DB  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
-from tests.support.backends import pg_admin, pg_url_for  # noqa: E402
+from tests.support.backends import pg_admin  # noqa: E402
 from tests.support.clients import SocketClient, login  # noqa: E402
 from tests.support.flows import cid, start_thread  # noqa: E402
 
@@ -104,15 +103,8 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        dropname = None
-        if args.backend == "pg":
-            dropname = f"nara_bench_{uuid.uuid4().hex[:8]}"
-            await pg_admin(f'CREATE DATABASE "{dropname}"', PG)
-            url = pg_url_for(dropname, PG)
-        else:
-            url = f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}"
+        url, dropname = await bench_database(args.backend, tmp)
         try:
-            await asyncio.to_thread(upgrade, url)
             from chat.storage import Database
 
             setup_db = Database(url)

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from chat.notifications.preferences import (
     DeliveryStatusView,
+    NotificationService,
     NotificationSettingsView,
     ServiceLevelView,
 )
@@ -77,7 +78,7 @@ class ServiceLevelRequest(Strict):
     escalation: list[EscalationStepIn] | None = Field(default=None, max_length=10)
 
 
-def _notify(ctx: Ctx[Any, Any]) -> Any:
+def _notify(ctx: Ctx[Any, Any]) -> NotificationService:
     from server.notify_worker import NOTIFY
 
     return ctx.request.app[NOTIFY]
@@ -92,8 +93,7 @@ def register(api: Api) -> None:
         response=NotificationSettingsView,
     )
     async def get_settings(ctx: Ctx) -> NotificationSettingsView:
-        result: NotificationSettingsView = await _notify(ctx).settings(ctx.caller.actor)
-        return result
+        return await _notify(ctx).settings(ctx.caller.actor)
 
     @api.route(
         "PUT",
@@ -115,14 +115,13 @@ def register(api: Api) -> None:
                     None,
                 )
             )
-        result: NotificationSettingsView = await _notify(ctx).update(
+        return await _notify(ctx).update(
             ctx.caller.actor,
             email_enabled=body.email_enabled,
             sms_enabled=body.sms_enabled,
             push_enabled=body.push_enabled,
             quiet_hours=quiet,
         )
-        return result
 
     @api.route(
         "POST",
@@ -133,10 +132,9 @@ def register(api: Api) -> None:
         response=NotificationSettingsView,
     )
     async def verify(ctx: Ctx[VerifyRequest, None]) -> NotificationSettingsView:
-        result: NotificationSettingsView = await _notify(ctx).start_verification(
+        return await _notify(ctx).start_verification(
             ctx.caller.actor, ctx.body.channel, ctx.body.address
         )
-        return result
 
     @api.route(
         "POST",
@@ -147,10 +145,9 @@ def register(api: Api) -> None:
         response=NotificationSettingsView,
     )
     async def confirm(ctx: Ctx[ConfirmRequest, None]) -> NotificationSettingsView:
-        result: NotificationSettingsView = await _notify(ctx).confirm(
+        return await _notify(ctx).confirm(
             ctx.caller.actor, ctx.body.channel, ctx.body.code
         )
-        return result
 
     @api.route(
         "POST",
@@ -161,10 +158,9 @@ def register(api: Api) -> None:
         response=NotificationSettingsView,
     )
     async def remove_address(ctx: Ctx[RemoveAddressRequest, None]) -> NotificationSettingsView:
-        result: NotificationSettingsView = await _notify(ctx).remove_address(
+        return await _notify(ctx).remove_address(
             ctx.caller.actor, ctx.body.channel
         )
-        return result
 
     @api.route(
         "POST",
@@ -176,10 +172,9 @@ def register(api: Api) -> None:
     )
     async def subscribe(ctx: Ctx[PushSubscriptionRequest, None]) -> NotificationSettingsView:
         body: PushSubscriptionRequest = ctx.body
-        result: NotificationSettingsView = await _notify(ctx).subscribe(
+        return await _notify(ctx).subscribe(
             ctx.caller.actor, body.endpoint, body.keys.p256dh, body.keys.auth
         )
-        return result
 
     @api.route(
         "POST",
@@ -190,10 +185,9 @@ def register(api: Api) -> None:
         response=NotificationSettingsView,
     )
     async def unsubscribe(ctx: Ctx[PushUnsubscribeRequest, None]) -> NotificationSettingsView:
-        result: NotificationSettingsView = await _notify(ctx).unsubscribe(
+        return await _notify(ctx).unsubscribe(
             ctx.caller.actor, ctx.body.endpoint
         )
-        return result
 
     @api.route(
         "GET",
@@ -203,10 +197,9 @@ def register(api: Api) -> None:
         response=DeliveryStatusView,
     )
     async def status(ctx: Ctx) -> DeliveryStatusView:
-        result: DeliveryStatusView = await _notify(ctx).delivery_status(
+        return await _notify(ctx).delivery_status(
             ctx.caller.actor, ctx.path["unit_id"]
         )
-        return result
 
     @api.route(
         "GET",
@@ -216,10 +209,9 @@ def register(api: Api) -> None:
         response=ServiceLevelView,
     )
     async def get_service_level(ctx: Ctx) -> ServiceLevelView:
-        result: ServiceLevelView = await _notify(ctx).service_level(
+        return await _notify(ctx).service_level(
             ctx.caller.actor, ctx.path["unit_id"]
         )
-        return result
 
     @api.route(
         "PUT",
@@ -231,10 +223,9 @@ def register(api: Api) -> None:
     )
     async def put_service_level(ctx: Ctx[ServiceLevelRequest, None]) -> ServiceLevelView:
         body: ServiceLevelRequest = ctx.body
-        result: ServiceLevelView = await _notify(ctx).set_service_level(
+        return await _notify(ctx).set_service_level(
             ctx.caller.actor,
             ctx.path["unit_id"],
             [p.model_dump() for p in body.opening_hours],
             [s.model_dump() for s in body.escalation] if body.escalation is not None else None,
         )
-        return result
