@@ -41,8 +41,11 @@ class NoLiveEvents:
         return None
 
 
+PATIENT_ROOM = "patient:"  # the prefix of the patient side's rooms
+
+
 def patient_room(patient_id: uuid.UUID) -> str:
-    return f"patient:{patient_id}"
+    return f"{PATIENT_ROOM}{patient_id}"
 
 
 def team_room(team_id: uuid.UUID) -> str:
@@ -57,6 +60,21 @@ def staff_audiences(scope: ThreadScope) -> list[str]:
     """The owning team and the participants (not those a spärr keeps out)."""
     people = scope.participant_ids - hidden_participants(scope)
     return [team_room(scope.team_id), *(user_room(u) for u in sorted(people))]
+
+
+def split_patient_side(
+    event: str, payload: dict[str, Any], audiences: Sequence[str]
+) -> list[tuple[dict[str, Any], list[str]]]:
+    """A ``message`` reaches the patient side with its own gap-free sequence as ``seq``
+    (chat/presenters.for_patient_side); every other room gets the payload as it is."""
+    patient = [r for r in audiences if r.startswith(PATIENT_ROOM)]
+    if event != "message" or not patient:
+        return [(payload, list(audiences))]
+    message = dict(payload["message"])
+    message["seq"] = message.get("patient_seq") or 0
+    staff = [r for r in audiences if not r.startswith(PATIENT_ROOM)]
+    parts = [({**payload, "message": message}, patient)]
+    return [(payload, staff), *parts] if staff else parts
 
 
 def thread_audiences(scope: ThreadScope, *, internal: bool) -> list[str]:
@@ -106,7 +124,8 @@ class Publisher:
             batch = store.scratch[self] = _Batch()
             store.before_commit(lambda: self._write(store, batch))
             store.on_commit(lambda: self._send(batch))
-        batch.events.append({"event": event, "payload": payload, "rooms": list(audiences)})
+        for shaped, rooms in split_patient_side(event, payload, audiences):
+            batch.events.append({"event": event, "payload": shaped, "rooms": rooms})
         batch.durable = batch.durable or durable
 
     async def _write(self, store: Store, batch: _Batch) -> None:

@@ -56,6 +56,15 @@ def message_view(
     )
 
 
+def seen_by(actor: Actor, view: MessageView) -> MessageView:
+    """The patient side counts by its own gap-free sequence: its ``seq`` is the patient_seq,
+    so nothing it is shown reveals that internal notes exist (chat/events.py does the same
+    for live events)."""
+    if access.sees_internal(actor):
+        return view
+    return view.model_copy(update={"seq": view.patient_seq or 0})
+
+
 async def message_views(store: Store, rows: list[Message]) -> list[MessageView]:
     authors = await people(store, {m.author_id for m in rows if m.author_id})
     return [message_view(m, authors) for m in rows]
@@ -98,7 +107,7 @@ async def thread_view(
         patient=patient_person(patient),
         team=team_view(team),
         assignee=assignee,
-        last_seq=t.last_seq,
+        last_seq=t.last_seq if staff else (t.last_patient_seq or 0),
         unread=unread,
         read_seq=read_seq,
         attachments_allowed=t.attachments_allowed,

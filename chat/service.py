@@ -18,6 +18,8 @@ from chat.events import (
     LiveEvents,
     NoLiveEvents,
     Publisher,
+    patient_room,
+    staff_audiences,
     thread_audiences,
     unit_room,
     user_room,
@@ -32,7 +34,15 @@ from chat.models import (
     ThreadStatus,
     utcnow,
 )
-from chat.presenters import alert_views, author_of, message_view, message_views, people, thread_view
+from chat.presenters import (
+    alert_views,
+    author_of,
+    message_view,
+    message_views,
+    people,
+    seen_by,
+    thread_view,
+)
 from chat.promise import URGENCY_HOURS
 from chat.routing import TRIAGE_KEY, URGENT, Classification, MessageClassifier, more_urgent
 from chat.storage import Database, Store
@@ -128,7 +138,7 @@ class ChatService:
             )
             ids = [t.id for t in rows]
             unread = await store.threads.unread_counts(a.user_id, ids, include_internal=a.is_staff)
-            marks = await store.threads.read_seqs(a.user_id, ids)
+            marks = await self._read_seqs(store, a, ids)
             cache: dict[Any, Any] = {}
             if a.is_staff:  # escalation steps, for the inbox: one query, not one per thread
                 promises = await store.notifications.promises(ids)
@@ -182,19 +192,25 @@ class ChatService:
         limit: int = 50,
         after_patient_seq: int | None = None,
     ) -> list[MessageView]:
-        """``after_patient_seq``: catch-up of the patient side, which counts only what it may
-        see (internal notes leave no gaps there)."""
+        """The patient side counts by its own gap-free sequence (internal notes leave no gaps
+        there): its ``after_seq``/``before_seq`` are patient_seqs, as ``after_patient_seq``."""
+        staff = access.sees_internal(caller.actor)
+        before_patient_seq = None
+        if not staff:
+            after_patient_seq = after_seq if after_patient_seq is None else after_patient_seq
+            after_seq, before_patient_seq, before_seq = None, before_seq, None
         async with self.db.write() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             rows = await store.messages.page(
                 thread_id,
-                include_internal=access.sees_internal(caller.actor),
+                include_internal=staff,
                 after_seq=after_seq,
                 before_seq=before_seq,
                 limit=limit,
                 after_patient_seq=after_patient_seq,
+                before_patient_seq=before_patient_seq,
             )
-            views = await message_views(store, rows)
+            views = [seen_by(caller.actor, v) for v in await message_views(store, rows)]
             if self.attachment_binder:
                 await self.attachment_binder.decorate(store, views)
             await self.log_read(store, caller, scope, "messages.read")
@@ -204,6 +220,9 @@ class ChatService:
         async with self.db.read() as store:
             access.require_view(caller.actor, await store.threads.scope(thread_id))
             marks = await store.threads.read_marks(thread_id)
+            if not caller.actor.is_staff:
+                at = await store.threads.patient_positions(thread_id, [s for _, s in marks])
+                marks = [(u, at[s]) for u, s in marks]
             who = await people(store, {u for u, _ in marks})
             return [ReadMarkView(user=who[u], seq=s) for u, s in marks if u in who]
 
@@ -280,7 +299,7 @@ class ChatService:
             await self.log_read(store, caller, scope, "thread.create")
             self._announce(store, scope, result, screening, announce=True)
         return SendResult(
-            message=result,
+            message=seen_by(a, result),
             thread=view,
             emergency=screening.emergency,
             safety_net=screening.safety_net,
@@ -308,28 +327,34 @@ class ChatService:
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
         return SendResult(
-            message=view,
+            message=seen_by(caller.actor, view),
             thread=thread,
             emergency=screening.emergency,
             safety_net=screening.safety_net,
         )
 
     async def mark_read(self, caller: Caller, thread_id: uuid.UUID, seq: int) -> int:
+        """Read marks are stored by seq; the patient side gives and gets its patient_seq."""
+        patient_side = not caller.actor.is_staff
         async with self.db.write() as store:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             thread = await store.threads.get(thread_id)
             assert thread is not None
+            if patient_side:
+                seq = await store.threads.seq_of_patient_position(thread_id, seq)
             stored = await store.threads.mark_read(
                 thread_id, caller.actor.user_id, min(seq, thread.last_seq), self.clock()
             )
-            payload = {
-                "thread_id": str(thread_id),
-                "user_id": str(caller.actor.user_id),
-                "seq": stored,
-            }
-            rooms = thread_audiences(scope, internal=False)
-            self.events.publish(store, "read", payload, rooms, durable=False)
-        return stored
+            at = stored
+            if patient_side or scope.patient_visible:
+                at = (await store.threads.patient_positions(thread_id, [stored]))[stored]
+            for rooms, mark in (
+                (staff_audiences(scope), stored),
+                ([patient_room(scope.patient_id)] if scope.patient_visible else [], at),
+            ):
+                payload = {"thread_id": str(thread_id), "user_id": str(caller.actor.user_id)}
+                self.events.publish(store, "read", {**payload, "seq": mark}, rooms, durable=False)
+        return at if patient_side else stored
 
     async def typing(self, caller: Caller, thread_id: uuid.UUID, internal: bool) -> None:
         async with self.db.read() as store:
@@ -401,6 +426,7 @@ class ChatService:
             thread = await self.thread_view_for(store, caller.actor, thread_id)
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             await self.log_read(store, caller, scope, "thread.read")
+            views = [seen_by(caller.actor, v) for v in views]
             self._echo(store, caller, views[0])
         return SendResult(message=views[0], duplicate=True, thread=thread)
 
@@ -438,6 +464,7 @@ class ChatService:
                 await self.attachment_binder.decorate(store, views)
             view = await self.thread_view_for(store, caller.actor, thread.id)
             await self.log_read(store, caller, scope, "thread.read")
+            views = [seen_by(caller.actor, v) for v in views]
             self._echo(store, caller, views[0])
         return SendResult(message=views[0], duplicate=True, thread=view)
 
@@ -477,7 +504,7 @@ class ChatService:
         unread = await store.threads.unread_counts(
             a.user_id, [thread_id], include_internal=a.is_staff
         )
-        marks = await store.threads.read_seqs(a.user_id, [thread_id])
+        marks = await self._read_seqs(store, a, [thread_id])
         return await thread_view(
             store,
             thread,
@@ -486,6 +513,17 @@ class ChatService:
             read_seq=marks.get(thread_id, 0),
             actor=a,
         )
+
+    async def _read_seqs(
+        self, store: Store, a: Actor, thread_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, int]:
+        """The actor's read marks, counted the way its side counts (patient_seq or seq)."""
+        marks = await store.threads.read_seqs(a.user_id, thread_ids)
+        if a.is_staff:
+            return marks
+        for t, mark in marks.items():
+            marks[t] = (await store.threads.patient_positions(t, [mark]))[mark]
+        return marks
 
     async def log_read(
         self, store: Store, caller: Caller, scope: ThreadScope, action: str

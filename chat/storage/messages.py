@@ -49,9 +49,10 @@ class MessageRepository:
         before_seq: int | None = None,
         limit: int = 50,
         after_patient_seq: int | None = None,
+        before_patient_seq: int | None = None,
     ) -> list[Message]:
         """Messages in ascending order: after a seq or patient_seq (catch-up) or the latest
-        before a seq."""
+        before one."""
         q = select(Message).where(Message.thread_id == thread_id)
         if not include_internal:
             q = q.where(Message.kind != MessageKind.INTERNAL_NOTE)
@@ -63,6 +64,8 @@ class MessageRepository:
             return list(await self.s.scalars(q))
         if before_seq is not None:
             q = q.where(Message.seq < before_seq)
+        if before_patient_seq is not None:
+            q = q.where(Message.patient_seq < before_patient_seq)
         rows = list(await self.s.scalars(q.order_by(Message.seq.desc()).limit(limit)))
         rows.reverse()
         return rows

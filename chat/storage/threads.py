@@ -305,6 +305,31 @@ class ThreadRepository:
         )
         return int(stored or 0)
 
+    async def patient_positions(
+        self, thread_id: uuid.UUID, seqs: Sequence[int]
+    ) -> dict[int, int]:
+        """Each seq as the patient side counts it: the patient_seq of the last message it may
+        see at or before that seq (0 before any)."""
+        out = {}
+        for seq in set(seqs):  # a handful of read marks; each one indexed max()
+            last = await self.s.scalar(
+                select(func.max(Message.patient_seq)).where(
+                    Message.thread_id == thread_id, Message.seq <= seq
+                )
+            )
+            out[seq] = int(last or 0)
+        return out
+
+    async def seq_of_patient_position(self, thread_id: uuid.UUID, patient_seq: int) -> int:
+        """The inverse of :meth:`patient_positions`: the seq of the patient side's message
+        ``patient_seq`` (or of the last one before it)."""
+        seq = await self.s.scalar(
+            select(func.max(Message.seq)).where(
+                Message.thread_id == thread_id, Message.patient_seq <= patient_seq
+            )
+        )
+        return int(seq or 0)
+
     async def read_marks(self, thread_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]:
         rows = await self.s.execute(
             select(ReadState.user_id, ReadState.last_read_seq).where(

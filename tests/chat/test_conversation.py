@@ -41,16 +41,18 @@ async def test_patient_and_team_of_three_professions(server):
         "message", lambda e: e["message"]["id"] == note["message"]["id"]
     )
     await send(team["lars"], thread_id, "Vi ringer dig i morgon.")
-    await anna_live.wait_for("message", lambda e: e["message"]["seq"] == 4)
+    # Anna counts without the note: the answer is her 3rd (the team's 4th), no gap to see.
+    await anna_live.wait_for("message", lambda e: e["message"]["seq"] == 3)
     assert all(m["kind"] != "internal_note" for m in anna_live.messages())
+    assert sorted({m["seq"] for m in anna_live.messages()})[-2:] == [2, 3]
 
     # Unread: Anna has two unread answers (not the note); Ulla has all four.
     unread = await anna.ok("GET", "/api/v1/unread")
     assert unread["total"] == 2 and unread["threads"][thread_id] == 2
     assert (await team["ulla"].ok("GET", "/api/v1/unread"))["threads"][thread_id] == 4
 
-    # Read receipt: Anna reads up to 4; the team sees it; her unread goes to zero.
-    await anna.ok("POST", f"/api/v1/threads/{thread_id}/read", {"seq": 4})
+    # Read receipt: Anna reads up to her 3; the team sees it as 4; her unread goes to zero.
+    await anna.ok("POST", f"/api/v1/threads/{thread_id}/read", {"seq": 3})
     receipt = await team_live["sara"].wait_for("read", lambda e: e["seq"] == 4)
     assert receipt["user_id"] == str(demo.users["anna"])
     assert (await anna.ok("GET", "/api/v1/unread"))["total"] == 0
@@ -58,7 +60,7 @@ async def test_patient_and_team_of_three_professions(server):
     assert {m["user"]["name"]: m["seq"] for m in marks}["Anna Andersson"] == 4
 
     # History as each side sees it.
-    assert [m["seq"] for m in await history(anna, thread_id)] == [1, 2, 4]
+    assert [m["seq"] for m in await history(anna, thread_id)] == [1, 2, 3]
     assert [m["seq"] for m in await history(team["ulla"], thread_id)] == [1, 2, 3, 4]
 
 

@@ -19,10 +19,12 @@ async def test_first_message_is_seq_one_and_announced_after_commit(
     chat: ChatService, as_: People, demo: DemoIds, live: RecordedEvents
 ) -> None:
     thread_id = await anna_thread(chat, as_, demo)
-    (message,) = live.of("message")
-    assert message.payload["message"]["seq"] == 1
-    assert patient_room(demo.patients["anna"]) in message.audiences
+    # One event for the staff side, one shaped for the patient side (its own sequence).
+    message, patient_side = live.of("message")
+    assert message.payload["message"]["seq"] == 1 == patient_side.payload["message"]["seq"]
+    assert patient_side.audiences == [patient_room(demo.patients["anna"])]
     assert team_room(demo.teams["allman"]) in message.audiences
+    assert patient_room(demo.patients["anna"]) not in message.audiences
     assert live.of("thread_updated")[0].payload == {"thread_id": str(thread_id)}
     # What the event announced can be read back: it was committed before it was sent.
     history = await chat.history(await as_("sara"), thread_id)
@@ -40,7 +42,7 @@ async def test_resend_with_same_client_id_is_a_duplicate_and_another_body_a_mism
     assert not first.duplicate and again.duplicate
     assert again.message.id == first.message.id and again.message.seq == 2
     # The replay tells the thread nothing new (at most the sender's own connections).
-    replayed = live.of("message")[2:]
+    replayed = live.of("message")[4:]  # two events each for the first two messages
     assert all(team_room(demo.teams["allman"]) not in e.audiences for e in replayed)
     changed = type(new)(client_id=new.client_id, body="Något annat")
     with pytest.raises(NaraError) as err:
@@ -106,7 +108,28 @@ async def test_read_marks_only_move_forward_and_never_past_the_last_message(
     anna = await as_("anna")
     assert await chat.mark_read(anna, thread_id, 99) == 3
     assert await chat.mark_read(anna, thread_id, 1) == 3
-    assert [e.payload["seq"] for e in live.of("read")] == [3, 3]
+    assert [e.payload["seq"] for e in live.of("read")] == [3, 3, 3, 3]  # staff, patient side
+
+
+async def test_the_patient_side_counts_its_own_sequence_around_internal_notes(
+    chat: ChatService, as_: People, demo: DemoIds, live: RecordedEvents
+) -> None:
+    thread_id = await anna_thread(chat, as_, demo)
+    sara, anna = await as_("sara"), await as_("anna")
+    await chat.send(sara, thread_id, text("Ring henne.", kind="internal_note"))
+    answer = await chat.send(sara, thread_id, text("Vi ringer i morgon."))
+    assert (answer.message.seq, answer.message.patient_seq) == (3, 2)
+    staff_event, patient_event = live.of("message")[-2:]
+    assert staff_event.payload["message"]["seq"] == 3
+    assert patient_event.payload["message"]["seq"] == 2
+    assert patient_event.audiences == [patient_room(demo.patients["anna"])]
+    assert [m.seq for m in await chat.history(anna, thread_id)] == [1, 2]
+    assert [m.seq for m in await chat.history(anna, thread_id, after_seq=1)] == [2]
+    assert await chat.mark_read(anna, thread_id, 2) == 2
+    marks = {m.user.id: m.seq for m in await chat.read_marks(sara, thread_id)}
+    assert marks[demo.users["anna"]] == 3  # staff count the note
+    (view,) = await chat.list_threads(anna)
+    assert (view.last_seq, view.read_seq, view.unread) == (2, 2, 0)
 
 
 async def test_a_file_request_is_staff_only_and_opens_attachments(
