@@ -48,6 +48,8 @@ _FUNCTION_WORDS = frozenset(
     would should do does did so very really me him them this that o""".split()
 )
 
+_COMMON = _FUNCTION_WORDS | _NEGATIONS | _MODALS
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -67,6 +69,11 @@ class _Word:
         if self.prefix is not None:
             return folded.startswith(self.prefix) or lemma.startswith(self.prefix)
         return folded in self.forms or lemma in self.forms
+
+    @property
+    def common(self) -> bool:
+        """A word nearly every message has."""
+        return self.prefix is None and bool(self.forms & _COMMON)
 
     @property
     def weight(self) -> int:
@@ -129,8 +136,10 @@ class ConceptMatcher:
         words += [_Word(self._forms(tok)) for tok in keep]
         # Order-free: the same words in another order are the same pattern. A repeated word
         # stays repeated ("blöder och blöder" needs two).
+        # The anchor (first) is the rarest word: a pronoun, negation or modal anchoring a
+        # pattern would make it a candidate at nearly every token of every message.
         ranked = sorted(range(len(words)), key=lambda k: (
-            -words[k].weight, sorted(words[k].forms), words[k].prefix or ""))
+            words[k].common, -words[k].weight, sorted(words[k].forms), words[k].prefix or ""))
         order = None if prefixes else tuple(ranked.index(k) for k in range(len(words)))
         return tuple(words[k] for k in ranked), order
 
