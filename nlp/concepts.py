@@ -214,9 +214,12 @@ class ConceptMatcher:
         out: list[Mention] = []
         have = {(m.concept, m.sentence): m for m in mentions}
         for _ in range(2):
+            sentences: dict[str, set[int]] = {}
+            for c, sid in have:
+                sentences.setdefault(c, set()).add(sid)
             for cid, combos in self._combos:
                 for group in combos:
-                    for sid in {s for (c, s) in have if c == group[0]}:
+                    for sid in sentences.get(group[0], ()):
                         if (cid, sid) in have or not all((c, sid) in have for c in group):
                             continue
                         parts = [have[(c, sid)] for c in group]
@@ -281,6 +284,10 @@ def _span(
     """Token span if every other word of `pattern` occurs near token i in its segment."""
     if not pattern.others:
         return i, i + 1
+    # Most candidates lack a word altogether: reject those before any window arithmetic.
+    for word in pattern.others:
+        if not where.of(word):
+            return None
     an = where.an
     width = len(pattern.others) + 1 + _SLACK
     segment = segments[i]

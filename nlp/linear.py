@@ -24,11 +24,9 @@ class LinearClassifier:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         z = list(self.bias)
-        for f in set(features):
-            w = self.weights.get(f)
-            if w is not None:
-                for k, v in enumerate(w):
-                    z[k] += v
+        get = self.weights.get
+        for w in filter(None, map(get, set(features))):
+            z = [a + b for a, b in zip(z, w, strict=True)]
         top = max(z)
         exp = [math.exp(v - top) for v in z]
         total = sum(exp)
