@@ -41,6 +41,9 @@ class Concept:
     # are not his age now. Others describe the person whatever the tense ("fick barn för
     # två veckor sedan" is postpartum now, "diabetes sedan tio år" is diabetes).
     dated: bool = False
+    # Phrases read in their written order (population markers always are): "tagit för
+    # många" is an overdose, "många ... tagit" is not.
+    ordered: bool = False
 
     @property
     def is_event(self) -> bool:
@@ -103,6 +106,7 @@ def _concept(cid: str, raw: dict[str, object]) -> Concept:
         combos=_tuple_lists(raw.get("combos", []), f"concept {cid} combos"),
         unless=tuple(str(x) for x in raw.get("unless", []) or []),  # type: ignore[attr-defined]
         dated=bool(raw.get("dated", False)),
+        ordered=bool(raw.get("ordered", False)),
     )
 
 

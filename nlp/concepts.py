@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import vitals
 from .analyzer import TEMP_TOKEN, Analysis, Analyzer
 from .catalogue import Catalogue
 from .normalize import fold, split_hyphens, without_apostrophe
@@ -26,10 +27,12 @@ _MIN_PREFIX = 3
 # Extra tokens a phrase may spread over beyond its own words ("ont i hela vänstra bröstet").
 _SLACK = 4
 _AGE_RE = re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:ar|års|ars|arig|aring|year|years|yo|y/o|yrs)\b")
-_PREGNANCY_WEEK_RE = re.compile(r"\b(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2})(?:\s*\+\s*\d)?\b")
+_PREGNANCY_WEEK_RE = re.compile(
+    r"\b(?:(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2})(?:\s*\+\s*\d)?|(\d{1,2})\s*(?:weeks|veckor))\b"
+)
 _NORMAL_TEMP_RE = re.compile(r"^3[5-7][.,]\d{1,2}$")
 _NEGATIONS = frozenset(
-    "inte ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
+    "inte int ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
 )
 _MODALS = frozenset({"kan", "kunna", "kunde", "can", "could"})
 _CONTRACTIONS = {
@@ -38,6 +41,7 @@ _CONTRACTIONS = {
 }
 _SEGMENT_BREAKS = frozenset({",", ";", ":", "men", "but", "fast", "however", "although"})
 _TEMP_WORDS = ("grad", "°", "temp", "feber", "fever", "febr")
+_HAS_VALUE = frozenset({"har", "hade", "haft", "has", "had", "ligger", "pa"})
 # Words that carry no symptom of their own; negations and "utan" are deliberately absent.
 _FUNCTION_WORDS = frozenset(
     """i pa en ett att och som det den de ar var vara har ha hade haft for med av till om sa sig
@@ -102,7 +106,7 @@ class ConceptMatcher:
         # One object per distinct word, so that a message's positions are cached once.
         interned: dict[_Word, _Word] = {}
         for concept in catalogue.concepts.values():
-            ordered = concept.kind == "population"
+            ordered = concept.ordered or concept.kind == "population"
             for phrase in concept.phrases:
                 for expand in (False, True):
                     compiled, order = self._compile(phrase, expand)
@@ -337,11 +341,16 @@ def _is_temperature(an: Analysis, i: int) -> bool:
     if any(c in an.folded[i] for c in ",."):
         return True
     near = an.folded[max(0, i - 3) : i + 3]
-    return any(w.startswith(_TEMP_WORDS) for w in near)
+    if any(w.startswith(_TEMP_WORDS) for w in near):
+        return True
+    # "han har 39" is how a fever is said; "har 39 tabletter" has its unit after it.
+    after = an.folded[i + 1] if i + 1 < len(an.folded) else ""
+    return i > 0 and an.folded[i - 1] in _HAS_VALUE and not after.isalpha()
 
 
 def _derived(an: Analysis) -> list[Mention]:
-    """Markers read from numbers: a temperature, an infant's age, an age of 75+, a week."""
+    """Markers read from numbers: a temperature, a measured value out of range (vitals.py),
+    an infant's age, an age of 75+, a pregnancy week."""
     out = [
         Mention("fever", i, i + 1, an.sentence[i], an.surface[i])
         for i, lemma in enumerate(an.lemmas)
@@ -353,6 +362,12 @@ def _derived(an: Analysis) -> list[Mention]:
             Mention("normal_temperature", i, i + 1, an.sentence[i], an.surface[i])
             for i, w in enumerate(an.folded) if _NORMAL_TEMP_RE.match(w)
         ][:1]
+    spans = [(c, i, i + 1) for c, i in vitals.readings(an.folded)]
+    spans += vitals.amounts(an.folded)
+    out += [
+        Mention(concept, i, end, an.sentence[i], " ".join(an.surface[i:end]))
+        for concept, i, end in spans
+    ]
     text = " ".join(an.folded)
     starts = list(itertools.accumulate((len(w) + 1 for w in an.folded), initial=0))
     for months, lo, hi in infant_ages(text):
@@ -371,6 +386,6 @@ def _derived(an: Analysis) -> list[Mention]:
             out.append(Mention("age_75", 0, 0, -1, m.group(0)))
             break
     week = _PREGNANCY_WEEK_RE.search(text)
-    if week and 4 <= int(week.group(1)) <= 43 and is_pregnant(text):
+    if week and 4 <= int(week.group(1) or week.group(2)) <= 43 and is_pregnant(text):
         out.append(Mention("pregnant", 0, 0, -1, week.group(0)))
     return out

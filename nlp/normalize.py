@@ -40,6 +40,7 @@ _OVERRIDES = {
     "stop": "stop", "nose": "nose", "en": "en", "ett": "en", "det": "det", "mig": "mig",
     "hej": "hej", "hon": "hon", "fick": "fa", "forra": "forra", "mer": "mer", "propp": "propp",
     "proppar": "propp", "svarare": "svarare", "svart": "svart",
+    "int": "inte",  # dialect (Finland-Swedish, Norrland): "kan int stödja på benet"
     # Comparatives keep their own form: "värre" read as "ond" made every "ont" mean "worse".
     "varre": "varre", "samre": "samre", "battre": "battre", "aldre": "aldre", "vara": "vara",
 }

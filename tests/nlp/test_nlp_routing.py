@@ -40,7 +40,8 @@ CASES = [
     ("infektion", "Jag har feber och ont i halsen sedan i går."),
     ("infektion", "I think I have a urinary tract infection, it burns when I pee."),
     ("infektion", "forkyld med hosta och snuva i en vecka"),
-    ("ovrigt", "Jag vill ha hjälp att sluta snusa."),
+    # Addiction, nicotine too, is psykisk hälsa in the taxonomy (and to every writer since).
+    ("psykisk_halsa", "Jag vill ha hjälp att sluta snusa."),
     ("ovrigt", "Do I need vaccines before my trip to Kenya?"),
 ]
 
