@@ -145,8 +145,8 @@ def _nearest(words: tuple[str, ...], i: int, *, decimal: bool) -> Measure | None
     return min(near)[2] if near else None
 
 _TAKEN = frozenset(
-    "tagit tog ta svalt svalde atit at ata sig taken took swallowed ate eaten had blir totalt"
-    .split()
+    """tagit tog rakat rakade svalt svalde atit at ata sig taken took swallowed ate eaten had
+    blir totalt""".split()
 )
 _TABLETS = frozenset(
     """tabletter tablett tabl st stycken piller kapslar tablets tablet pills pill capsules
