@@ -7,9 +7,10 @@ message costs microseconds and every weight can be read back as a reason.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 _MIN_WEIGHT = 0.01
 
@@ -21,16 +22,16 @@ class LinearClassifier:
         self.labels = tuple(labels)
         self.weights = weights
         self.bias = tuple(bias)
+        # The same table as one matrix: a message sums a few rows in one numpy call.
+        self._row = {f: k for k, f in enumerate(weights)}
+        self._matrix = np.array(list(weights.values()) or [[0.0] * len(labels)], dtype=float)
+        self._bias = np.array(self.bias, dtype=float)
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        z = list(self.bias)
-        get = self.weights.get
-        for w in filter(None, map(get, set(features))):
-            z = [a + b for a, b in zip(z, w, strict=True)]
-        top = max(z)
-        exp = [math.exp(v - top) for v in z]
-        total = sum(exp)
-        return {label: e / total for label, e in zip(self.labels, exp, strict=True)}
+        rows = [k for k in map(self._row.get, set(features)) if k is not None]
+        z = self._bias + self._matrix[rows].sum(axis=0) if rows else self._bias
+        exp = np.exp(z - z.max())
+        return dict(zip(self.labels, (exp / exp.sum()).tolist(), strict=True))
 
     def save(self, path: Path) -> None:
         payload = {"labels": self.labels, "bias": self.bias, "weights": self.weights}
