@@ -10,7 +10,7 @@ from .catalogue import Catalogue, shipped_catalogue
 from .concepts import ConceptMatcher, Mention
 from .context import ConTextReader, ContextReader, CueReader
 from .rules import RuleEngine
-from .triage import Assessment, Trigger, assess
+from .triage import HANDLED_CONCEPTS, Assessment, Trigger, assess
 
 WEAK_TRIGGERS_FILE = "weak_triggers.json"
 
@@ -36,6 +36,7 @@ class EmergencyScreen:
              for c in t}
             | {c.id for c in self.catalogue.concepts.values() if c.serious}
             | {u for c in self.catalogue.concepts.values() for u in c.unless}
+            | HANDLED_CONCEPTS
         )
         self.context: ContextReader
         if context == "medspacy":

@@ -11,6 +11,7 @@ care today (a TIA is the model case). Any serious concept that is current gives 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,6 +88,9 @@ def assess(
     findings.sort(key=lambda f: (f.level != AKUT, f.passed, f.weak,
                                  f.presentation.decision != "112", -len(f.trigger),
                                  -sum(c in current for c in f.presentation.concepts)))
+    well_at = _handled_and_well(mentions, readings, current)
+    if well_at is not None:
+        findings = [_handled(f, mentions, well_at) for f in findings]
     serious = tuple(m for cid, m in current.items() if concepts[cid].serious)
     level = None
     if any(f.level == AKUT for f in findings):
@@ -140,3 +144,33 @@ def concept_tags(assessment: Assessment) -> list[str]:
     tags = [f"cc_{m.concept}_{r}" for m, r in assessment.readings]
     tags += [f"pp_{f.presentation.id}" for f in assessment.findings]
     return tags
+
+
+# An emergency that care has already seen to, and the person is well now ("var på akuten i
+# natt, fick åka hem, nu är han pigg"), is followed up today, not sent to 112 again, unless
+# it is coming back or getting worse.
+_HANDLED, _WELL = "treated_by_care", "well_now"
+_NOT_OVER = ("symptoms_returning", "worse_than_usual")
+HANDLED_CONCEPTS = frozenset({_HANDLED, _WELL, *_NOT_OVER})
+
+
+def _handled_and_well(
+    mentions: Sequence[Mention], readings: Sequence[str], current: dict[str, Mention]
+) -> int | None:
+    """Where the message says the person is well again, if care has seen to it too."""
+    # Care's visit is told in the past tense; "vill inte åka in" or "om vi åker in" is none.
+    pairs = list(zip(mentions, readings, strict=True))
+    handled = any(m.concept == _HANDLED and r in (AFFIRMED, HISTORICAL, RESOLVED)
+                  for m, r in pairs)
+    well = [m.start for m, r in pairs if m.concept == _WELL and r in (AFFIRMED, RESOLVED)]
+    if not handled or not well or any(c in current for c in _NOT_OVER):
+        return None
+    return min(well)
+
+
+def _handled(f: Finding, mentions: Sequence[Mention], well_at: int) -> Finding:
+    # What is told after "mår bra nu" is new ("... men nu har jag ont i bröstet igen").
+    later = any(m.concept in f.trigger and m.start > well_at for m in mentions)
+    if f.level != AKUT or later:
+        return f
+    return dataclasses.replace(f, level=BRADSKANDE, passed=True)
