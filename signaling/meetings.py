@@ -67,7 +67,8 @@ class MeetingService:
     def __init__(self, db: Database, *, max_participants: int = 8) -> None:
         self.db = db
         self.max_participants = max_participants
-        # Tells the patient side of an invitation (chat/notifications/followup.py).
+        # Tells the patient side of an invitation and of a start, through the notification
+        # outbox in the same transaction (chat/notifications/followup.py).
         self.followup: Followup | None = None
         self.announce: Announce | None = None
 
@@ -99,11 +100,7 @@ class MeetingService:
             for uid in member_ids:
                 if await self._add_member(store, meeting.id, uid) == Role.PATIENT:
                     invited.append(uid)
-            if self.followup is not None:
-                scope = await store.threads.scope(thread_id) if thread_id is not None else None
-                await self.followup.meeting_invited(
-                    store, meeting.id, scope=scope, user_ids=invited, now=utcnow()
-                )
+            await self._tell_patients(store, meeting, invited)
             if meeting.status == MeetingStatus.LIVE:
                 await self._announce_on_commit(store, meeting)
             return _view(meeting, Role.HOST)
@@ -116,6 +113,7 @@ class MeetingService:
                 raise NaraError(ErrorCode.FORBIDDEN, "only a host may invite")
             role = await self._add_member(store, meeting_id, user_id)
             if self.followup is not None and role == Role.PATIENT:
+                # Only the new member: the thread's patient side was told before.
                 await self.followup.meeting_invited(
                     store, meeting_id, scope=None, user_ids=[user_id], now=utcnow()
                 )
@@ -224,11 +222,30 @@ class MeetingService:
             return [(r.server, r.room_id, r.secret) for r in await store.meetings.rooms()]
 
     async def mark_live(self, meeting_id: uuid.UUID) -> None:
+        """The first join of a booked meeting starts it. The conditional UPDATE decides, so
+        however many join at once (on any process) it is announced and told once."""
         async with self.db.write() as store:
             if await store.meetings.mark_live(meeting_id):
                 meeting = await store.meetings.get(meeting_id)
                 if meeting is not None:
+                    patients = await store.meetings.patient_members(meeting_id)
+                    await self._tell_patients(store, meeting, patients)
                     await self._announce_on_commit(store, meeting)
+
+    async def _tell_patients(
+        self, store: Store, meeting: Meeting, patients: list[uuid.UUID]
+    ) -> None:
+        """Notices to the thread's patient side and ``patients`` (by account), queued in this
+        transaction: a live meeting has started, a booked one is an invitation."""
+        if self.followup is None:
+            return
+        scope = await store.threads.scope(meeting.thread_id) if meeting.thread_id else None
+        tell = (
+            self.followup.meeting_started
+            if meeting.status == MeetingStatus.LIVE
+            else self.followup.meeting_invited
+        )
+        await tell(store, meeting.id, scope=scope, user_ids=patients, now=utcnow())
 
     async def entry_for_user(
         self, actor: Actor, meeting_id: uuid.UUID, remote_addr: str | None = None

@@ -20,6 +20,7 @@ import aiohttp
 import aiosmtplib
 
 from chat.notifications import texts
+from chat.notifications.models import NoticeReason
 
 
 class DeliveryError(Exception):
@@ -44,6 +45,7 @@ class Delivery:
     notice_id: uuid.UUID
     address: str = ""  # e-mail address or phone number (E.164)
     subscriptions: tuple[PushTarget, ...] = ()
+    reason: str = NoticeReason.MESSAGE  # picks the text (texts.notice_for)
 
 
 @dataclass
@@ -132,7 +134,7 @@ class EmailSender:
             self._idle.put_nowait(None)
         self._envelope_from = parseaddr(mail_from)[1] or "noreply@nara.invalid"
         self._domain = self._envelope_from.rsplit("@", 1)[-1] or "nara.invalid"
-        self._template: bytes | None = None
+        self._templates: dict[str, bytes] = {}  # per kind of notice (texts.notice_for)
 
     def _message(self, to: str, subject: str, body: str, message_id: str) -> EmailMessage:
         msg = EmailMessage()
@@ -145,23 +147,30 @@ class EmailSender:
         msg.set_content(body)
         return msg
 
-    def _notice_bytes(self, to: str, message_id: str) -> bytes:
-        """The notice is the same for everyone: rendered once, then only To, Date and
-        Message-ID change (the e-mail package's header objects cost milliseconds each)."""
-        if self._template is None:
+    def _template(self, reason: str) -> bytes:
+        notice = texts.notice_for(reason)
+        if notice.tag not in self._templates:
             msg = self._message(
                 "to@placeholder.invalid",
-                texts.SUBJECT,
-                texts.email_body(self.public_url),
+                notice.title,
+                texts.email_body(self.public_url, reason),
                 "<id@placeholder.invalid>",
             )
             del msg["Date"]
             msg["Date"] = "DATE-PLACEHOLDER"
-            self._template = msg.as_bytes(policy=SMTP_POLICY)
+            self._templates[notice.tag] = msg.as_bytes(policy=SMTP_POLICY)
+        return self._templates[notice.tag]
+
+    def _notice_bytes(
+        self, to: str, message_id: str, reason: str = NoticeReason.MESSAGE
+    ) -> bytes:
+        """A notice of one kind is the same for everyone: rendered once, then only To, Date
+        and Message-ID change (the e-mail package's header objects cost milliseconds each)."""
+        template = self._template(reason)
         if any(c in to for c in "\r\n<>,") or any(c in message_id for c in "\r\n"):
             raise DeliveryError("email_address_invalid", permanent=True)
         return (
-            self._template.replace(b"to@placeholder.invalid", to.encode())
+            template.replace(b"to@placeholder.invalid", to.encode())
             .replace(b"<id@placeholder.invalid>", message_id.encode())
             .replace(b"DATE-PLACEHOLDER", formatdate(localtime=False).encode())
         )
@@ -210,7 +219,8 @@ class EmailSender:
     async def send(self, delivery: Delivery) -> Outcome:
         # The Message-ID is the notice's: a re-delivery after a crash is the same message.
         message_id = f"<{delivery.notice_id}@{self._domain}>"
-        await self._deliver(self._notice_bytes(delivery.address, message_id), delivery.address)
+        raw = self._notice_bytes(delivery.address, message_id, delivery.reason)
+        await self._deliver(raw, delivery.address)
         return Outcome()
 
     async def send_code(self, address: str, code: str) -> None:
@@ -292,7 +302,7 @@ class SmsSender:
         self.provider = provider
 
     async def send(self, delivery: Delivery) -> Outcome:
-        await self.provider.send_sms(delivery.address, texts.sms_text())
+        await self.provider.send_sms(delivery.address, texts.sms_text(delivery.reason))
         return Outcome()
 
     async def send_code(self, address: str, code: str) -> None:
@@ -373,7 +383,7 @@ class PushSender:
             raise DeliveryError("push_connection") from None
 
     async def send(self, delivery: Delivery) -> Outcome:
-        payload = json.dumps(texts.push_payload(), ensure_ascii=False)
+        payload = json.dumps(texts.push_payload(delivery.reason), ensure_ascii=False)
         topic = delivery.notice_id.hex[:32]
         outcome = Outcome()
         failures: list[DeliveryError] = []

@@ -1,6 +1,7 @@
 """What a stored message sets off, in the same transaction: notices into the outbox and the
 thread's promise (chat/promise.py). ChatService calls :meth:`Followup.after_message`; the
-meeting service calls :meth:`Followup.meeting_invited`.
+meeting service calls :meth:`Followup.meeting_invited` and, in the transaction that makes a
+meeting live, :meth:`Followup.meeting_started`.
 
 - A staff text message in a thread the patient sees: a notice per channel to the patient and
   to guardians acting for the child (directory.patient_user_ids), and the thread is answered
@@ -18,7 +19,12 @@ from datetime import datetime
 
 from chat.access import Actor, ThreadScope
 from chat.models import MessageKind
-from chat.notifications.models import NoticeState, ThreadPromise
+from chat.notifications.models import (
+    NoticeReason,
+    NoticeState,
+    ThreadPromise,
+    meeting_start_topic,
+)
 from chat.promise import (
     STOCKHOLM,
     URGENCY_HOURS,
@@ -92,7 +98,7 @@ class Followup:
             topic=f"thread:{scope.thread_id}",
             thread_id=scope.thread_id,
             unit_id=scope.unit_id,
-            reason="message",
+            reason=NoticeReason.MESSAGE,
             seq=seq,
             now=now,
         )
@@ -108,6 +114,37 @@ class Followup:
     ) -> int:
         """An invitation to a video meeting: the patient side of its thread and the patients
         invited by account are told that there is something new (nothing more)."""
+        return await self._meeting_notice(
+            store, f"meeting:{meeting_id}", NoticeReason.MEETING, scope, user_ids, now
+        )
+
+    async def meeting_started(
+        self,
+        store: Store,
+        meeting_id: uuid.UUID,
+        *,
+        scope: ThreadScope | None,
+        user_ids: Iterable[uuid.UUID],
+        now: datetime,
+    ) -> int:
+        """A video meeting went live: the same people as for an invitation are told that it
+        has started. Called only where the meeting's status becomes live, so once a meeting;
+        its own topic keeps an invitation sent just before from holding it back."""
+        return await self._meeting_notice(
+            store, meeting_start_topic(meeting_id), NoticeReason.MEETING_STARTED, scope,
+            user_ids, now,
+        )
+
+    async def _meeting_notice(
+        self,
+        store: Store,
+        topic: str,
+        reason: NoticeReason,
+        scope: ThreadScope | None,
+        user_ids: Iterable[uuid.UUID],
+        now: datetime,
+    ) -> int:
+        """The patient side of the thread (if it sees the thread) and patients by account."""
         if not self.settings.channels:
             return 0
         users = list(user_ids)
@@ -118,10 +155,10 @@ class Followup:
         return await self._enqueue(
             store,
             users,
-            topic=f"meeting:{meeting_id}",
+            topic=topic,
             thread_id=scope.thread_id if scope else None,
             unit_id=scope.unit_id if scope else None,
-            reason="meeting",
+            reason=reason,
             seq=None,
             now=now,
         )

@@ -32,6 +32,33 @@ class Channel(StrEnum):
     PUSH = "push"
 
 
+class NoticeReason(StrEnum):
+    """What a notice is about; it picks the text (chat/notifications/texts.py)."""
+
+    MESSAGE = "message"  # a staff answer, or a form sent to the patient
+    MEETING = "meeting"  # an invitation to a booked video meeting
+    MEETING_STARTED = "meeting_started"  # a video meeting for the user went live
+
+
+# A meeting's start has a topic of its own: an invitation sent shortly before must not hold
+# the start back by the coalescing window (which is per topic).
+MEETING_START_TOPIC = "meeting-start:"
+
+
+def meeting_start_topic(meeting_id: uuid.UUID) -> str:
+    return f"{MEETING_START_TOPIC}{meeting_id}"
+
+
+def started_meeting_id(topic: str) -> uuid.UUID | None:
+    """The meeting of a start notice's topic, else None."""
+    if not topic.startswith(MEETING_START_TOPIC):
+        return None
+    try:
+        return uuid.UUID(topic.removeprefix(MEETING_START_TOPIC))
+    except ValueError:
+        return None
+
+
 class NoticeState(StrEnum):
     PENDING = "pending"  # to deliver at or after not_before (retries stay pending)
     SENT = "sent"
@@ -63,7 +90,8 @@ class Notification(Base):
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-    # "thread:<id>" or "meeting:<id>": what the notice is about (coalescing and dedup key).
+    # "thread:<id>", "meeting:<id>" (invited) or "meeting-start:<id>": what the notice is
+    # about (coalescing and dedup key).
     topic: Mapped[str] = mapped_column(String(60))
     thread_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("threads.id"))
     # The thread's unit: whose administrators see the failures.
@@ -71,7 +99,7 @@ class Notification(Base):
     # The coalescing window the notice was created in: floor(epoch seconds / window length).
     window: Mapped[int] = mapped_column(BigInteger)
     channel: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(String(20))  # "message" or "meeting"
+    reason: Mapped[str] = mapped_column(String(20))  # a NoticeReason
     # The newest message seq the notice covers: read up to it, and nothing is sent.
     seq: Mapped[int | None] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10), default=NoticeState.PENDING)

@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 
 from chat.models import utcnow
 from chat.notifications.channels import Delivery, DeliveryError, PushTarget, Sender
-from chat.notifications.models import Channel, NoticeState, Notification
+from chat.notifications.models import Channel, NoticeState, Notification, started_meeting_id
 from chat.promise import STOCKHOLM
 from chat.storage import Database
 from chat.storage.notifications import DeliveryFacts
@@ -137,8 +137,8 @@ class DeliveryWorker:
                 )
 
     def decide(self, n: Notification, facts: DeliveryFacts, now: datetime) -> Decision:
-        """Send, defer (and until when) or skip: read meanwhile, the user in the client, told
-        within the window, quiet hours, the channel turned off."""
+        """Send, defer (and until when) or skip: read meanwhile, the meeting over, the user in
+        the client, told within the window, quiet hours, the channel turned off."""
         s = self.settings
         if n.channel not in self.senders:
             return Decision("skip", "channel_unavailable")
@@ -150,6 +150,10 @@ class DeliveryWorker:
         if n.thread_id is not None and n.seq is not None:
             if facts.read.get((n.user_id, n.thread_id), 0) >= n.seq:
                 return Decision("skip", "read")
+        if started_meeting_id(n.topic) in facts.ended_meetings:
+            # Held back (quiet hours, the user in the client) past the meeting's end:
+            # "has started" would now be false.
+            return Decision("skip", "meeting_ended")
         seen = now if self.locally_active(n.user_id) else facts.last_seen.get(n.user_id)
         if seen is not None and seen > now - timedelta(seconds=s.active_s):
             return Decision("defer", "active", seen + timedelta(seconds=s.active_s + 1))
@@ -162,16 +166,16 @@ class DeliveryWorker:
         if n.channel == Channel.EMAIL:
             if not (pref.email_enabled and pref.email and pref.email_verified_at):
                 return Decision("skip", "channel_off")
-            return Decision("send", delivery=Delivery(n.id, address=pref.email))
+            return Decision("send", delivery=Delivery(n.id, address=pref.email, reason=n.reason))
         if n.channel == Channel.SMS:
             if not (pref.sms_enabled and pref.phone and pref.phone_verified_at):
                 return Decision("skip", "channel_off")
-            return Decision("send", delivery=Delivery(n.id, address=pref.phone))
+            return Decision("send", delivery=Delivery(n.id, address=pref.phone, reason=n.reason))
         subs = facts.subscriptions.get(n.user_id, [])
         if not pref.push_enabled or not subs:
             return Decision("skip", "channel_off")
         targets = tuple(PushTarget(x.endpoint, x.p256dh, x.auth) for x in subs)
-        return Decision("send", delivery=Delivery(n.id, subscriptions=targets))
+        return Decision("send", delivery=Delivery(n.id, subscriptions=targets, reason=n.reason))
 
     async def _send(self, n: Notification, delivery: Delivery) -> None:
         sender = self.senders[n.channel]

@@ -14,7 +14,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chat.models import CareContact, ReadState, Team, Thread, ThreadStatus, User
+from chat.models import (
+    CareContact,
+    Meeting,
+    MeetingStatus,
+    ReadState,
+    Team,
+    Thread,
+    ThreadStatus,
+    User,
+)
 from chat.notifications.models import (
     AddressVerification,
     Channel,
@@ -25,6 +34,7 @@ from chat.notifications.models import (
     ThreadPromise,
     UnitServiceLevel,
     UserPresence,
+    started_meeting_id,
 )
 
 
@@ -36,6 +46,8 @@ class DeliveryFacts:
     last_seen: dict[uuid.UUID, datetime] = field(default_factory=dict)
     last_sent: dict[tuple[uuid.UUID, str, str], datetime] = field(default_factory=dict)
     subscriptions: dict[uuid.UUID, list[PushSubscription]] = field(default_factory=dict)
+    # Meetings of start notices in the batch that have ended meanwhile.
+    ended_meetings: set[uuid.UUID] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,8 @@ class NotificationRepository:
     async def delivery_facts(
         self, notices: Sequence[Notification], since: datetime
     ) -> DeliveryFacts:
-        """What the worker needs to decide about a batch of notices, in six queries."""
+        """What the worker needs to decide about a batch of notices, in six queries (and one
+        more when it holds meeting start notices)."""
         user_ids = {n.user_id for n in notices}
         facts = DeliveryFacts()
         if not notices:
@@ -203,7 +216,19 @@ class NotificationRepository:
             )
             for sub in subs:
                 facts.subscriptions.setdefault(sub.user_id, []).append(sub)
+        facts.ended_meetings = await self._ended_meetings(notices)
         return facts
+
+    async def _ended_meetings(self, notices: Sequence[Notification]) -> set[uuid.UUID]:
+        meetings = {m for n in notices if (m := started_meeting_id(n.topic)) is not None}
+        if not meetings:
+            return set()  # the usual batch (answers) pays no query for this
+        rows = await self.s.scalars(
+            select(Meeting.id).where(
+                Meeting.id.in_(meetings), Meeting.status == MeetingStatus.ENDED
+            )
+        )
+        return set(rows)
 
     async def unit_status(self, unit_id: uuid.UUID, since: datetime) -> UnitDeliveryStatus:
         rows = await self.s.execute(

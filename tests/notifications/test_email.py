@@ -192,10 +192,13 @@ async def test_a_guardian_is_told_of_her_childs_thread(nserver, mail):
 
 
 async def test_a_meeting_invitation_is_told(nserver, mail):
+    """A booked meeting (its start is told again: tests/notifications/test_meeting_start.py)."""
     _anna, thread_id = await _thread(nserver)
     sara = await nserver.login("sara")
+    at = (utcnow() + timedelta(days=1)).isoformat()
     status, _ = await sara.post(
-        "/api/v1/meetings", {"title": "Uppföljning av sköldkörteln", "thread_id": thread_id}
+        "/api/v1/meetings",
+        {"title": "Uppföljning av sköldkörteln", "thread_id": thread_id, "scheduled_at": at},
     )
     assert status == 201
     [got] = await mail.wait_for(1)
