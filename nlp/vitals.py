@@ -53,7 +53,11 @@ _SATURATION = Measure(
      "oxygen", "o2", "syre"),
     50, 100,
 )
-_BP_WORDS = ("blodtr", "bt", "bp", "tryck", "blood", "pressure", "mmhg")
+_BP_WORDS = ("blodtr", "bt", "bp", "tryck", "blood", "pressure", "mmhg", "systol", "overtryck")
+_BLOOD_PRESSURE = Measure("blood_pressure", _BP_WORDS, 40, 300)
+# "sat under 90", "puls över 120": the bound is the value for the reading's purpose.
+_ABOVE = frozenset({"over", "above", ">", "overstiger"})
+_BELOW = frozenset({"under", "below", "<"})
 
 
 def _value(token: str) -> tuple[float, float] | None:
@@ -101,10 +105,18 @@ def _pressure(systolic: int, diastolic: int, words: tuple[str, ...], i: int) -> 
     plausible = 60 <= systolic <= 300 and 30 <= diastolic <= 200 and systolic > diastolic
     if not plausible or (systolic < 100 and not _named(words, i, _BP_WORDS)):
         return
-    if systolic >= 180 or diastolic >= 110:
+    yield from _blood_pressure(systolic, diastolic, i)
+
+
+def _blood_pressure(systolic: float, diastolic: float | None, i: int) -> Iterator[
+    tuple[str, int]
+]:
+    # 140/90 is the pregnancy threshold (high_bp only counts with pregnancy symptoms),
+    # 180/110 a hypertensive crisis.
+    dia = diastolic or 0
+    if systolic >= 180 or dia >= 110:
         yield "very_high_bp", i
-        yield "high_bp", i
-    elif systolic >= 160 or diastolic >= 100:
+    if systolic >= 140 or dia >= 90:
         yield "high_bp", i
     elif systolic < 90:
         yield "low_bp", i
@@ -115,33 +127,44 @@ def _single(value: tuple[float, float], words: tuple[str, ...], i: int) -> Itera
 ]:
     low, high = value
     decimal = "," in words[i] or "." in words[i]
-    if i > 0 and words[i - 1] in ("typ", "type"):  # "diabetes typ 1"
+    before = words[i - 1] if i > 0 else ""
+    if before in ("typ", "type"):  # "diabetes typ 1"
         return
-    measure = _nearest(words, i, decimal=decimal)
-    if measure is None or not measure.low <= low <= measure.high:
-        return
-    if measure is _SUGAR and not decimal and low < 2:
+    if before in _ABOVE:  # "över 120" is more than 120
+        low, high = low + 1, high + 1
+    elif before in _BELOW:  # "under 90" is less than 90
+        low, high = low - 1, high - 1
+    measure = _nearest(words, i, low, decimal=decimal)
+    if measure is None:
         return
     if measure is _SUGAR:
-        if high < 3.5:
-            yield "low_blood_sugar", i
-        elif low >= 20:
-            yield "high_blood_sugar", i
+        if decimal or low >= 2:
+            yield from _sugar(low, high, i)
+    elif measure is _BLOOD_PRESSURE:
+        yield from _blood_pressure(low, None, i)
     elif measure is _SATURATION:
         if high < 90:
             yield "low_oxygen", i
     elif high < 40:
         yield "slow_pulse", i
-    elif low >= 130:
+    elif low >= 120:
         yield "fast_pulse", i
 
 
-def _nearest(words: tuple[str, ...], i: int, *, decimal: bool) -> Measure | None:
-    """The measurement named nearest the number ("sat 96 och puls 72": 72 is the pulse).
-    Only blood sugar is written with decimals."""
-    options = [_SUGAR] if decimal else [_SUGAR, _SATURATION, _PULSE]
+def _sugar(low: float, high: float, i: int) -> Iterator[tuple[str, int]]:
+    if high < 3.5:
+        yield "low_blood_sugar", i
+    elif low >= 20:
+        yield "high_blood_sugar", i
+
+
+def _nearest(words: tuple[str, ...], i: int, value: float, *, decimal: bool) -> Measure | None:
+    """The measurement named nearest the number that such a value can be ("sat 96 och puls
+    72": 72 is the pulse; "puls 32 på blodtrycksmätaren": 32 is no pressure). Only blood
+    sugar is written with decimals."""
+    options = [_SUGAR] if decimal else [_SUGAR, _SATURATION, _PULSE, _BLOOD_PRESSURE]
     near = [(d, k, m) for k, m in enumerate(options)
-            if (d := _distance(words, i, m.prefixes)) is not None]
+            if m.low <= value <= m.high and (d := _distance(words, i, m.prefixes)) is not None]
     return min(near)[2] if near else None
 
 _TAKEN = frozenset(
