@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from chat.errors import ErrorCode, NaraError
 
@@ -59,43 +60,61 @@ class FieldDef(BaseModel):
     def _consistent(self) -> FieldDef:
         t = self.type
         if t in TEXT_LIMITS and (self.max_length or 0) > TEXT_LIMITS[t][1]:
-            raise ValueError(f"max_length of {t} is at most {TEXT_LIMITS[t][1]}")
+            raise definition_error(
+                "max_length_too_large", f"max_length of {t} is at most {TEXT_LIMITS[t][1]}"
+            )
         if t not in TEXT_LIMITS and self.max_length is not None:
-            raise ValueError("max_length is only for text fields")
+            raise definition_error("max_length_not_text", "max_length is only for text fields")
         choice = t in ("single_choice", "multiple_choice")
-        if choice != (self.options is not None):
-            raise ValueError("options are required for choices and only for them")
+        if choice and self.options is None:
+            raise definition_error("options_required", "options are required for choices")
+        if not choice and self.options is not None:
+            raise definition_error("options_not_choice", "options are only for choices")
         if self.options is not None:
             values = [o.value for o in self.options]
-            if len(values) < 2 or len(set(values)) != len(values):
-                raise ValueError("a choice needs at least two options with different values")
+            if len(values) < 2:
+                raise definition_error("options_too_few", "a choice needs at least two options")
+            if len(set(values)) != len(values):
+                raise definition_error("options_duplicate", "the options need different values")
         if t != "multiple_choice" and (self.min_selected or self.max_selected):
-            raise ValueError("min_selected and max_selected are only for multiple choice")
+            raise definition_error(
+                "selection_not_multiple",
+                "min_selected and max_selected are only for multiple choice",
+            )
         low, high = self.min_selected or 0, self.max_selected
         if high is not None and (high < low or high > len(self.options or [])):
-            raise ValueError("max_selected must lie between min_selected and the options")
+            raise definition_error(
+                "selection_range", "max_selected must lie between min_selected and the options"
+            )
         if t != "number" and (self.unit or self.min is not None or self.max is not None):
-            raise ValueError("unit, min and max are only for numbers")
+            raise definition_error("number_only", "unit, min and max are only for numbers")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min must not exceed max")
+            raise definition_error("min_above_max", "min must not exceed max")
         if t != "file" and self.max_files is not None:
-            raise ValueError("max_files is only for file fields")
+            raise definition_error("max_files_not_file", "max_files is only for file fields")
         if t == "file" and self.required:
-            raise ValueError("a file field cannot be required (files are added to the thread)")
+            raise definition_error(
+                "file_required", "a file field cannot be required (files are added to the thread)"
+            )
         return self
+
+
+def definition_error(code: str, message: str) -> PydanticCustomError:
+    """A rule broken in a definition: the code reaches the client (details.errors[].code)."""
+    return PydanticCustomError(code, message)
 
 
 def check_fields(fields: list[FieldDef]) -> list[FieldDef]:
     """A form as a whole: at most MAX_FIELDS fields, keys unique, at most one file field."""
     if not fields:
-        raise ValueError("a case type needs at least one field")
+        raise definition_error("no_fields", "a case type needs at least one field")
     if len(fields) > MAX_FIELDS:
-        raise ValueError(f"at most {MAX_FIELDS} fields")
+        raise definition_error("too_many_fields", f"at most {MAX_FIELDS} fields")
     keys = [f.key for f in fields]
     if len(set(keys)) != len(keys):
-        raise ValueError("field keys must be unique")
+        raise definition_error("duplicate_keys", "field keys must be unique")
     if sum(f.type == "file" for f in fields) > 1:
-        raise ValueError("at most one file field")
+        raise definition_error("one_file_field", "at most one file field")
     return fields
 
 

@@ -513,7 +513,9 @@ async def _check_team(store: Store, unit_id: uuid.UUID, team_id: uuid.UUID | Non
         return
     team = await store.directory.team(team_id)
     if team is None or team.unit_id != unit_id:
-        raise NaraError(ErrorCode.VALIDATION_FAILED, "the receiving team must belong to the unit")
+        message = "the receiving team must belong to the unit"
+        problem = {"field": "team_id", "problem": message, "code": "team_not_in_unit"}
+        raise NaraError(ErrorCode.VALIDATION_FAILED, message, details={"errors": [problem]})
 
 
 def _version(

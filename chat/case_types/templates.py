@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from chat.case_types.forms import FieldDef, Key, check_fields
+from chat.case_types.forms import FieldDef, Key, check_fields, definition_error
 from chat.case_types.models import Audience
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -37,7 +37,9 @@ class Definition(BaseModel):
     @model_validator(mode="after")
     def _files_need_attachments(self) -> Definition:
         if any(f.type == "file" for f in self.fields) and not self.attachments_allowed:
-            raise ValueError("a file field needs attachments_allowed")
+            raise definition_error(
+                "file_needs_attachments", "a file field needs attachments_allowed"
+            )
         return self
 
 

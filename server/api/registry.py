@@ -179,9 +179,14 @@ def _validate(model: type[BaseModel], data: Any) -> BaseModel:
 
 
 def validation_error(exc: ValidationError) -> NaraError:
-    # Never echo the input back: it may hold personal data.
+    # Never echo the input back: it may hold personal data. The code is pydantic's error type
+    # (or a rule's own, e.g. "options_required"): clients show their own text for it.
     problems = [
-        {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "problem": e["msg"]}
+        {
+            "field": ".".join(str(p) for p in e["loc"]) or "(body)",
+            "problem": e["msg"],
+            "code": e["type"],
+        }
         for e in exc.errors()
     ]
     return NaraError(

@@ -27,6 +27,6 @@ export function parseHash(hash: string): {
   if (parts[0] === "settings") return { kind: "settings", id: null };
   if (parts[0] === "new") return { kind: "new", id: parts[1] ?? null };
   if (parts[0] === "form" && parts[1]) return { kind: "form", id: parts[1] };
-  if (parts[0] === "admin") return { kind: "admin", id: null };
+  if (parts[0] === "admin") return { kind: "admin", id: parts[1] ?? null };
   return { kind: "home", id: null };
 }

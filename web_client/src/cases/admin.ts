@@ -1,9 +1,10 @@
-// Unit administrators: copy national templates, offer or withdraw case types, change their
-// texts (each save a new version), standard answers and the unit's telephone hours.
+// Unit administrators: copy national templates, offer or withdraw case types, open one in
+// the editor (#/admin/<id>, editor.ts), standard answers and the unit's telephone hours.
 import { h, uid } from "../dom";
 import { errorText, formatPromise } from "../format";
 import { t } from "../i18n";
 import { cases, type CaseType, type StandardAnswer, type Template } from "./api";
+import { te } from "./editor_i18n";
 import { tc } from "./i18n";
 
 function input(label: string, el: HTMLInputElement | HTMLTextAreaElement): HTMLElement {
@@ -36,34 +37,8 @@ function unitSection(unitId: string, heading: string | null): HTMLElement {
       own.replaceChildren(...(rows.length ? rows.map(caseTypeItem) : [h("li", { class: "empty", text: tc("admin.noCaseTypes") })]));
     }, fail);
   };
-  const caseTypeItem = (c: CaseType): HTMLElement => {
-    const name = h("input", { type: "text", maxlength: 120 });
-    name.value = c.name;
-    const description = h("textarea", { rows: 3, maxlength: 2000 });
-    description.value = c.description;
-    const hours = h("input", { type: "number", min: 1, max: 2160, inputmode: "numeric" });
-    hours.value = String(c.response_time_hours);
-    const edit = h(
-      "form",
-      {
-        class: "stack",
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          error.textContent = "";
-          void cases
-            .edit(c, { name: name.value.trim(), description: description.value.trim(), response_time_hours: Number(hours.value) })
-            .then((saved) => {
-              status.textContent = tc("admin.saved", { n: saved.version });
-              drawOwn();
-            }, fail);
-        },
-      },
-      input(tc("admin.name"), name),
-      input(tc("admin.description"), description),
-      input(tc("admin.hours"), hours),
-      h("button", { type: "submit", class: "button button-secondary", text: tc("admin.save") }),
-    );
-    return h(
+  const caseTypeItem = (c: CaseType): HTMLElement =>
+    h(
       "li",
       { class: "card case-type-item", "data-case-type": c.key },
       h("h4", { lang: "sv", text: c.name }),
@@ -72,15 +47,23 @@ function unitSection(unitId: string, heading: string | null): HTMLElement {
         { class: "hint" },
         `${tc("admin.version", { n: c.version })} · ${c.active ? tc("admin.offered") : tc("admin.withdrawn")} · ${formatPromise(c.response_time_hours)}`,
       ),
-      h("button", {
-        type: "button",
-        class: "button button-quiet",
-        text: c.active ? tc("admin.withdraw") : tc("admin.offer"),
-        onclick: () => void cases.setActive(c.id, !c.active).then(drawOwn, fail),
-      }),
-      h("details", {}, h("summary", { text: tc("admin.edit") }), edit),
+      h(
+        "div",
+        { class: "case-type-actions" },
+        h("a", {
+          class: "button button-secondary",
+          href: `#/admin/${c.id}`,
+          "aria-label": te("ed.editLabel", { name: c.name }),
+          text: te("ed.edit"),
+        }),
+        h("button", {
+          type: "button",
+          class: "button button-quiet",
+          text: c.active ? tc("admin.withdraw") : tc("admin.offer"),
+          onclick: () => void cases.setActive(c.id, !c.active).then(drawOwn, fail),
+        }),
+      ),
     );
-  };
   void cases.templates().then((rows: Template[]) => {
     templates.replaceChildren(
       ...rows.map((tp) =>

@@ -2,6 +2,7 @@
 import { call } from "../api";
 import type { components } from "../api.gen";
 import type { SendResult, Thread } from "../types";
+import type { EditBody } from "./editor_model";
 
 type Schemas = components["schemas"];
 export type CaseType = Schemas["CaseTypeView"];
@@ -52,18 +53,8 @@ export const cases = {
   templates: () => call<Template[]>("GET", "/case-type-templates"),
   copyTemplate: (unitId: string, key: string) =>
     call<CaseType>("POST", `/units/${unitId}/case-types`, { key, template_key: key }),
-  edit: (c: CaseType, changes: { name: string; description: string; response_time_hours: number }) =>
-    call<CaseType>("PUT", `/case-types/${c.id}`, {
-      team_id: c.team_id,
-      definition: {
-        name: changes.name,
-        description: changes.description,
-        audience: c.audience,
-        response_time_hours: changes.response_time_hours,
-        attachments_allowed: c.attachments_allowed,
-        fields: c.fields,
-      },
-    }),
+  /** A new version of the case type (PUT /case-types/{id}); the server checks the definition. */
+  saveCaseType: (id: string, body: EditBody) => call<CaseType>("PUT", `/case-types/${id}`, body),
   setActive: (id: string, active: boolean) => call<CaseType>("POST", `/case-types/${id}/active`, { active }),
   unitStandardAnswers: (unitId: string) => call<StandardAnswer[]>("GET", `/units/${unitId}/standard-answers`),
   addStandardAnswer: (unitId: string, title: string, body: string) =>

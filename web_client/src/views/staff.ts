@@ -28,6 +28,7 @@ import { allows, consultPanel, inboxSearch, staffNewPage } from "../cases/staff"
 import { threadFormSlot } from "../cases/patient";
 import { tc } from "../cases/i18n";
 import { adminPage } from "../cases/admin";
+import { caseTypeEditorPage } from "../cases/editor";
 import { debounce, replaceKeepingFocus } from "./threadlist";
 
 type Tab = "open" | "closed";
@@ -41,6 +42,8 @@ export class StaffView implements View {
   private found: Thread[] | null = null;
   private newPage = false;
   private adminOpen = false;
+  // #/admin/<id>: the editor of one of the unit's case types.
+  private adminId: string | null = null;
   private selected: string | null = null;
   private loaded = false;
   private readonly list = h("ul", { class: "inbox-list", "aria-labelledby": "inbox-h" });
@@ -96,11 +99,13 @@ export class StaffView implements View {
     const next = r.kind === "thread" ? r.id : null;
     const wantsNew = r.kind === "new";
     const wantsAdmin = r.kind === "admin";
-    const same = wantsNew === this.newPage && wantsAdmin === this.adminOpen;
+    const adminId = wantsAdmin ? r.id : null;
+    const same = wantsNew === this.newPage && wantsAdmin === this.adminOpen && adminId === this.adminId;
     if (next === this.selected && same && this.loaded && this.pane.isConnected) return;
     this.selected = next;
     this.newPage = wantsNew;
     this.adminOpen = wantsAdmin;
+    this.adminId = adminId;
     if (!this.loaded) return;
     const open = this.threads.find((x) => x.id === next);
     if (open) this.tab = open.status === "closed" ? "closed" : "open";
@@ -396,7 +401,8 @@ export class StaffView implements View {
     const thread = this.threads.find((x) => x.id === this.selected);
     this.pane = h("section", { class: "thread-pane", "aria-label": thread?.subject ?? t("staff.choose") });
     if (this.adminOpen) {
-      this.pane.append(adminPage(this.ctx.me.admin_unit_ids));
+      const ids = this.ctx.me.admin_unit_ids;
+      this.pane.append(this.adminId ? caseTypeEditorPage(this.ctx, this.adminId) : adminPage(ids));
       return this.pane;
     }
     if (this.newPage) {
