@@ -21,8 +21,10 @@ from typing import Protocol
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
 from chat.models import utcnow
+from chat.service import today
 from chat.storage import Database
 
 _hasher = PasswordHasher()
@@ -141,11 +143,13 @@ class SessionManager:
             store.sessions.add(token_hash(token), user_id, expires)
         return IssuedSession(token, user_id, expires)
 
-    async def resolve(self, token: str | None) -> uuid.UUID | None:
+    async def actor(self, token: str | None) -> Actor | None:
+        """Who ``token`` logs in, in one read transaction (a REST request's first step)."""
         if not token or len(token) > 200:
             return None
         async with self.db.read() as store:
-            return await store.sessions.user_for(token_hash(token), utcnow())
+            user_id = await store.sessions.user_for(token_hash(token), utcnow())
+            return await store.directory.load_actor(user_id, today()) if user_id else None
 
     async def live(self, token: str | None) -> LiveSession | None:
         """The session of ``token`` if it is unexpired and its account active."""

@@ -11,7 +11,7 @@ from aiohttp import web
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
 from server.errors import http_status
-from server.keys import CHAT, CONFIG, SESSIONS
+from server.keys import CONFIG, SESSIONS
 
 log = logging.getLogger("nara.http")
 COOKIE_NAME = "nara_session"
@@ -107,11 +107,9 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     token, from_cookie = credentials(request)
     if token:
-        user_id = await request.app[SESSIONS].resolve(token)
-        if user_id is not None:
-            actor = await request.app[CHAT].actor(user_id)
-            if actor is not None:
-                request[ACTOR] = actor
+        actor = await request.app[SESSIONS].actor(token)
+        if actor is not None:
+            request[ACTOR] = actor
         if ACTOR in request and request.method not in ("GET", "HEAD", "OPTIONS"):
             _check_origin(request, cookie=from_cookie)
     return await handler(request)
