@@ -59,7 +59,8 @@ _CHILD_ANYWHERE_RE = re.compile(
 )
 _PREGNANT_RE = re.compile(
     r"gravid|pregnan|prgnant|prengant|pregant|vecka \d|graviditet|barnmorsk|midwife|foster|"
-    r"rort sig|ror sig|sparkar|moved|kicks|\b\d{1,2} ?\+ ?\d\b|\bvarkar|braxton|contractions"
+    r"rort sig|ror sig|sparkar|moved|moving|kicks|movements|"
+    r"\b\d{1,2} ?\+ ?\d\b|\bvarkar|braxton|contractions"
 )
 _INFANT_RE = re.compile(r"\b(bebis|bebben|babis|spadbarn|nyfodd|nyfott|baby|infant|newborn)")
 

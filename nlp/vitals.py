@@ -168,13 +168,14 @@ def _nearest(words: tuple[str, ...], i: int, value: float, *, decimal: bool) -> 
     return min(near)[2] if near else None
 
 _TAKEN = frozenset(
-    """tagit tog rakat rakade svalt svalde atit at ata sig taken took swallowed ate eaten had
-    blir totalt""".split()
+    """tagit tog rakat rakade svalt svalde atit at ata sig saknas taken took swallowed ate eaten
+    had missing blir totalt""".split()
 )
 _TABLETS = frozenset(
     """tabletter tablett tabl st stycken piller kapslar tablets tablet pills pill capsules
     alvedon panodil paracetamol pamol reliv treo magnecyl ipren ibuprofen vartabletter
     jarntabletter somntabletter somnmedel lugnande imovane zopiklon propavan stesolid sobril
+    antidepressants antidepressiva sleeping painkillers
     oxascand xanor lyrica tramadol tradolan citodon panocod morfin oxykodon oxynorm citalopram
     sertralin amitriptylin saroten lergigan atarax theralen heminevrin""".split()
 )
@@ -199,6 +200,8 @@ def amounts(words: tuple[str, ...]) -> Iterator[tuple[str, int, int]]:
         if n is None or i + 1 >= len(words):
             continue
         unit = words[i + 1]
+        if unit in ("av", "of") and i + 3 < len(words):  # "30 av mina sertralin", "30 of my"
+            unit = words[i + 3]
         large = (unit in _TABLETS and n >= 10) or (unit in _GRAMS and n >= 6 and paracetamol)
         if not large or not any(t in _TAKEN for t in words[max(0, i - 15) : i]):
             continue
