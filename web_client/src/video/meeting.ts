@@ -313,7 +313,9 @@ export class MeetingDialog {
       const tile = this.tileFor(p.id, `${p.name}, ${roleLabel(p.role)}`);
       const stream = s.remote.get(p.id) ?? null;
       if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
-      tile.empty.hidden = !!stream && stream.getVideoTracks().length > 0;
+      // A picture while their camera is on or they share: a staff member without a camera
+      // still has a video track over the SFU (empty, or the last frame of a stopped share).
+      showPicture(tile, !!stream && stream.getVideoTracks().length > 0 && (p.video || p.screen));
       tile.figure.classList.toggle("video-tile-screen", p.screen);
       wanted.push(tile);
     }
@@ -355,8 +357,8 @@ export class MeetingDialog {
     if (pid === "local") {
       const stream = this.session?.screenStream ?? this.session?.local ?? this.preview;
       if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
-      const videoOn = this.session ? this.session.videoOn : this.videoOn;
-      tile.empty.hidden = !!stream && stream.getVideoTracks().length > 0 && videoOn;
+      const videoOn = this.session ? this.session.videoOn || !!this.session.screenTrack : this.videoOn;
+      showPicture(tile, !!stream && stream.getVideoTracks().length > 0 && videoOn);
     }
     tile.video.setAttribute("aria-label", label);
     if (pid === "local") tile.video.classList.toggle("video-self", !this.session?.screenTrack);
@@ -376,7 +378,7 @@ export class MeetingDialog {
     const s = this.session;
     const state =
       pid === "local"
-        ? { audio: s ? s.audioOn : this.audioOn, video: s ? s.videoOn : this.videoOn }
+        ? { audio: s ? s.audioOn : this.audioOn, video: s ? s.cameraOn : this.videoOn }
         : s?.participants.get(pid);
     if (!state) return "";
     const sharing = pid === "local" ? !!s?.screenTrack : "screen" in state && state.screen;
@@ -401,7 +403,7 @@ export class MeetingDialog {
     const s = this.session;
     if (!c || !s) return;
     c.replaceChildren(this.mediaToggles());
-    if ((s.me?.role === "host" || s.me?.role === "staff") && "getDisplayMedia" in (navigator.mediaDevices ?? {})) {
+    if (s.canShare) {
       const sharing = !!s.screenTrack;
       c.append(
         h("button", {
@@ -850,6 +852,12 @@ export class MeetingDialog {
     }
     return out;
   }
+}
+
+/** The picture, or "no picture yet" over an empty tile (the <video> keeps playing the sound). */
+function showPicture(tile: Tile, on: boolean): void {
+  tile.empty.hidden = on;
+  tile.figure.classList.toggle("video-tile-nopicture", !on);
 }
 
 function errorFromCall(err: unknown): string {

@@ -127,6 +127,17 @@ export class MeetingSession {
     return this.me?.role === "host" && this.phase === "meeting";
   }
 
+  /** Staff may share their screen (the server refuses `screen` from anyone else). */
+  get canShare(): boolean {
+    const role = this.me?.role;
+    return (role === "host" || role === "staff") && "getDisplayMedia" in (navigator.mediaDevices ?? {});
+  }
+
+  /** A camera that is on: what `media_state.video` tells the others (false without one). */
+  get cameraOn(): boolean {
+    return this.videoOn && (this.local?.getVideoTracks().length ?? 0) > 0;
+  }
+
   /** Every RTCPeerConnection in use (tests read their stats through window.__naraVideo). */
   peers(): RTCPeerConnection[] {
     const out = [...this.mesh.values()].map((m) => m.pc);
@@ -147,24 +158,27 @@ export class MeetingSession {
       timeout: 8000,
     });
     this.socket = socket;
-    socket.on("connect", () => this.enqueue(() => this.join()));
+    socket.on("connect", () => void this.enqueue(() => this.join()));
     socket.on("disconnect", () => {
       if (this.closed) return;
       this.emit({ kind: "connection", up: false });
     });
     for (const name of SERVER_EVENTS) {
-      socket.on(name, (data: Record<string, unknown>) => this.enqueue(() => this.handle(name, data ?? {})));
+      socket.on(name, (data: Record<string, unknown>) => void this.enqueue(() => this.handle(name, data ?? {})));
     }
   }
 
-  /** Socket.IO runs handlers as events come; one chain keeps them (and our awaits) in order. */
-  private enqueue(fn: () => Promise<void>): void {
+  /** Socket.IO runs handlers as events come; one chain keeps them (and our awaits) in order.
+   * Our own negotiations (a screen share without a camera) run in it too; the promise
+   * settles when `fn` has run (a failure is told as an `error` event, never thrown). */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(fn).catch((err: unknown) => {
       if (this.closed) return;
       const code = err instanceof CallError ? err.code : "generic";
       console.warn("video: event failed", err);
       this.emit({ kind: "error", code });
     });
+    return this.chain;
   }
 
   private call(event: ClientEvent, data?: unknown): Promise<Ack> {
@@ -280,7 +294,7 @@ export class MeetingSession {
 
   private async sendMediaState(): Promise<void> {
     if (this.phase !== "meeting") return;
-    const state = { audio: this.audioOn, video: this.videoOn, screen: this.screenTrack !== null };
+    const state = { audio: this.audioOn, video: this.cameraOn, screen: this.screenTrack !== null };
     await this.call("media_state", state).catch(() => undefined);
   }
 
@@ -292,19 +306,24 @@ export class MeetingSession {
     return Boolean(ack.stored);
   }
 
-  /** Share the screen (staff): the camera's sender gets the screen track on every
-   * connection (mesh and SFU alike, no renegotiation); stopping gives the camera back. */
+  /** Share the screen (staff). With a camera, its sender gets the screen track on every
+   * connection (mesh and SFU alike, no renegotiation) and stopping gives the camera back.
+   * Without one (none, refused, audio only) the screen is a video track of its own: see
+   * sendVideo(). The browser's own "stop sharing" ends the track and stops it the same way. */
   async startScreen(): Promise<void> {
     if (this.screenTrack) return;
     const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     const track = display.getVideoTracks()[0];
     if (!track) return;
+    if (this.closed || this.screenTrack) {
+      track.stop();
+      return;
+    }
     this.screenTrack = track;
     this.screenStream = new MediaStream([track]);
     track.addEventListener("ended", () => void this.stopScreen());
-    await this.replaceVideo(track);
-    await this.sendMediaState();
     this.emit({ kind: "local" });
+    await this.enqueue(() => this.sendVideo());
   }
 
   async stopScreen(): Promise<void> {
@@ -313,18 +332,56 @@ export class MeetingSession {
     this.screenTrack = null;
     this.screenStream = null;
     track.stop();
-    await this.replaceVideo(this.local?.getVideoTracks()[0] ?? null);
-    await this.sendMediaState();
     this.emit({ kind: "local" });
+    await this.enqueue(() => this.sendVideo());
   }
 
+  /** The outgoing video changed (a share started or stopped): send it, then tell the others.
+   * - a camera: its sender takes the screen or the camera again (replaceTrack);
+   * - no camera, mesh: each connection is offered again with what we now send, the way
+   *   connections are made (a new offer makes a new connection on both sides);
+   * - no camera, SFU: the publisher's video sender (staff always publish one, empty without
+   *   a camera: Janus takes one offer per publisher) takes the screen or goes empty, or, with
+   *   nothing published yet, the first publish carries the screen. */
+  private async sendVideo(): Promise<void> {
+    if (this.closed) return;
+    const camera = this.local?.getVideoTracks()[0] ?? null;
+    if (camera) {
+      await this.replaceVideo(this.screenTrack ?? camera);
+    } else if (this.phase === "meeting" && this.topology === "mesh") {
+      for (const pid of [...this.mesh.keys()]) {
+        this.dropPeer(pid, false);
+        await this.offerTo(pid);
+      }
+    } else if (this.phase === "meeting" && this.topology === "sfu") {
+      if (this.publisher) await this.replaceVideo(this.screenTrack);
+      else await this.publish();
+    }
+    await this.sendMediaState();
+  }
+
+  /** Every sender of video (also an empty one) on the mesh connections and the publisher. */
   private async replaceVideo(track: MediaStreamTrack | null): Promise<void> {
     const pcs = [...[...this.mesh.values()].map((m) => m.pc), ...(this.publisher ? [this.publisher] : [])];
     for (const pc of pcs) {
-      for (const sender of pc.getSenders()) {
-        if (sender.track?.kind === "video") await sender.replaceTrack(track).catch(() => undefined);
+      for (const tr of pc.getTransceivers()) {
+        const sends = tr.direction === "sendrecv" || tr.direction === "sendonly";
+        if (sends && tr.receiver.track.kind === "video") await tr.sender.replaceTrack(track).catch(() => undefined);
       }
     }
+  }
+
+  /** What goes out: the microphone and the camera, the shared screen in the camera's place,
+   * or the screen on its own when there is no camera. */
+  private sending(): MediaStreamTrack[] {
+    const tracks = (this.local?.getTracks() ?? []).map((t) => this.outgoing(t));
+    if (this.screenTrack && !tracks.includes(this.screenTrack)) tracks.push(this.screenTrack);
+    return tracks;
+  }
+
+  private sendStreams(): MediaStream[] {
+    const stream = this.local ?? this.screenStream;
+    return stream ? [stream] : [];
   }
 
   /** The outgoing video: the shared screen while sharing, else the camera. */
@@ -504,8 +561,8 @@ export class MeetingSession {
   }
 
   private addLocalTracks(pc: RTCPeerConnection): void {
-    const tracks = this.local?.getTracks() ?? [];
-    for (const track of tracks) pc.addTrack(this.outgoing(track), this.local as MediaStream);
+    const tracks = this.sending();
+    for (const track of tracks) pc.addTrack(track, ...this.sendStreams());
     for (const kind of ["audio", "video"] as const) {
       if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: "recvonly" });
     }
@@ -524,12 +581,16 @@ export class MeetingSession {
     const desc = data.description as Description | undefined;
     const cand = data.candidate as RTCIceCandidateInit | undefined;
     if (desc?.type === "offer") {
-      this.dropPeer(from, false); // only one side offers: a new offer means a new connection
+      // Both offered at once (a screen share without a camera offers again, whichever id is
+      // smaller): the smaller id's offer wins, as when the pair first connected.
+      const mine = this.mesh.get(from);
+      const myId = this.me?.id ?? "";
+      if (mine?.pc.signalingState === "have-local-offer" && myId < from) return;
+      this.dropPeer(from, false); // a new offer means a new connection
       const peer = this.newMeshPeer(from);
       await peer.pc.setRemoteDescription(desc);
       // Our tracks take the transceivers the offer made; missing kinds stay receive-only.
-      const tracks = this.local?.getTracks() ?? [];
-      for (const track of tracks) peer.pc.addTrack(this.outgoing(track), this.local as MediaStream);
+      for (const track of this.sending()) peer.pc.addTrack(track, ...this.sendStreams());
       await peer.pc.setLocalDescription(await peer.pc.createAnswer());
       await this.sendDescription(from, peer);
       await this.flushCandidates(from, peer.pc);
@@ -590,18 +651,26 @@ export class MeetingSession {
 
   private async goSfu(): Promise<void> {
     for (const pid of [...this.mesh.keys()]) this.dropPeer(pid);
-    const tracks = this.local?.getTracks() ?? [];
-    if (!this.publisher && tracks.length) {
-      const pc = new RTCPeerConnection(this.config());
-      this.publisher = pc;
-      for (const track of tracks) pc.addTransceiver(this.outgoing(track), { direction: "sendonly", streams: [this.local as MediaStream] });
-      await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc); // Janus runs half-trickle: a complete offer needs no trickle
-      const ack = await this.call("sfu_publish", { offer: plain(pc.localDescription) });
-      await pc.setRemoteDescription(ack.answer as Description);
-      this.learnFeeds((ack.feeds as FeedInfo[]) ?? []);
-    }
+    await this.publish();
     await this.subscribeNew();
+  }
+
+  /** One send-only publisher with whatever we send (nothing to send: no publisher). Staff
+   * without a camera also offer an empty video sender: Janus takes one offer per publisher,
+   * so a screen shared later only fills it (replaceTrack). */
+  private async publish(): Promise<void> {
+    const tracks = this.sending();
+    if (this.publisher || !tracks.length) return;
+    const pc = new RTCPeerConnection(this.config());
+    this.publisher = pc;
+    const streams = this.sendStreams();
+    for (const track of tracks) pc.addTransceiver(track, { direction: "sendonly", streams });
+    if (this.canShare && !tracks.some((t) => t.kind === "video")) pc.addTransceiver("video", { direction: "sendonly", streams });
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc); // Janus runs half-trickle: a complete offer needs no trickle
+    const ack = await this.call("sfu_publish", { offer: plain(pc.localDescription) });
+    await pc.setRemoteDescription(ack.answer as Description);
+    this.learnFeeds((ack.feeds as FeedInfo[]) ?? []);
   }
 
   /** One new subscription to every known publisher not subscribed to yet (Janus's
