@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -90,6 +90,10 @@ class Screening:
     # Urgency, due time or reasons of the thread moved, or replies were added to it.
     changed: bool = False
     replies: list[dict[str, Any]] = field(default_factory=list)
+
+
+# Stores what belongs with a new thread, inside its transaction (ChatService.create_thread).
+ThreadHook = Callable[[Store, uuid.UUID, MessageView], Awaitable[None]]
 
 
 def today() -> date:
@@ -244,11 +248,14 @@ class ChatService:
         team_id: uuid.UUID | None = None,
         case_type: str = "kontakt",
         patient_visible: bool = True,
+        then: ThreadHook | None = None,
     ) -> SendResult:
+        """``then`` stores what belongs with the new thread (a case type's answers, an
+        invånarärende) in the same transaction: all of it is stored, or none."""
         try:
             return await self._create_thread(
                 caller, patient_id, subject, first, care_contact_id, team_id, case_type,
-                patient_visible,
+                patient_visible, then,
             )
         except IntegrityError:
             return await self._replay_thread(caller, patient_id, subject, first)
@@ -263,6 +270,7 @@ class ChatService:
         team_id: uuid.UUID | None,
         case_type: str,
         patient_visible: bool,
+        then: ThreadHook | None,
     ) -> SendResult:
         a = caller.actor
         async with self.db.write() as store:
@@ -295,6 +303,8 @@ class ChatService:
             screening = await self._respond(store, scope, decision, result, now)
             if self.followup is not None:
                 await self.followup.after_message(store, a, scope, result, now)
+            if then is not None:
+                await then(store, thread.id, result)
             view = await self.thread_view_for(store, a, thread.id)
             await self.log_read(store, caller, scope, "thread.create")
             self._announce(store, scope, result, screening, announce=True)

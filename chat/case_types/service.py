@@ -48,7 +48,7 @@ from chat.promise import deadline, step_time
 from chat.service import STOCKHOLM, Caller, ChatService, NewMessage, today
 from chat.storage import Store
 from chat.storage.case_types import CaseTypeRepository
-from chat.views import SendResult
+from chat.views import MessageView, SendResult
 
 
 def repo(store: Store) -> CaseTypeRepository:
@@ -219,23 +219,14 @@ class CaseTypeService:
             contact = None  # the case type's team, the care contact, else routing (nlp/)
             if v.team_id is None and v.audience == Audience.CARE_CONTACT:
                 contact = await repo(store).contact_in_unit(patient_id, c.unit_id)
-        result = await self.chat.create_thread(
-            caller,
-            patient_id=patient_id,
-            subject=v.name,
-            first=NewMessage(client_id=client_id, body=summary(v.name, fields, clean)),
-            care_contact_id=contact.id if contact is not None else None,
-            team_id=v.team_id,
-            case_type=c.key,
-        )
-        assert result.thread is not None
-        thread_id = result.thread.id
-        async with self.db.write() as store:
+
+        async def with_answers(store: Store, thread_id: uuid.UUID, first: MessageView) -> None:
+            # In the thread's own transaction: a thread without its answers is never stored.
             repo(store).add(
                 CaseAnswer(
                     thread_id=thread_id,
                     version_id=v.id,
-                    message_id=result.message.id,
+                    message_id=first.id,
                     answers=clean,
                     answered_by=a.user_id,
                     answered_at=self.chat.clock(),
@@ -245,9 +236,21 @@ class CaseTypeService:
                 thread_id, self.chat.clock(), attachments_allowed=v.attachments_allowed
             )
             await self._promise(store, thread_id, v.response_time_hours)
-            thread = await self.chat.thread_view_for(store, a, thread_id)
-            form = await self._form_view(store, thread_id)
-        return StartResult(**{**result.model_dump(), "thread": thread}, form=form)
+
+        result = await self.chat.create_thread(
+            caller,
+            patient_id=patient_id,
+            subject=v.name,
+            first=NewMessage(client_id=client_id, body=summary(v.name, fields, clean)),
+            care_contact_id=contact.id if contact is not None else None,
+            team_id=v.team_id,
+            case_type=c.key,
+            then=with_answers,
+        )
+        assert result.thread is not None
+        async with self.db.read() as store:
+            form = await self._form_view(store, result.thread.id)
+        return StartResult(**result.model_dump(), form=form)
 
     async def requests(self, actor: Actor) -> list[CaseRequestView]:
         """The invånarärenden sent to me and the children I act for, newest first."""
@@ -330,18 +333,10 @@ class CaseTypeService:
                 await self._check_meeting(store, a, meeting_id, patient_id)
             unit = await store.directory.unit(c.unit_id)
         body = _request_text(unit.name if unit else "", v.name, planned_at, note)
-        result = await self.chat.create_thread(
-            caller,
-            patient_id=patient_id,
-            subject=v.name,
-            first=NewMessage(client_id=client_id, body=body),
-            team_id=team,
-            case_type=c.key,
-        )
-        assert result.thread is not None
-        thread_id = result.thread.id
-        now = self.chat.clock()
-        async with self.db.write() as store:
+
+        async def with_request(store: Store, thread_id: uuid.UUID, first: MessageView) -> None:
+            # In the thread's own transaction: a request thread is never stored without it.
+            now = self.chat.clock()
             repo(store).add(
                 CaseRequest(
                     id=uuid.uuid4(),
@@ -362,11 +357,16 @@ class CaseTypeService:
                 status=ThreadStatus.WAITING_FOR_PATIENT,
                 attachments_allowed=v.attachments_allowed,
             )
-            thread = await self.chat.thread_view_for(store, a, thread_id)
-            scope = await store.threads.scope(thread_id)
-            assert scope is not None
-            self.chat.announce_thread(store, scope)
-        return result.model_copy(update={"thread": thread})
+
+        return await self.chat.create_thread(
+            caller,
+            patient_id=patient_id,
+            subject=v.name,
+            first=NewMessage(client_id=client_id, body=body),
+            team_id=team,
+            case_type=c.key,
+            then=with_request,
+        )
 
     async def thread_form(self, caller: Caller, thread_id: uuid.UUID) -> CaseFormView:
         """A thread's form and answers (staff reads are logged like the thread)."""

@@ -190,3 +190,38 @@ async def test_a_patient_writes_only_for_themselves_or_a_child_they_act_for(
     )
     assert made.thread is not None and made.thread.team.key == "bvc"
     assert [t.id for t in await chat.list_threads(await as_("bodil"))] == [made.thread.id]
+
+
+async def test_what_belongs_with_a_new_thread_is_stored_with_it_or_not_at_all(
+    chat: ChatService, as_: People, demo: DemoIds, live: RecordedEvents
+) -> None:
+    """A case type's answers or an invånarärende are stored in the thread's own transaction:
+    when storing them fails, there is no thread either, and nothing was announced."""
+    anna = await as_("anna")
+    seen: list[uuid.UUID] = []
+
+    async def fails(store: object, thread_id: uuid.UUID, first: object) -> None:
+        seen.append(thread_id)
+        raise RuntimeError("injected fault")
+
+    with pytest.raises(RuntimeError):
+        await chat.create_thread(
+            anna,
+            patient_id=demo.patients["anna"],
+            subject="Förnya recept",
+            first=text("Hej, formuläret."),
+            care_contact_id=demo.care_contacts["anna"],
+            then=fails,
+        )
+    assert len(seen) == 1  # it ran, inside the transaction
+    assert await chat.list_threads(anna) == []
+    assert live.of("message") == [] and live.of("thread_updated") == []
+    # The same request again, now without a fault: stored once, as a new thread.
+    again = await chat.create_thread(
+        anna,
+        patient_id=demo.patients["anna"],
+        subject="Förnya recept",
+        first=text("Hej, formuläret."),
+        care_contact_id=demo.care_contacts["anna"],
+    )
+    assert again.thread is not None and again.thread.id != seen[0] and not again.duplicate
