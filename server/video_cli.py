@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 import aiohttp
+import socketio
 
 from signaling.client import MeetingClient, MeetingError
 
@@ -107,7 +108,8 @@ async def probe(args: argparse.Namespace) -> dict[str, Any]:
     except MeetingError as err:
         report["error"] = err.error
         return report
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+    except (aiohttp.ClientError, OSError, TimeoutError, socketio.exceptions.SocketIOError) as exc:
+        # Always a report on stdout: a socket that times out is "unreachable" too.
         report["error"] = {"code": "unreachable", "message": type(exc).__name__}
         return report
     finally:

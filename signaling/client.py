@@ -107,7 +107,9 @@ class MeetingClient:
             namespaces=[NAMESPACE],
             auth={"token": token} if token else None,
             transports=["websocket"],
-            wait_timeout=10,
+            # The namespace's connect handler loads the session; a busy server may take a
+            # while, and a refused connect must not look like an unreachable one.
+            wait_timeout=30,
         )
 
     async def call(self, event: str, data: Any = None) -> dict[str, Any]:

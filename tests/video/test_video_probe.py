@@ -35,19 +35,24 @@ async def meeting(
             await m.close()
 
 
-async def _probe(*args: str) -> tuple[asyncio.subprocess.Process, asyncio.Task[bytes]]:
+Output = tuple[asyncio.Task[bytes], asyncio.Task[bytes]]
+
+
+async def _probe(*args: str) -> tuple[asyncio.subprocess.Process, Output]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "server.cli", "video", "probe", *args,
         "--width", "160", "--height", "120", "--fps", "10",
-        cwd=str(ROOT), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        cwd=str(ROOT), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
-    assert proc.stdout is not None
-    return proc, asyncio.create_task(proc.stdout.read())
+    assert proc.stdout is not None and proc.stderr is not None
+    return proc, (asyncio.create_task(proc.stdout.read()), asyncio.create_task(proc.stderr.read()))
 
 
-async def _result(proc: asyncio.subprocess.Process, out: asyncio.Task[bytes]) -> tuple[int, Any]:
+async def _result(proc: asyncio.subprocess.Process, out: Output) -> tuple[int, Any]:
     code = await asyncio.wait_for(proc.wait(), 90)
-    return code, json.loads(await out)
+    stdout, stderr = await out[0], await out[1]
+    assert stdout.strip(), f"no report (exit {code}): {stderr.decode(errors='replace')[-2000:]}"
+    return code, json.loads(stdout)
 
 
 async def test_probe_is_admitted_and_receives_everyone(meeting: Meeting) -> None:
