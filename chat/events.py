@@ -66,7 +66,7 @@ def split_patient_side(
     event: str, payload: dict[str, Any], audiences: Sequence[str]
 ) -> list[tuple[dict[str, Any], list[str]]]:
     """A ``message`` reaches the patient side with its own gap-free sequence as ``seq``
-    (chat/presenters.for_patient_side); every other room gets the payload as it is."""
+    (as chat/presenters.seen_by does for views); every other room gets the payload as is."""
     patient = [r for r in audiences if r.startswith(PATIENT_ROOM)]
     if event != "message" or not patient:
         return [(payload, list(audiences))]

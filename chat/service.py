@@ -528,12 +528,9 @@ class ChatService:
         self, store: Store, a: Actor, thread_ids: list[uuid.UUID]
     ) -> dict[uuid.UUID, int]:
         """The actor's read marks, counted the way its side counts (patient_seq or seq)."""
-        marks = await store.threads.read_seqs(a.user_id, thread_ids)
         if a.is_staff:
-            return marks
-        for t, mark in marks.items():
-            marks[t] = (await store.threads.patient_positions(t, [mark]))[mark]
-        return marks
+            return await store.threads.read_seqs(a.user_id, thread_ids)
+        return await store.threads.patient_read_seqs(a.user_id, thread_ids)
 
     async def log_read(
         self, store: Store, caller: Caller, scope: ThreadScope, action: str

@@ -81,6 +81,11 @@ def assess(
         if not p.trigger_concepts.isdisjoint(present)
         and (f := _finding(p, current, passed, weak, recurring))
     ]
+    # Care has seen to it and the person is well again: before sorting, so that what is
+    # still an emergency comes first.
+    well_at = _handled_and_well(mentions, readings, current)
+    if well_at is not None:
+        findings = [_handled(f, mentions, well_at) for f in findings]
     # Most severe first, then the most specific trigger, then catalogue order.
     # Then the presentation most of whose concepts are present ("getingstick, svullen tunga,
     # svårt att andas" is anaphylaxis before it is breathing difficulty).
@@ -88,9 +93,6 @@ def assess(
     findings.sort(key=lambda f: (f.level != AKUT, f.passed, f.weak,
                                  f.presentation.decision != "112", -len(f.trigger),
                                  -sum(c in current for c in f.presentation.concepts)))
-    well_at = _handled_and_well(mentions, readings, current)
-    if well_at is not None:
-        findings = [_handled(f, mentions, well_at) for f in findings]
     serious = tuple(m for cid, m in current.items() if concepts[cid].serious)
     level = None
     if any(f.level == AKUT for f in findings):

@@ -167,6 +167,7 @@ def _nearest(words: tuple[str, ...], i: int, value: float, *, decimal: bool) -> 
             if m.low <= value <= m.high and (d := _distance(words, i, m.prefixes)) is not None]
     return min(near)[2] if near else None
 
+
 _TAKEN = frozenset(
     """tagit tog rakat rakade svalt svalde atit at ata sig saknas taken took swallowed ate eaten
     had missing blir totalt""".split()
@@ -183,8 +184,6 @@ _GRAMS = frozenset({"g", "gram", "grams"})
 _PARACETAMOL = ("alvedon", "panodil", "paracetamol", "pamol", "reliv", "tylenol", "acetaminophen")
 # "tagit 10 tabletter på en vecka" is a week's doses, not one overdose.
 _SPREAD = ("vecka", "veckan", "veckor", "manad", "manader", "week", "weeks", "month", "months")
-
-
 _NUMBER_WORDS = {
     "tio": 10, "elva": 11, "tolv": 12, "femton": 15, "tjugo": 20, "trettio": 30, "fyrtio": 40,
     "femtio": 50, "hundra": 100, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20,

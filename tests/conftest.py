@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from chat.storage import Database as ChatDatabase
 from server.app import create_app
 from server.config import Config
 from server.demo import DemoIds
@@ -53,6 +54,19 @@ async def database(db_template: Template, tmp_path: Path) -> AsyncIterator[Datab
     url, name = await fresh_database(db_template, tmp_path)
     yield Database(url, name)
     await drop_database(db_template, name)
+
+
+@pytest.fixture
+def demo(db_template: Template) -> DemoIds:
+    return db_template.demo
+
+
+@pytest.fixture
+async def db(database: Database) -> AsyncIterator[ChatDatabase]:
+    """The fresh database opened through chat's storage, for service-level tests."""
+    opened = ChatDatabase(database.url)
+    yield opened
+    await opened.dispose()
 
 
 @pytest.fixture

@@ -320,6 +320,25 @@ class ThreadRepository:
             out[seq] = int(last or 0)
         return out
 
+    async def patient_read_seqs(
+        self, user_id: uuid.UUID, thread_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, int]:
+        """The user's read marks as the patient side counts them, in one query: per thread,
+        the patient_seq of the last message it may see at or before the mark."""
+        if not thread_ids:
+            return {}
+        rows = await self.s.execute(
+            select(ReadState.thread_id, func.coalesce(func.max(Message.patient_seq), 0))
+            .outerjoin(
+                Message,
+                and_(Message.thread_id == ReadState.thread_id,
+                     Message.seq <= ReadState.last_read_seq),
+            )
+            .where(ReadState.user_id == user_id, ReadState.thread_id.in_(set(thread_ids)))
+            .group_by(ReadState.thread_id)
+        )
+        return {t: int(p or 0) for t, p in rows}
+
     async def seq_of_patient_position(self, thread_id: uuid.UUID, patient_seq: int) -> int:
         """The inverse of :meth:`patient_positions`: the seq of the patient side's message
         ``patient_seq`` (or of the last one before it)."""

@@ -10,7 +10,6 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -139,18 +138,6 @@ async def test_a_patient_who_turned_email_off_gets_nothing(
 
 
 # -- the seam: MeetingService, Followup and the worker on a real database ---------------------
-
-
-@pytest.fixture
-async def db(database: Any) -> AsyncIterator[Database]:
-    db = Database(database.url)
-    yield db
-    await db.dispose()
-
-
-@pytest.fixture
-def demo(db_template: Any) -> DemoIds:
-    return db_template.demo
 
 
 @pytest.fixture

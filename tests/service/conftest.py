@@ -5,7 +5,7 @@ Socket.IO layer (the ``LiveEvents`` port), so tests can say who would have been 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,6 @@ from chat.management import ThreadManagement
 from chat.service import Caller, ChatService, NewMessage
 from chat.storage import Database
 from server.demo import DemoIds
-from tests.support.backends import Template
 
 
 @dataclass
@@ -36,18 +35,6 @@ class RecordedEvents:
 
     def of(self, event: str) -> list[Published]:
         return [p for p in self.sent if p.event == event]
-
-
-@pytest.fixture
-def demo(db_template: Template) -> DemoIds:
-    return db_template.demo
-
-
-@pytest.fixture
-async def db(database: Any) -> AsyncIterator[Database]:
-    db = Database(database.url)
-    yield db
-    await db.dispose()
 
 
 @pytest.fixture
