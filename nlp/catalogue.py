@@ -73,6 +73,15 @@ class Presentation:
     def trigger_concepts(self) -> frozenset[str]:
         return frozenset(c for t in self.triggers for c in t)
 
+    @cached_property
+    def trigger_sets(self) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+        """Each trigger with its concepts as a set: meeting one is a subset test."""
+        return tuple((t, frozenset(t)) for t in self.triggers)
+
+    @cached_property
+    def escalate_sets(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(e) for e in self.escalate)
+
 
 @dataclass(frozen=True)
 class Catalogue:

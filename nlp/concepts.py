@@ -27,6 +27,16 @@ _MIN_PREFIX = 3
 # Extra tokens a phrase may spread over beyond its own words ("ont i hela vänstra bröstet").
 _SLACK = 4
 _AGE_RE = re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:ar|års|ars|arig|aring|year|years|yo|y/o|yrs)\b")
+# "min pappa, 81, har", "she's 83", "hon är 91": an age told without its unit.
+_KIN = (r"pappa|mamma|mormor|morfar|farmor|farfar|maken|frun|min man|min fru|svarfar|svarmor"
+        r"|boende|brukaren|brukare|patienten|dad|mum|mom|father|mother|husband|wife|grandma"
+        r"|grandpa|grandmother|grandfather|in law")
+_BARE_AGE_RE = re.compile(
+    rf"\b(?:(?:{_KIN}) , (\d{{2,3}}) ,|(?:shes|hes|she is|he is|hon ar|han ar|(?:{_KIN}) ar)"
+    r" (\d{2,3})\b(?! ?(?:kg|kilo|mmol|%|grader|slag|i|over|under|/)))"
+)
+# "32+4": weeks and days, the way pregnancy is counted in Swedish antenatal care.
+_WEEKS_DAYS_RE = re.compile(r"\b([1-4]\d)\+[0-6]\b")
 _PREGNANCY_WEEK_RE = re.compile(
     r"\b(?:(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2})(?:\s*\+\s*\d)?|(\d{1,2})\s*(?:weeks|veckor))\b"
 )
@@ -34,7 +44,15 @@ _NORMAL_TEMP_RE = re.compile(r"^3[5-7][.,]\d{1,2}$")
 _NEGATIONS = frozenset(
     "inte int ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
 )
-_MODALS = frozenset({"kan", "kunna", "kunde", "can", "could"})
+# With a negation the modal is meaning: "vill inte vakna" is a wish, "har inte vaknat" a sign.
+_MODALS = frozenset({"kan", "kunna", "kunde", "vill", "ville", "can", "could", "want", "wants"})
+# Spellings of one negation: a phrase written with "inte" meets "ej", "int" and "icke" too
+# (care staff write "går ej att väcka"); "ingen" meets "inget" and "inga" (second-language
+# Swedish mixes them).
+_NEGATION_CLASSES = (
+    frozenset({"inte", "ej", "int", "icke"}),
+    frozenset({"ingen", "inga", "inget"}),
+)
 _CONTRACTIONS = {
     w + "nt": [w, "n't"]
     for w in ("ca", "wo", "do", "does", "did", "is", "has", "have", "could", "would", "was")
@@ -161,6 +179,9 @@ class ConceptMatcher:
         # compound head: "NOAK" must not be "repaired" into a word every message has.
         # Nor a reading that turns a rare word into a function word ("varan" -> "vara",
         # "havande" -> "ha"): every message has those.
+        for same in _NEGATION_CLASSES:
+            if folded in same:
+                return same
         lemma = self.analyzer.lemmatizer.table.get(folded, folded)
         if (lemma in _FUNCTION_WORDS or lemma in _NEGATIONS) and lemma != folded:
             return frozenset({folded})
@@ -381,11 +402,15 @@ def _derived(an: Analysis) -> list[Mention]:
         for concept, limit in (("infant_under_3_months", 3), ("infant_under_1_year", 12)):
             if months < limit:
                 out.append(Mention(concept, first, last, an.sentence[first], label))
-    for m in _AGE_RE.finditer(text):
-        if 75 <= int(m.group(1)) <= 115:
-            out.append(Mention("age_75", 0, 0, -1, m.group(0)))
-            break
+    ages = [(int(m.group(1)), m.group(0)) for m in _AGE_RE.finditer(text)]
+    ages += [(int(age), f"{age} år") for m in _BARE_AGE_RE.finditer(text)
+             if (age := m.group(1) or m.group(2))]
+    old = next((label for age, label in ages if 75 <= age <= 115), None)
+    if old is not None:
+        out.append(Mention("age_75", 0, 0, -1, old))
     week = _PREGNANCY_WEEK_RE.search(text)
     if week and 4 <= int(week.group(1) or week.group(2)) <= 43 and is_pregnant(text):
         out.append(Mention("pregnant", 0, 0, -1, week.group(0)))
+    elif (weeks_days := _WEEKS_DAYS_RE.search(text)) and 12 <= int(weeks_days.group(1)) <= 43:
+        out.append(Mention("pregnant", 0, 0, -1, weeks_days.group(0)))
     return out

@@ -118,12 +118,13 @@ def _finding(
     if p.decision != "112":
         # Recurring complaints ("får ibland ont i bröstet") are still worth a call today.
         current = {**recurring, **current}
-    met = [t for t in p.triggers if all(c in current for c in t)]
+    have = current.keys()
+    met = [t for t, concepts in p.trigger_sets if concepts <= have]
     strong = [t for t in met if (p.id, t) not in weak]
     if strong or met:
         trigger = (strong or met)[0]
         level = AKUT if p.decision == "112" else BRADSKANDE
-        if level == BRADSKANDE and any(all(c in current for c in e) for e in p.escalate):
+        if level == BRADSKANDE and any(e <= have for e in p.escalate_sets):
             level = AKUT
         if not strong:
             level = BRADSKANDE
@@ -131,8 +132,9 @@ def _finding(
     if p.decision != "112":
         return None
     either = {**passed, **current}
-    for trigger in p.triggers:
-        if all(c in either for c in trigger):
+    either_have = either.keys()
+    for trigger, concepts in p.trigger_sets:
+        if concepts <= either_have:
             return Finding(p, BRADSKANDE, trigger, _evidence(trigger, either), passed=True)
     return None
 

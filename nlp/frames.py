@@ -1,0 +1,94 @@
+"""Message-level frames that ConText, reading one sentence at a time, cannot see.
+
+A writer asking about their own risk ("är det ärftligt?", "hur vet man…", "should I get
+checked?") tells someone else's illness as background: "Min kollegas barn svalde ett batteri
+och fick opereras. Hur ska vi förvara saker?". In such a message an event told in the past
+tense about another person, with nothing marking it as happening now, is that person's
+history (FAMILY), not the patient's emergency. So is such an event of a friend, colleague or
+neighbour — people the writer does not care for — once the message says it is over ("hon är
+ok nu", "last weekend", "ligger på sjukhus"): "min kollega fick ett krampanfall på jobbet igår
+och åkte ambulans, jag kan inte sluta tänka på det".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .analyzer import Analysis
+from .concepts import Mention
+from .rules import AFFIRMED, FAMILY
+
+_OWN_RISK = re.compile(
+    r"\b(?:arftlig\w*|arver man|hereditary|genetic|runs in (?:the|our) family|forebygg\w*"
+    r"|prevent\w*|hur vet man|how (?:would|do|can) i (?:know|tell)|look out for|watch (?:out )?for"
+    r"|warning signs?|vad ar tecknen|what are the signs|ska jag testa|borde jag testa"
+    r"|testa mig|kontrollera mig|should i (?:get|be) (?:\w+ )?(?:tested|checked)|my risk"
+    r"|am i at risk|okad risk|hogre risk)\b"
+)
+# People outside the writer's household, whom the writer would not be caring for.
+_AWAY = frozenset(
+    """kompis kompisen kompisens van vannen vannens vaninna vaninnan granne grannen grannens
+    grannar kollega kollegan kollegas kollegans kusin kusinen kusins bekant bekanta klassen
+    klasskompis chef chefen friend friends mate neighbour neighbours neighbor colleague
+    colleagues cousin flatmate classmate boss""".split()
+)
+_KIN = frozenset(
+    """moster faster morbror farbror svagerska svager systerdotter brordotter systerson brorson
+    pappa pappas mamma mammas bror brors syster systers mormor morfar farmor farfar aunt uncle
+    mother father brother sister dad mum mom grandmother grandfather""".split()
+)
+# The event is over: a time in the past, or the person is cared for or well again.
+_OVER = re.compile(
+    r"\b(?:igar|i gar|i helgen|forra (?:veckan|manaden|aret|helgen)|i varas|i somras|i hostas"
+    r"|for \w+ (?:ar|manader|veckor) sedan|yesterday|last (?:week|month|year|weekend|night)"
+    r"|\w+ (?:years|months|weeks) ago|ar ok nu|ar okej nu|mar bra nu|lever|klarade sig"
+    r"|pa sjukhus|ligger pa|lag inne|inlagd|opererades|fick opereras|fine now|ok now|okay now"
+    r"|recovering|in hospital|after surgery|survived)\b"
+)
+_PAST = frozenset(
+    """fick fatt blev blivit dog hade haft drabbades opererades lades inlagd had got went died
+    was were needed passed tog took collapsed overdosed svalde swallowed drunknade""".split()
+)
+_PRESENT = frozenset(
+    """ar har kan pratar andas blir ser kanns svarar blöder bloder kraks ramlar hanger sluddrar
+    is has are cant isnt keeps looks seems talks""".split()
+)
+_NOW = frozenset(
+    "nu idag nyss precis fortfarande now today tonight ikvall inatt just still".split()
+)
+
+
+def other_person_history(
+    an: Analysis, mentions: Sequence[Mention], readings: Sequence[str]
+) -> list[str]:
+    """Readings with another person's past events marked FAMILY in an own-risk message."""
+    text = " ".join(an.folded)
+    own_risk, over = bool(_OWN_RISK.search(text)), bool(_OVER.search(text))
+    if not own_risk and not over:
+        return list(readings)
+    # By clause: "fick ett krampanfall igår, hon är ok nu" is over although "nu" follows.
+    told = {c for c in set(an.clause) if _tells_past_of(an, c, _AWAY | _KIN)}
+    out = []
+    for m, r in zip(mentions, readings, strict=True):
+        clause = an.clause[m.start] if m.end > m.start else -1
+        if r == AFFIRMED and clause in told and _background(an, m, own_risk, over):
+            r = FAMILY
+        out.append(r)
+    return out
+
+
+def _background(an: Analysis, m: Mention, own_risk: bool, over: bool) -> bool:
+    """Family members are cared for by the writer: their event is background only in an
+    own-risk message and only if nothing in its sentence is told in the present tense
+    ("pappa fick sned mun och pratar sluddrigt" is happening)."""
+    words = {w for w, s in zip(an.folded, an.sentence, strict=True) if s == m.sentence}
+    if words & _AWAY:
+        return True
+    return own_risk and not words & _PRESENT
+
+
+def _tells_past_of(an: Analysis, clause: int, people: frozenset[str]) -> bool:
+    words = {w for w, c in zip(an.folded, an.clause, strict=True) if c == clause}
+    words |= {w[:-1] for w in words if w.endswith("s")}  # "neighbours", "kollegas"
+    return bool(words & people) and bool(words & _PAST) and not words & _NOW

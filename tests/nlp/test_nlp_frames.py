@@ -1,0 +1,59 @@
+"""Context across sentences and spellings ConText alone does not see: another person's past
+event told as background, negations spelt "ej"/"int", ages without "år", "34+2" as a
+pregnancy week, and "vill inte" as a wish rather than a sign."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import Router
+
+BACKGROUND = [
+    # Own-risk question: a relative's illness is history.
+    "Min farbror fick en hjärnblödning. Är det ärftligt, borde jag kontrollera mitt blodtryck?",
+    # Someone outside the household, over and done with.
+    "Min grannes pojke svalde ett knappbatteri förra månaden och fick opereras, han mår bra nu."
+    " Hur förvarar vi batterier säkert?",
+    "My colleague had a seizure at work last week, he is fine now, but I keep thinking about it.",
+    "Min kollega fick ett krampanfall på jobbet igår och åkte ambulans, hon är ok nu men jag kan"
+    " inte sova.",
+    "Kompisens dotter svalde ett knappbatteri i helgen och fick opereras. Vi har en tvååring, vad"
+    " ska vi tänka på?",
+]
+STILL_112 = [
+    # A colleague's emergency happening now.
+    "Min kollega fick ont i bröstet nyss, är kallsvettig och grå i ansiktet. Vad gör vi?",
+    # An own-risk question does not hide what is happening now.
+    "Är stroke ärftligt? Pappa fick plötsligt sned mun nu och pratar sluddrigt.",
+    "Är det ärftligt? Pappa fick sned mun och pratar sluddrigt.",
+    # "igår" elsewhere does not date what happened "nyss".
+    "Min kollega fick ont i bröstet nyss och är grå i ansiktet, igår var han pigg.",
+    # "ej" is "inte".
+    "Boende går ej att väcka sedan lunch.",
+    # An age told without its unit raises the risk of a head injury on blood thinners.
+    "Mamma, 84, ramlade och slog huvudet i morse, hon tar Eliquis.",
+    # Weeks+days is a pregnancy week.
+    "Jag är 34+2 och har regelbundna sammandragningar var femte minut.",
+]
+
+
+@pytest.mark.parametrize("text", BACKGROUND)
+def test_another_persons_past_is_background(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
+
+
+@pytest.mark.parametrize("text", STILL_112)
+def test_current_emergency_is_caught(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+def test_bare_age_is_named_as_evidence(router: Router) -> None:
+    decision = router.route("Mamma, 84, ramlade och slog huvudet i morse, hon tar Eliquis.")
+    assert any("84 år" in r for r in decision.reasons)
+
+
+def test_a_wish_not_to_wake_is_not_a_person_who_has_not_woken(router: Router) -> None:
+    wish = router.route("jag vill inte vakna mer")
+    assert wish.urgency in ("bradskande", "akut") and wish.category == "psykisk_halsa"
+    sign = router.route("Han har inte vaknat sen i morse och andas konstigt.")
+    assert not any("Självmord" in r for r in sign.reasons)
