@@ -42,7 +42,8 @@ _PREGNANCY_WEEK_RE = re.compile(
 )
 _NORMAL_TEMP_RE = re.compile(r"^3[5-7][.,]\d{1,2}$")
 _NEGATIONS = frozenset(
-    "inte int ej icke ingen inga inget aldrig utan no not n't never without none nor".split()
+    """inte int ej icke ingen inga inget aldrig utan no not n't never without none nor dont
+    doesnt didnt isnt arent wasnt werent wont cant cannot havent hasnt""".split()
 )
 # With a negation the modal is meaning: "vill inte vakna" is a wish, "har inte vaknat" a sign.
 _MODALS = frozenset({"kan", "kunna", "kunde", "vill", "ville", "can", "could", "want", "wants"})
@@ -211,7 +212,7 @@ class ConceptMatcher:
                 if key not in found or found[key].end < end:
                     text = " ".join(an.surface[start:end])
                     found[key] = Mention(pattern.concept, start, end, an.sentence[i], text)
-        mentions = list(found.values())
+        mentions = _without_unnegated_readings(an, list(found.values()))
         mentions += _derived(an)
         mentions += self._combo_mentions(mentions)
         return mentions
@@ -258,6 +259,29 @@ class ConceptMatcher:
                         have[(cid, sid)] = m
                         out.append(m)
         return out
+
+
+def _without_unnegated_readings(an: Analysis, mentions: list[Mention]) -> list[Mention]:
+    """Drop a phrase read inside a longer one that negates it: "bleknar" in "bleknar inte",
+    "försvinner när jag trycker" in "inte försvinner när jag trycker". (ConText leaves a
+    negation inside a symptom phrase to that phrase, so it would not negate the shorter.)"""
+    negated = [n for n in mentions
+               if any(an.folded[j] in _NEGATIONS for j in range(n.start, n.end))]
+    if not negated:
+        return mentions
+    return [m for m in mentions if not any(_negated_by(an, m, n) for n in negated)]
+
+
+def _negated_by(an: Analysis, m: Mention, n: Mention) -> bool:
+    if (n.start, n.end) == (m.start, m.end) or n.end <= m.start or m.end <= n.start:
+        return False
+    if n.start <= m.start and m.end <= n.end:
+        return any(an.folded[j] in _NEGATIONS for j in range(n.start, n.end)
+                   if not m.start <= j < m.end)
+    # Overlapping, with n's negation right before or after m: "som inte bleknar när jag
+    # trycker", "prickarna försvann inte".
+    return any(n.start <= j < n.end and j < len(an.folded) and an.folded[j] in _NEGATIONS
+               for j in (m.start - 1, m.end))
 
 
 def _segments(an: Analysis) -> list[int]:
@@ -345,8 +369,9 @@ def _span(
         return None
     # A negation in the phrase belongs next to its verb: "inte sned i ansiktet och pratar"
     # is not "kan inte prata".
-    if any(an.folded[j] in _NEGATIONS and not any(0 < abs(j - k) <= 2 for k in used)
-           for j in used):
+    # Two apart only across a function word: "andas han inte" is not breathing, "inte svårt
+    # andas" denies a difficulty.
+    if any(an.folded[j] in _NEGATIONS and not _beside(an, j, used) for j in used):
         return None
     # The mention is its content words: a cue such as "hade ett" next to "ett krampanfall"
     # must govern it, not overlap it.
@@ -355,6 +380,11 @@ def _span(
     while end - start > 1 and an.folded[end - 1] in _FUNCTION_WORDS:
         end -= 1
     return start, end
+
+
+def _beside(an: Analysis, j: int, used: set[int]) -> bool:
+    return any(abs(j - k) == 1 or (abs(j - k) == 2 and an.folded[(j + k) // 2] in _FUNCTION_WORDS)
+               for k in used)
 
 
 def _is_temperature(an: Analysis, i: int) -> bool:

@@ -85,7 +85,9 @@ def assess(
     # still an emergency comes first.
     well_at = _handled_and_well(mentions, readings, current)
     if well_at is not None:
-        findings = [_handled(f, mentions, well_at) for f in findings]
+        later = [m for m, r in zip(mentions, readings, strict=True)
+                 if r == AFFIRMED and m.start > well_at]
+        findings = [_handled(f, later) for f in findings]
     # Most severe first, then the most specific trigger, then catalogue order.
     # Then the presentation most of whose concepts are present ("getingstick, svullen tunga,
     # svårt att andas" is anaphylaxis before it is breathing difficulty).
@@ -172,9 +174,9 @@ def _handled_and_well(
     return min(well)
 
 
-def _handled(f: Finding, mentions: Sequence[Mention], well_at: int) -> Finding:
-    # What is told after "mår bra nu" is new ("... men nu har jag ont i bröstet igen").
-    later = any(m.concept in f.trigger and m.start > well_at for m in mentions)
-    if f.level != AKUT or later:
+def _handled(f: Finding, later: Sequence[Mention]) -> Finding:
+    # What is told as current after "mår bra nu" is new ("... men nu har jag ont i bröstet
+    # igen"); "och febern är borta" is not.
+    if f.level != AKUT or any(m.concept in f.trigger for m in later):
         return f
     return dataclasses.replace(f, level=BRADSKANDE, passed=True)

@@ -1,6 +1,7 @@
 """Context across sentences and spellings ConText alone does not see: another person's past
 event told as background, negations spelt "ej"/"int", ages without "år", "34+2" as a
-pregnancy week, and "vill inte" as a wish rather than a sign."""
+pregnancy week, "vill inte" as a wish rather than a sign, a glass test's result rather than the
+test, and a negation kept to the words it stands next to."""
 
 from __future__ import annotations
 
@@ -57,3 +58,32 @@ def test_a_wish_not_to_wake_is_not_a_person_who_has_not_woken(router: Router) ->
     assert wish.urgency in ("bradskande", "akut") and wish.category == "psykisk_halsa"
     sign = router.route("Han har inte vaknat sen i morse och andas konstigt.")
     assert not any("Självmord" in r for r in sign.reasons)
+
+
+NOT_112_BY_CONTEXT = [
+    # The glass test was done and the spots fade: the result counts, not the test.
+    "Dottern 3 år har feber 39 och små prickar på benen, jag tryckte ett glas mot dem och de "
+    "bleknar. Hon leker.",
+    "My son has a temperature and a blotchy rash, I did the glass test and it fades.",
+    # "inte svårt att andas" denies a difficulty; it is not "andas inte".
+    "Hosta i två veckor, ingen feber, inte svårt andas. Kan jag få en tid?",
+    # Seen to by care and well, the fever gone.
+    "Vi var på barnakuten i natt med sonen 6 veckor för feber, allt var bra och febern är borta"
+    " nu. Hur bokar vi uppföljning?",
+]
+STILL_112_BY_CONTEXT = [
+    "Hon har feber, jag gjorde glastestet och prickarna bleknar inte.",
+    "He has a fever and purple spots, I did the glass test and they don't fade.",
+    "Feber och utslag som inte försvinner när jag trycker, prickarna försvann inte.",
+    "Han andas inte och är blå om läpparna.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_112_BY_CONTEXT)
+def test_denied_or_resolved_within_a_phrase_is_not_112(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
+
+
+@pytest.mark.parametrize("text", STILL_112_BY_CONTEXT)
+def test_negated_result_or_sign_is_112(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
