@@ -214,7 +214,7 @@ class ConceptMatcher:
                     found[key] = Mention(pattern.concept, start, end, an.sentence[i], text)
         mentions = _without_unnegated_readings(an, list(found.values()))
         mentions += _derived(an)
-        mentions += self._combo_mentions(mentions)
+        mentions += self._combo_mentions(an, segments, mentions)
         return mentions
 
     def _candidates(self, folded: str, lemma: str) -> tuple[_Pattern, ...]:
@@ -235,30 +235,50 @@ class ConceptMatcher:
             self._candidate_cache[key] = result
         return result
 
-    def _combo_mentions(self, mentions: list[Mention]) -> list[Mention]:
-        """Concepts that hold when their parts meet in one sentence (two passes: parts of parts)."""
+    def _combo_mentions(
+        self, an: Analysis, segments: list[int], mentions: list[Mention]
+    ) -> list[Mention]:
+        """Concepts that hold when their parts meet in one segment of a sentence, with no
+        negation between them (two passes: parts of parts). "Slog inte huvudet, …, ingen
+        smärta i höften" is neither a head injury nor a headache."""
         out: list[Mention] = []
-        have = {(m.concept, m.sentence): m for m in mentions}
+        have = {(m.concept, _segment_of(m, segments)): m for m in mentions}
         for _ in range(2):
-            sentences: dict[str, set[int]] = {}
-            for c, sid in have:
-                sentences.setdefault(c, set()).add(sid)
+            where: dict[str, set[int]] = {}
+            for c, seg in have:
+                where.setdefault(c, set()).add(seg)
             for cid, combos in self._combos:
                 for group in combos:
-                    for sid in sentences.get(group[0], ()):
-                        if (cid, sid) in have or not all((c, sid) in have for c in group):
+                    for seg in where.get(group[0], ()):
+                        if (cid, seg) in have or not all((c, seg) in have for c in group):
                             continue
-                        parts = [have[(c, sid)] for c in group]
+                        parts = [have[(c, seg)] for c in group]
+                        if _negation_between(an, parts):
+                            continue
                         m = Mention(
                             cid,
                             min(p.start for p in parts),
                             max(p.end for p in parts),
-                            sid,
+                            max(p.sentence for p in parts),
                             " + ".join(p.text for p in parts),
                         )
-                        have[(cid, sid)] = m
+                        have[(cid, seg)] = m
                         out.append(m)
         return out
+
+
+def _segment_of(m: Mention, segments: list[int]) -> int:
+    # Markers read from the whole message (an age, a pregnancy week) have no place.
+    return segments[m.start] if m.end > m.start else -1
+
+
+def _negation_between(an: Analysis, parts: Sequence[Mention]) -> bool:
+    placed = [p for p in parts if p.end > p.start]
+    if len(placed) < 2:
+        return False
+    inside = {j for p in placed for j in range(p.start, p.end)}
+    lo, hi = min(p.start for p in placed), max(p.end for p in placed)
+    return any(an.folded[j] in _NEGATIONS for j in range(lo, hi) if j not in inside)
 
 
 def _without_unnegated_readings(an: Analysis, mentions: list[Mention]) -> list[Mention]:

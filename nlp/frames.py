@@ -8,6 +8,10 @@ history (FAMILY), not the patient's emergency. So is such an event of a friend, 
 neighbour — people the writer does not care for — once the message says it is over ("hon är
 ok nu", "last weekend", "ligger på sjukhus"): "min kollega fick ett krampanfall på jobbet igår
 och åkte ambulans, jag kan inte sluta tänka på det".
+
+A care visit dated in the past in the same sentence as the event, with nothing in it told in
+the present ("blev biten av en huggorm igår, vi var på akuten och fick stanna i tolv timmar";
+"fick adrenalin på akuten i lördags för anafylaxi") makes the event one that is over.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Sequence
 
 from .analyzer import Analysis
 from .concepts import Mention
-from .rules import AFFIRMED, FAMILY
+from .rules import AFFIRMED, FAMILY, RESOLVED
 
 _OWN_RISK = re.compile(
     r"\b(?:arftlig\w*|arver man|hereditary|genetic|runs in (?:the|our) family|forebygg\w*"
@@ -92,3 +96,30 @@ def _tells_past_of(an: Analysis, clause: int, people: frozenset[str]) -> bool:
     words = {w for w, c in zip(an.folded, an.clause, strict=True) if c == clause}
     words |= {w[:-1] for w in words if w.endswith("s")}  # "neighbours", "kollegas"
     return bool(words & people) and bool(words & _PAST) and not words & _NOW
+
+
+_DATED = re.compile(
+    r"\b(?:igar|i gar|i forrgar|i helgen|i (?:mandags|tisdags|onsdags|torsdags|fredags|lordags"
+    r"|sondags)|forra veckan|yesterday|last (?:week|weekend|night)|on (?:monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday))\b"
+)
+_CARE = "treated_by_care"
+
+
+def dated_care_visit(
+    an: Analysis, mentions: Sequence[Mention], readings: Sequence[str]
+) -> list[str]:
+    """Readings with events in a sentence telling of a past care visit marked RESOLVED."""
+    visits = {m.sentence for m, r in zip(mentions, readings, strict=True)
+              if m.concept == _CARE and r != "negated"}
+    if not visits:
+        return list(readings)
+    over = {s for s in visits if _dated_and_past(an, s)}
+    return [RESOLVED if r == AFFIRMED and m.sentence in over and m.concept != _CARE
+            and m.end > m.start else r
+            for m, r in zip(mentions, readings, strict=True)]
+
+
+def _dated_and_past(an: Analysis, sentence: int) -> bool:
+    words = [w for w, s in zip(an.folded, an.sentence, strict=True) if s == sentence]
+    return bool(_DATED.search(" ".join(words))) and not set(words) & (_PRESENT | _NOW)

@@ -9,7 +9,7 @@ from .analyzer import Analysis, Analyzer
 from .catalogue import Catalogue, shipped_catalogue
 from .concepts import ConceptMatcher, Mention
 from .context import ConTextReader, ContextReader, CueReader
-from .frames import other_person_history
+from .frames import dated_care_visit, other_person_history
 from .rules import RuleEngine
 from .triage import HANDLED_CONCEPTS, Assessment, Trigger, assess
 
@@ -53,7 +53,8 @@ class EmergencyScreen:
     def read(self, an: Analysis) -> tuple[list[Mention], list[str]]:
         """The concepts found and their context (the costly part, done once per message)."""
         mentions = [m for m in self.matcher.find(an) if m.concept in self.relevant]
-        return mentions, other_person_history(an, mentions, self.context.read(an, mentions))
+        readings = other_person_history(an, mentions, self.context.read(an, mentions))
+        return mentions, dated_care_visit(an, mentions, readings)
 
     def decide(self, mentions: list[Mention], readings: list[str]) -> Assessment:
         return assess(self.catalogue, mentions, readings, self.weak)

@@ -20,6 +20,11 @@ BACKGROUND = [
     " inte sova.",
     "Kompisens dotter svalde ett knappbatteri i helgen och fick opereras. Vi har en tvååring, vad"
     " ska vi tänka på?",
+    # A care visit dated in the past, nothing told in the present: over, followed up today.
+    "Dottern fick ett krampanfall i lördags, ambulansen kom och hon var inlagd en natt. Behöver"
+    " vi ett intyg till förskolan?",
+    "Pappa blev biten av en huggorm i helgen och låg inne på sjukhuset en natt. Kan han få"
+    " sjukintyg?",
 ]
 STILL_112 = [
     # A colleague's emergency happening now.
@@ -27,6 +32,8 @@ STILL_112 = [
     # An own-risk question does not hide what is happening now.
     "Är stroke ärftligt? Pappa fick plötsligt sned mun nu och pratar sluddrigt.",
     "Är det ärftligt? Pappa fick sned mun och pratar sluddrigt.",
+    # Yesterday's visit does not make today's symptoms old.
+    "Han har ont i bröstet och kallsvettas, vi var på akuten igår för samma sak.",
     # "igår" elsewhere does not date what happened "nyss".
     "Min kollega fick ont i bröstet nyss och är grå i ansiktet, igår var han pigg.",
     # "ej" is "inte".
@@ -67,6 +74,11 @@ NOT_112_BY_CONTEXT = [
     "My son has a temperature and a blotchy rash, I did the glass test and it fades.",
     # "inte svårt att andas" denies a difficulty; it is not "andas inte".
     "Hosta i två veckor, ingen feber, inte svårt andas. Kan jag få en tid?",
+    # Read or heard about, not happening.
+    "Såg en dokumentär om hjärnblödning där de sa att man får värsta huvudvärken i sitt liv. Hur"
+    " vet jag skillnaden mot min migrän?",
+    # Seizure-free is no seizure.
+    "My daughter has epilepsy, seizure free for three years on Lamictal. Can she go to camp?",
     # Seen to by care and well, the fever gone.
     "Vi var på barnakuten i natt med sonen 6 veckor för feber, allt var bra och febern är borta"
     " nu. Hur bokar vi uppföljning?",
@@ -76,6 +88,15 @@ STILL_112_BY_CONTEXT = [
     "He has a fever and purple spots, I did the glass test and they don't fade.",
     "Feber och utslag som inte försvinner när jag trycker, prickarna försvann inte.",
     "Han andas inte och är blå om läpparna.",
+    # "om"/"if" meaning whether is no condition.
+    "Jag vet inte om han andas, han är blå.",
+    "I'm not sure if my dad is breathing, he is blue.",
+    "Undrar om min man har fått en stroke, han hänger i ansiktet och pratar sluddrigt.",
+    # A documentary in one sentence does not make the next one's emergency a reading.
+    "Såg en dokumentär om stroke. Nu hänger mammas mun och hon pratar sluddrigt.",
+    "Pappa berättade om att han har ont i bröstet sedan en timme och svettas.",
+    # "om" meaning about.
+    "Jag skriver om min pappa, han har svårt att andas och är blå om läpparna.",
 ]
 
 
