@@ -8,6 +8,9 @@ statement, one per BEGIN/COMMIT/ROLLBACK, one per ping and one per preparation).
 
     .venv/bin/python bench/send_path.py                 # SQLite
     .venv/bin/python bench/send_path.py --backend pg    # PostgreSQL + Redis
+
+Sends in a row (patient, then staff: the promise changes only on the first), then alternating
+(patient, staff, patient, …: every send changes the promise), counting the one side's sends.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ class Counts:
         sync = engine.sync_engine
         event.listen(sync, "before_cursor_execute", lambda *a: self._statement(a[2]))
         for name in ("begin", "commit", "rollback"):
-            event.listen(sync, name, lambda *_a, n=name: self.hit(n))
+            # In autocommit mode (Database.lookup) the driver sends no BEGIN/COMMIT/ROLLBACK.
+            event.listen(
+                sync, name, lambda conn, *_a, n=name: None if _autocommit(conn) else self.hit(n)
+            )
         try:
             import asyncpg
 
@@ -94,6 +100,10 @@ class Counts:
             if key.startswith("  "):
                 print(f"    {key.strip():<40} {value / n:.1f}")
         c.clear()
+
+
+def _autocommit(conn: Any) -> bool:
+    return bool(conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
 
 
 async def main() -> None:
@@ -163,6 +173,21 @@ async def measure(base: str, demo: Any, counts: Counts, n: int) -> None:
         cpu = (time.process_time() - cpu) * 1000 / n
         counts.on = False
         counts.report(f"REST send ({who}, {cpu:.1f} ms CPU incl. client)", n)
+    # Alternating, as in chat_load.py: every patient message starts a wait, every staff answer
+    # ends it (the promise changes, so the answer carries the thread's view).
+    for who, sock in (("patient", socks[0]), ("staff", socks[1])):
+        counts.on, cpu = False, 0.0
+        for _ in range(n):
+            other = socks[1] if sock is socks[0] else socks[0]
+            await send(other, thread_id)
+            counts.on = True
+            start = time.process_time()
+            await send(sock, thread_id)
+            cpu += time.process_time() - start
+            counts.on = False
+        counts.report(
+            f"Socket.IO send ({who}, alternating, {cpu * 1000 / n:.1f} ms CPU incl. client)", n
+        )
     for sock in socks:
         await sock.close()
     await anna.close()

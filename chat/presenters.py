@@ -92,20 +92,75 @@ async def thread_view(
     assignee = None
     if t.assignee_id:
         assignee = (await people(store, {t.assignee_id})).get(t.assignee_id)
-    routing = RoutingView(**t.routing) if staff and t.routing else None
     escalation_step = 0
     if staff and t.response_due_at is not None:
         key = ("promise", t.id)
         promise = cache[key] if key in cache else await store.notifications.promise(t.id)
         if promise is not None and promise.waiting_since is not None:
             escalation_step = promise.escalation_step
+    return build_thread_view(
+        t,
+        patient_person(patient),
+        team,
+        assignee,
+        escalation_step,
+        staff=staff,
+        unread=unread,
+        read_seq=read_seq,
+        actor=actor,
+    )
+
+
+def thread_view_of(facts: Any, *, staff: bool, actor: Actor) -> ThreadView:
+    """The view from ThreadRepository.view_facts (one statement), as :func:`thread_view`."""
+    assignee = None
+    if facts.assignee_id and facts.assignee_name is not None:
+        assignee = PersonView(
+            id=facts.assignee_id,
+            name=facts.assignee_name,
+            kind=facts.assignee_kind,
+            profession=facts.assignee_profession,
+        )
+    escalation_step = 0
+    if staff and facts.response_due_at is not None and facts.promise_waiting:
+        escalation_step = facts.escalation_step
+    team = TeamView(
+        id=facts.team_id, key=facts.team_key, name=facts.team_name, unit_id=facts.unit_id
+    )
+    return build_thread_view(
+        facts,
+        PersonView(id=facts.patient_id, name=facts.patient_name, kind="patient"),
+        team,
+        assignee,
+        escalation_step,
+        staff=staff,
+        unread=int(facts.unread or 0),
+        read_seq=int(facts.read_seq or 0),
+        actor=actor,
+    )
+
+
+def build_thread_view(
+    t: Any,
+    patient: PersonView,
+    team: Team | TeamView,
+    assignee: PersonView | None,
+    escalation_step: int,
+    *,
+    staff: bool,
+    unread: int,
+    read_seq: int,
+    actor: Actor | None,
+) -> ThreadView:
+    """``t``: a Thread, or a row with its columns."""
+    routing = RoutingView(**t.routing) if staff and t.routing else None
     return ThreadView(
         id=t.id,
         subject=t.subject,
         case_type=t.case_type,
         status=t.status,
-        patient=patient_person(patient),
-        team=team_view(team),
+        patient=patient,
+        team=team if isinstance(team, TeamView) else team_view(team),
         assignee=assignee,
         last_seq=t.last_seq if staff else (t.last_patient_seq or 0),
         unread=unread,
@@ -120,11 +175,11 @@ async def thread_view(
         escalation_step=escalation_step,
         created_at=t.created_at,
         updated_at=t.updated_at,
-        allowed_actions=_actions(actor, t, team) if actor is not None else [],
+        allowed_actions=_actions(actor, t, team.unit_id) if actor is not None else [],
     )
 
 
-def _actions(actor: Actor, t: Thread, team: Team) -> list[str]:
+def _actions(actor: Actor, t: Any, unit_id: uuid.UUID) -> list[str]:
     """The thread is already known to be visible to the actor: staff outside the owning team
     see it as a participant (a spärr is handled by the caller)."""
     outside = actor.is_staff and t.team_id not in actor.team_ids
@@ -132,7 +187,7 @@ def _actions(actor: Actor, t: Thread, team: Team) -> list[str]:
         thread_id=t.id,
         patient_id=t.patient_id,
         team_id=t.team_id,
-        unit_id=team.unit_id,
+        unit_id=unit_id,
         status=t.status,
         participant_ids=frozenset({actor.user_id}) if outside else frozenset(),
         attachments_allowed=t.attachments_allowed,

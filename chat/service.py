@@ -42,10 +42,12 @@ from chat.presenters import (
     people,
     seen_by,
     thread_view,
+    thread_view_of,
 )
 from chat.promise import URGENCY_HOURS
 from chat.routing import TRIAGE_KEY, URGENT, Classification, MessageClassifier, more_urgent
 from chat.storage import Database, Store
+from chat.storage.messages import Posted
 from chat.views import (
     AttachmentView,
     EmergencyView,
@@ -316,17 +318,16 @@ class ChatService:
         )
 
     async def send(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
-        # One transaction: authorise, store, queue the live events (sent after the commit).
+        # One transaction: store, authorise, queue the live events (sent after the commit).
         try:
             async with self.db.write() as store:
-                scope = access.require_post(
-                    caller.actor, await store.threads.scope(thread_id), new.kind
-                )
                 now = self.clock()
-                view = await self._append(store, caller, thread_id, new, now)
+                view, posted = await self._post(store, caller, thread_id, new, now)
+                scope = posted.scope
                 screening = await self._screen(store, caller, scope, new, view, now)
                 if self.followup is not None and await self.followup.after_message(
-                    store, caller.actor, scope, view, now, retriaged=screening.changed
+                    store, caller.actor, scope, view, now, retriaged=screening.changed,
+                    known=posted,
                 ):
                     screening.changed = True
                 # The hot path skips the thread view; re-triage or a reply changes the thread.
@@ -342,6 +343,53 @@ class ChatService:
             emergency=screening.emergency,
             safety_net=screening.safety_net,
         )
+
+    async def _post(
+        self, store: Store, caller: Caller, thread_id: uuid.UUID, new: NewMessage, now: datetime
+    ) -> tuple[MessageView, Posted]:
+        """The send's writes and its access check: the message, the seqs and the sender's read
+        mark go in with the statement that reads the thread's scope (MessageRepository.post);
+        a refusal raises and rolls all of it back. The checks answer as they did when they
+        came before the writes: the thread's visibility first (require_post), then a closed
+        thread, then a file request from the patient side."""
+        a = caller.actor
+        refused: NaraError | None = None
+        try:
+            changes: dict[str, Any] = _file_request_changes(a, new)
+        except NaraError as err:
+            refused, changes = err, {}
+        if not a.is_staff:
+            changes["status"] = ThreadStatus.OPEN
+        message = Message(
+            id=uuid.uuid4(),
+            thread_id=thread_id,
+            seq=0,
+            author_id=a.user_id,
+            client_id=new.client_id,
+            kind=new.kind,
+            body=new.body,
+            event={"type": "file_request"} if new.request_files else None,
+            created_at=now,
+        )
+        posted = await store.messages.post(
+            message,
+            status=changes.get("status"),
+            allow_attachments=bool(changes.get("attachments_allowed")),
+            unless_status=None if a.is_staff else ThreadStatus.CLOSED,
+            channels=self.followup.settings.channels if self.followup else frozenset(),
+        )
+        scope = posted.scope if posted is not None else await store.threads.scope(thread_id)
+        access.require_post(a, scope, new.kind)
+        if posted is None:
+            raise NaraError(ErrorCode.THREAD_CLOSED, "the thread is closed; start a new one")
+        if refused is not None:
+            raise refused
+        attachments: list[AttachmentView] = []
+        if new.attachment_ids:
+            if self.attachment_binder is None:
+                raise NaraError(ErrorCode.VALIDATION_FAILED, "attachments are not enabled")
+            attachments = await self.attachment_binder.bind(store, caller, message, new)
+        return message_view(message, {a.user_id: author_of(a)}, attachments), posted
 
     async def mark_read(self, caller: Caller, thread_id: uuid.UUID, seq: int) -> int:
         """Read marks are stored by seq; the patient side gives and gets its patient_seq."""
@@ -420,8 +468,10 @@ class ChatService:
         return message_view(message, {caller.actor.user_id: author_of(caller.actor)}, attachments)
 
     async def _replay(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
-        """The client id was used before: answer with what was stored the first time."""
+        """The client id was used before: answer with what was stored the first time. The
+        send's own checks come first (its statement wrote before it checked)."""
         async with self.db.write() if caller.actor.is_staff else self.db.read() as store:
+            access.require_post(caller.actor, await store.threads.scope(thread_id), new.kind)
             existing = await store.messages.by_client_id(caller.actor.user_id, new.client_id)
             if existing is None:
                 raise NaraError(ErrorCode.CONFLICT, "the message could not be stored; retry")
@@ -508,21 +558,11 @@ class ChatService:
         self.events.publish(store, "thread_updated", payload, rooms)
 
     async def thread_view_for(self, store: Store, a: Actor, thread_id: uuid.UUID) -> ThreadView:
-        """The thread as `a` sees it, inside the caller's transaction (after its access check)."""
-        thread = await store.threads.get(thread_id)
-        assert thread is not None
-        unread = await store.threads.unread_counts(
-            a.user_id, [thread_id], include_internal=a.is_staff
-        )
-        marks = await self._read_seqs(store, a, [thread_id])
-        return await thread_view(
-            store,
-            thread,
-            staff=a.is_staff,
-            unread=unread.get(thread_id, 0),
-            read_seq=marks.get(thread_id, 0),
-            actor=a,
-        )
+        """The thread as `a` sees it, inside the caller's transaction (after its access check):
+        one statement (ThreadRepository.view_facts)."""
+        facts = await store.threads.view_facts(thread_id, a.user_id, staff=a.is_staff)
+        assert facts is not None
+        return thread_view_of(facts, staff=a.is_staff, actor=a)
 
     async def _read_seqs(
         self, store: Store, a: Actor, thread_ids: list[uuid.UUID]

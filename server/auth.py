@@ -144,12 +144,12 @@ class SessionManager:
         return IssuedSession(token, user_id, expires)
 
     async def actor(self, token: str | None) -> Actor | None:
-        """Who ``token`` logs in, in one read transaction (a REST request's first step)."""
+        """Who ``token`` logs in (a REST request's first step): two statements, outside a
+        transaction on PostgreSQL (DirectoryRepository.session_actor, Database.lookup)."""
         if not token or len(token) > 200:
             return None
-        async with self.db.read() as store:
-            user_id = await store.sessions.user_for(token_hash(token), utcnow())
-            return await store.directory.load_actor(user_id, today()) if user_id else None
+        async with self.db.lookup() as store:
+            return await store.directory.session_actor(token_hash(token), utcnow(), today())
 
     async def live(self, token: str | None) -> LiveSession | None:
         """The session of ``token`` if it is unexpired and its account active."""

@@ -36,6 +36,7 @@ from chat.promise import (
     step_time,
 )
 from chat.storage import Store
+from chat.storage.messages import Posted
 from chat.views import MessageView
 
 
@@ -75,13 +76,27 @@ class Followup:
         now: datetime,
         *,
         retriaged: bool = False,
+        known: Posted | None = None,
     ) -> bool:
-        """True when the thread changed (its due time): the caller announces the thread."""
+        """True when the thread changed (its due time): the caller announces the thread.
+        ``known``: what the send's own statement read (the promise's state, whether the
+        thread is due, whether anyone on the patient side has a channel on); with it the
+        common cases read nothing more."""
         if message.kind != MessageKind.TEXT or not scope.patient_visible:
             return False
         if actor.is_staff:
-            await self.notify_patient_side(store, scope, message.seq, now)
+            if known is None or known.may_notify:
+                await self.notify_patient_side(store, scope, message.seq, now)
+            if known is not None and known.promise == "waiting":
+                await store.notifications.answer(scope.thread_id, now)
+                return True
+            if known is not None and not _may_be_waiting(known):
+                return False  # the hot path: nothing is due, nothing to answer
             return await self._answered(store, scope, now)
+        if known is not None and not retriaged:
+            if known.promise == "waiting":
+                return False  # the hot path: the thread already owes an answer
+            return await self._start_wait(store, scope, now, known)
         return await self._waiting(store, scope, now, retriaged)
 
     async def notify_patient_side(
@@ -235,6 +250,20 @@ class Followup:
         thread.response_due_at = due
         return changed
 
+    async def _start_wait(
+        self, store: Store, scope: ThreadScope, now: datetime, known: Posted
+    ) -> bool:
+        """:meth:`_waiting` for a thread that owes no answer, from what the send's statement
+        read (the thread's care contact, urgency and due time): nothing more is loaded."""
+        opening, steps = await service_level(store, scope.unit_id)
+        hours, _contact = await store.notifications.contact_hours(
+            scope.patient_id, known.care_contact_id, scope.team_id
+        )
+        due = due_at(now, contact_hours=hours, urgency=known.urgency, opening=opening)
+        next_check = _step_check(due, 0, steps, opening)
+        await store.notifications.start_wait(scope.thread_id, now, due, next_check)
+        return known.response_due_at != due
+
     async def _answered(self, store: Store, scope: ThreadScope, now: datetime) -> bool:
         promise = await store.notifications.promise(scope.thread_id)
         thread = None
@@ -255,9 +284,23 @@ class Followup:
         return True
 
 
+def _may_be_waiting(known: Posted) -> bool:
+    """Whether a staff answer can change the promise (:meth:`Followup._answered`): it owes an
+    answer, or there is no promise row yet the thread shows a due time."""
+    if known.promise is None:
+        return known.response_due_at is not None
+    return known.promise == "waiting"
+
+
 def _next_check(
     promise: ThreadPromise, steps: tuple[EscalationStep, ...], opening: OpeningHours
 ) -> datetime | None:
-    if promise.due_at is None or promise.escalation_step >= len(steps):
+    return _step_check(promise.due_at, promise.escalation_step, steps, opening)
+
+
+def _step_check(
+    due: datetime | None, step: int, steps: tuple[EscalationStep, ...], opening: OpeningHours
+) -> datetime | None:
+    if due is None or step >= len(steps):
         return None
-    return step_time(promise.due_at, steps[promise.escalation_step], opening)
+    return step_time(due, steps[step], opening)

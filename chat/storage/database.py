@@ -90,6 +90,15 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL: reads outside a transaction (no BEGIN and ROLLBACK round trips).
+        self._lookups = (
+            self._sessions
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+        )
         # SQLite has one writer at a time; queue writers here instead of failing with "locked".
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
@@ -100,6 +109,17 @@ class Database:
     async def read(self) -> AsyncIterator[Store]:
         """Reads only; ``on_commit`` callbacks run when the block ends without an error."""
         async with self._sessions() as session:
+            store = Store(session)
+            yield store
+        await store._committed()
+
+    @asynccontextmanager
+    async def lookup(self) -> AsyncIterator[Store]:
+        """A read that needs no snapshot across its statements (a session's actor): on
+        PostgreSQL in autocommit mode, saving the BEGIN and ROLLBACK round trips. Under READ
+        COMMITTED each statement of a transaction sees its own snapshot anyway, so what it
+        reads is the same; nothing may be written or locked here. SQLite: :meth:`read`."""
+        async with self._lookups() as session:
             store = Store(session)
             yield store
         await store._committed()

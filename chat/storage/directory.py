@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.access import Actor
@@ -17,6 +17,7 @@ from chat.models import (
     Guardianship,
     Patient,
     RoutingRule,
+    Session,
     StaffMember,
     Team,
     UnitMembership,
@@ -100,46 +101,98 @@ class DirectoryRepository:
         return await self.s.get(CareUnit, unit_id)
 
     async def load_actor(self, user_id: uuid.UUID, today: date) -> Actor | None:
-        user = await self.s.get(User, user_id)
-        if user is None or not user.active:
-            return None
-        if user.kind == UserKind.STAFF:
-            return await self._staff_actor(user)
-        return await self._patient_actor(user, today)
+        row = (
+            await self.s.execute(
+                select(User.id, User.kind, User.display_name).where(
+                    User.id == user_id, User.active
+                )
+            )
+        ).first()
+        return await self._actor(row, today)
 
-    async def _staff_actor(self, user: User) -> Actor | None:
-        staff = await self.s.get(StaffMember, user.id)
-        if staff is None:
+    async def session_actor(
+        self, token_hash: str, now: datetime, today: date
+    ) -> Actor | None:
+        """The actor of an unexpired session of an active account: the session and the user
+        in one statement, the scope in one more (a REST request's first step)."""
+        row = (
+            await self.s.execute(
+                select(User.id, User.kind, User.display_name)
+                .join(Session, Session.user_id == User.id)
+                .where(Session.token_hash == token_hash, Session.expires_at > now, User.active)
+            )
+        ).first()
+        return await self._actor(row, today)
+
+    async def _actor(self, row: Row[uuid.UUID, str, str] | None, today: date) -> Actor | None:
+        if row is None:
             return None
+        user_id, kind, name = row
+        if kind == UserKind.STAFF:
+            return await self._staff_actor(user_id, name)
+        return await self._patient_actor(user_id, name, today)
+
+    async def _staff_actor(self, user_id: uuid.UUID, name: str) -> Actor | None:
+        """The staff row and the memberships, in one statement."""
+        m = UnitMembership
         rows = list(
-            await self.s.scalars(select(UnitMembership).where(UnitMembership.staff_id == user.id))
+            await self.s.execute(
+                select(
+                    StaffMember.organisation_id,
+                    StaffMember.profession,
+                    m.id,
+                    m.unit_id,
+                    m.team_id,
+                    m.is_admin,
+                )
+                .outerjoin(m, m.staff_id == StaffMember.user_id)
+                .where(StaffMember.user_id == user_id)
+            )
         )
-        unit_ids = {m.unit_id for m in rows}
-        whole_units = {m.unit_id for m in rows if m.team_id is None}
-        team_ids = {m.team_id for m in rows if m.team_id is not None}
+        if not rows:
+            return None
+        organisation_id, profession = rows[0][0], rows[0][1]
+        memberships = [r for r in rows if r[2] is not None]
+        unit_ids = {r[3] for r in memberships}
+        whole_units = {r[3] for r in memberships if r[4] is None}
+        team_ids = {r[4] for r in memberships if r[4] is not None}
         if whole_units:  # a unit-level membership covers every team of the unit
             team_ids |= {t.id for t in await self.teams(list(whole_units))}
         return Actor(
-            user_id=user.id,
+            user_id=user_id,
             kind=UserKind.STAFF,
-            display_name=user.display_name,
-            organisation_id=staff.organisation_id,
-            profession=staff.profession,
+            display_name=name,
+            organisation_id=organisation_id,
+            profession=profession,
             team_ids=frozenset(team_ids),
             unit_ids=frozenset(unit_ids),
-            admin_unit_ids=frozenset(m.unit_id for m in rows if m.is_admin),
+            admin_unit_ids=frozenset(r[3] for r in memberships if r[5]),
         )
 
-    async def _patient_actor(self, user: User, today: date) -> Actor:
-        own = await self.s.scalar(select(Patient).where(Patient.user_id == user.id))
-        children = await self.wards(user.id, today)
-        ids = {c.id for c in children} | ({own.id} if own else set())
+    async def _patient_actor(self, user_id: uuid.UUID, name: str, today: date) -> Actor:
+        """The own record and the children the user acts for (:meth:`wards`), in one
+        statement."""
+        ward = (
+            select(Guardianship.id)
+            .where(Guardianship.patient_id == Patient.id)
+            .where(Guardianship.guardian_user_id == user_id)
+            .exists()
+        )
+        rows = list(
+            await self.s.execute(
+                select(Patient.id, Patient.user_id, Patient.birth_date, ward).where(
+                    or_(Patient.user_id == user_id, ward)
+                )
+            )
+        )
+        own = next((r[0] for r in rows if r[1] == user_id), None)
+        children = {r[0] for r in rows if r[3] and under_age(r[2], today)}
         return Actor(
-            user_id=user.id,
+            user_id=user_id,
             kind=UserKind.PATIENT,
-            display_name=user.display_name,
-            patient_ids=frozenset(ids),
-            own_patient_id=own.id if own else None,
+            display_name=name,
+            patient_ids=frozenset(children | ({own} if own else set())),
+            own_patient_id=own,
         )
 
     async def wards(self, guardian_user_id: uuid.UUID, today: date) -> list[Patient]:

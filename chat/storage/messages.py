@@ -3,16 +3,151 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chat.models import Message, MessageKind
-from chat.storage.threads import ThreadRepository
+from chat.access import ThreadScope
+from chat.models import Message, MessageKind, UTCDateTime
+from chat.storage.threads import PROMISE_STATES, ThreadRepository
 
 _MESSAGES = cast(Table, Message.__table__)
 _COLUMNS = [c.key for c in _MESSAGES.columns]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What one send stored and the facts it needs afterwards, read in the same statement on
+    PostgreSQL: the message's place, the thread's scope (for the access rules) and what the
+    follow-up needs to know before it reads anything (chat/notifications/followup.py)."""
+
+    seq: int
+    patient_seq: int | None
+    scope: ThreadScope
+    # The thread's promise: None (no row), "waiting" (owes an answer) or "answered".
+    promise: str | None
+    # The thread's response_due_at, care contact and urgency (as before this send).
+    response_due_at: datetime | None
+    care_contact_id: uuid.UUID | None
+    urgency: str | None
+    # Some patient-side user (the patient's login, any guardian) has one of the deployment's
+    # channels turned on (with a verified address); when False no notice can be sent. A
+    # superset of what is deliverable: guardians' wards' ages and push subscriptions are
+    # left to the follow-up.
+    may_notify: bool
+
+
+# PostgreSQL: take the seq (and patient_seq), store the message and the author's read mark,
+# and read the scope, in one statement (data-modifying CTEs: one round trip for all of it).
+# The access check follows in Python; a refusal rolls the transaction back.
+_POST_PG = (
+    text(
+        """
+WITH t AS (
+    UPDATE threads SET
+        last_seq = last_seq + 1,
+        last_patient_seq = last_patient_seq + CASE WHEN :visible THEN 1 ELSE 0 END,
+        updated_at = :now,
+        status = COALESCE(CAST(:status AS VARCHAR), status),
+        attachments_allowed = attachments_allowed OR :allow_attachments
+    WHERE id = :thread_id AND status <> COALESCE(CAST(:unless_status AS VARCHAR), '')
+    RETURNING id, patient_id, team_id, status, patient_visible, attachments_allowed,
+        last_seq, last_patient_seq, response_due_at, care_contact_id, urgency
+), m AS (
+    INSERT INTO messages
+        (id, thread_id, seq, patient_seq, author_id, client_id, kind, body, event, created_at)
+    SELECT :message_id, t.id, t.last_seq,
+        CASE WHEN :visible THEN t.last_patient_seq END,
+        :author_id, :client_id, :kind, :body, :event, :now
+    FROM t
+    RETURNING thread_id, seq
+), r AS (
+    INSERT INTO read_states (thread_id, user_id, last_read_seq, updated_at)
+    SELECT m.thread_id, :author_id, m.seq, :now FROM m
+    ON CONFLICT (thread_id, user_id) DO UPDATE
+        SET last_read_seq = excluded.last_read_seq, updated_at = excluded.updated_at
+        WHERE read_states.last_read_seq < excluded.last_read_seq
+)
+SELECT t.patient_id, t.team_id, t.status, t.patient_visible, t.attachments_allowed,
+    t.last_seq, t.last_patient_seq, t.response_due_at, t.care_contact_id, t.urgency,
+    teams.unit_id,
+    (SELECT array_agg(tp.user_id) FROM thread_participants tp WHERE tp.thread_id = t.id)
+        AS participants,
+    EXISTS (
+        SELECT 1 FROM patient_blocks b
+        WHERE b.patient_id = t.patient_id AND b.unit_id = teams.unit_id
+            AND b.lifted_at IS NULL
+    ) AS blocked,
+    (SELECT CASE WHEN p.waiting_since IS NULL THEN 'answered' ELSE 'waiting' END
+        FROM thread_promises p WHERE p.thread_id = t.id) AS promise,
+    EXISTS (
+        SELECT 1 FROM notification_preferences np
+        WHERE (
+                (:email AND np.email_enabled AND np.email IS NOT NULL
+                    AND np.email_verified_at IS NOT NULL)
+                OR (:sms AND np.sms_enabled AND np.phone IS NOT NULL
+                    AND np.phone_verified_at IS NOT NULL)
+                OR (:push AND np.push_enabled)
+            )
+            AND np.user_id IN (
+                SELECT pa.user_id FROM patients pa WHERE pa.id = t.patient_id
+                UNION ALL
+                SELECT g.guardian_user_id FROM guardianships g WHERE g.patient_id = t.patient_id
+            )
+    ) AS may_notify
+FROM t JOIN teams ON teams.id = t.team_id
+"""
+    )
+    .bindparams(
+        bindparam("thread_id", type_=Uuid()),
+        bindparam("message_id", type_=Uuid()),
+        bindparam("author_id", type_=Uuid()),
+        bindparam("visible", type_=Boolean()),
+        bindparam("allow_attachments", type_=Boolean()),
+        bindparam("email", type_=Boolean()),
+        bindparam("sms", type_=Boolean()),
+        bindparam("push", type_=Boolean()),
+        bindparam("status", type_=String()),
+        bindparam("unless_status", type_=String()),
+        bindparam("client_id", type_=String()),
+        bindparam("kind", type_=String()),
+        bindparam("body", type_=String()),
+        bindparam("event", type_=JSON(none_as_null=True)),
+        bindparam("now", type_=UTCDateTime()),
+    )
+    .columns(
+        patient_id=Uuid(),
+        team_id=Uuid(),
+        status=String(),
+        patient_visible=Boolean(),
+        attachments_allowed=Boolean(),
+        last_seq=BigInteger(),
+        last_patient_seq=BigInteger(),
+        response_due_at=UTCDateTime(),
+        care_contact_id=Uuid(),
+        urgency=String(),
+        unit_id=Uuid(),
+        participants=ARRAY(Uuid()),
+        blocked=Boolean(),
+        promise=String(),
+        may_notify=Boolean(),
+    )
+)
 
 
 class MessageRepository:
@@ -29,6 +164,123 @@ class MessageRepository:
             if taken is None:
                 taken = await self.threads.next_patient_seq(message.thread_id)
             message.patient_seq = taken
+        values = {k: v for k in _COLUMNS if (v := getattr(message, k)) is not None}
+        await self.s.execute(insert(_MESSAGES).values(values))
+
+    async def post(
+        self,
+        message: Message,
+        *,
+        status: str | None = None,
+        allow_attachments: bool = False,
+        unless_status: str | None = None,
+        channels: frozenset[str] = frozenset(),
+    ) -> Posted | None:
+        """Append ``message`` (its seq and patient_seq are taken here and set on it), move its
+        author's read mark to it, update the thread (``updated_at``, ``status`` if given,
+        attachments turned on if asked) and return the thread's scope and follow-up facts
+        (``channels``: those the deployment delivers on, for ``may_notify``).
+        None when the thread does not exist or has ``unless_status``: nothing was written.
+        A client_id used before raises IntegrityError, as :meth:`insert`."""
+        visible = message.kind != MessageKind.INTERNAL_NOTE
+        if self.s.get_bind().dialect.name != "postgresql":
+            return await self._post_stepwise(
+                message, visible, status, allow_attachments, unless_status, channels
+            )
+        row = (
+            await self.s.execute(
+                _POST_PG,
+                {
+                    "thread_id": message.thread_id,
+                    "message_id": message.id,
+                    "author_id": message.author_id,
+                    "visible": visible,
+                    "allow_attachments": allow_attachments,
+                    "email": "email" in channels,
+                    "sms": "sms" in channels,
+                    "push": "push" in channels,
+                    "status": status,
+                    "unless_status": unless_status,
+                    "client_id": message.client_id,
+                    "kind": message.kind,
+                    "body": message.body,
+                    "event": message.event,
+                    "now": message.created_at,
+                },
+            )
+        ).first()
+        if row is None:
+            return None
+        message.seq = int(row.last_seq)
+        message.patient_seq = int(row.last_patient_seq) if visible else None
+        changed: dict[str, object] = {"last_seq": message.seq, "updated_at": message.created_at}
+        if visible:
+            changed["last_patient_seq"] = message.patient_seq
+        changed.update(status=row.status, attachments_allowed=bool(row.attachments_allowed))
+        self.threads._sync(message.thread_id, changed)
+        scope = await self.threads.scope_of(
+            message.thread_id,
+            patient_id=row.patient_id,
+            team_id=row.team_id,
+            unit_id=row.unit_id,
+            status=row.status,
+            participants=row.participants,
+            attachments_allowed=row.attachments_allowed,
+            patient_visible=row.patient_visible,
+            blocked=row.blocked,
+        )
+        return Posted(
+            message.seq,
+            message.patient_seq,
+            scope,
+            promise=row.promise,
+            response_due_at=row.response_due_at,
+            care_contact_id=row.care_contact_id,
+            urgency=row.urgency,
+            may_notify=bool(row.may_notify),
+        )
+
+    async def _post_stepwise(
+        self,
+        message: Message,
+        visible: bool,
+        status: str | None,
+        allow_attachments: bool,
+        unless_status: str | None,
+        channels: frozenset[str],
+    ) -> Posted | None:
+        """:meth:`post` in separate statements (SQLite: no data-modifying CTEs, and no
+        network round trips to save)."""
+        changes: dict[str, object] = {}
+        if status is not None:
+            changes["status"] = status
+        if allow_attachments:
+            changes["attachments_allowed"] = True
+        taken = await self.threads.take_seq(
+            message.thread_id,
+            message.created_at,
+            visible=visible,
+            unless_status=unless_status,
+            **changes,
+        )
+        if taken is None:
+            return None
+        message.seq, message.patient_seq = taken.seq, taken.patient_seq
+        self.threads.patient_seqs.pop((message.thread_id, taken.seq), None)
+        await self._insert_row(message)
+        assert message.author_id is not None
+        await self.threads.mark_read(
+            message.thread_id, message.author_id, taken.seq, message.created_at, report=False
+        )
+        facts = await self.threads.post_facts(message.thread_id, channels)
+        assert facts is not None
+        scope, promise, (due, contact, urgency), may_notify = facts
+        assert promise in PROMISE_STATES
+        return Posted(
+            taken.seq, taken.patient_seq, scope, promise, due, contact, urgency, may_notify
+        )
+
+    async def _insert_row(self, message: Message) -> None:
         values = {k: v for k in _COLUMNS if (v := getattr(message, k)) is not None}
         await self.s.execute(insert(_MESSAGES).values(values))
 

@@ -13,6 +13,8 @@ from sqlalchemy import and_, delete, event, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from chat.models import (
     CareContact,
@@ -394,6 +396,59 @@ class NotificationRepository:
             return None, None
         best = min(pool, key=lambda c: c.response_time_hours)
         return best.response_time_hours, best
+
+    async def start_wait(
+        self,
+        thread_id: uuid.UUID,
+        now: datetime,
+        due: datetime | None,
+        next_check: datetime | None,
+    ) -> None:
+        """The thread owes an answer from ``now``: its promise (added or restarted: escalation
+        from step 0) and ``threads.response_due_at``, without loading either (one statement on
+        PostgreSQL)."""
+        values = {
+            "waiting_since": now,
+            "answered_at": None,
+            "due_at": due,
+            "escalation_step": 0,
+            "escalated_at": None,
+            "next_check_at": next_check,
+        }
+        upsert = self._insert()(ThreadPromise).values(thread_id=thread_id, **values)
+        upsert = upsert.on_conflict_do_update(index_elements=["thread_id"], set_=values)
+        await self._promise_and_thread(thread_id, upsert, due, values)
+
+    async def answer(self, thread_id: uuid.UUID, now: datetime) -> None:
+        """The thread's promise is kept (a staff answer): nothing is due any more."""
+        values = {
+            "waiting_since": None,
+            "answered_at": now,
+            "due_at": None,
+            "next_check_at": None,
+        }
+        stmt = update(ThreadPromise).where(ThreadPromise.thread_id == thread_id).values(values)
+        await self._promise_and_thread(thread_id, stmt, None, values)
+
+    async def _promise_and_thread(
+        self,
+        thread_id: uuid.UUID,
+        promise_stmt: Any,
+        due: datetime | None,
+        values: dict[str, Any],
+    ) -> None:
+        thread_stmt = update(Thread).where(Thread.id == thread_id).values(response_due_at=due)
+        if self._pg():
+            await self.s.execute(thread_stmt.add_cte(promise_stmt.cte("promise")))
+        else:
+            await self.s.execute(promise_stmt)
+            await self.s.execute(thread_stmt)
+        # Rows this session has loaded see what was written.
+        identity = self.s.sync_session.identity_map
+        for model, changes in ((ThreadPromise, values), (Thread, {"response_due_at": due})):
+            loaded = identity.get(identity_key(model, thread_id))
+            for key, value in changes.items() if loaded is not None else ():
+                set_committed_value(loaded, key, value)
 
     async def due_for_escalation(self, now: datetime, limit: int) -> list[uuid.UUID]:
         rows = await self.s.scalars(

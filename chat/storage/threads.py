@@ -5,30 +5,50 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import (
+    Table,
+    Uuid,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import array_agg
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from chat.access import ThreadScope
 from chat.models import (
+    Guardianship,
     Message,
     MessageKind,
+    Patient,
     PatientBlock,
     ReadState,
     RoutingCorrection,
+    StaffMember,
     Team,
     Thread,
     ThreadParticipant,
+    User,
 )
+from chat.notifications.models import NotificationPreference, ThreadPromise
 from chat.storage.privacy import PrivacyRepository
 
 _THREADS = cast(Table, Thread.__table__)
+# A thread's promise as MessageRepository.post reports it: no row, owes an answer, answered.
+PROMISE_STATES = (None, "waiting", "answered")
 
 
 class Taken(NamedTuple):
@@ -60,9 +80,7 @@ class ThreadRepository:
     async def get(self, thread_id: uuid.UUID) -> Thread | None:
         return await self.s.get(Thread, thread_id)
 
-    async def scope(self, thread_id: uuid.UUID) -> ThreadScope | None:
-        """One statement on every send: the thread, its unit, its participants and whether a
-        spärr applies (only then are the spärr's details read)."""
+    def _scope_query(self, thread_id: uuid.UUID, *extra: Any) -> Any:
         t = _THREADS.c
         pg = self._dialect() == "postgresql"
         who = ThreadParticipant.user_id
@@ -80,30 +98,108 @@ class ThreadRepository:
             )
             .exists()
         )
-        row = (
-            await self.s.execute(
-                select(
-                    t.patient_id,
-                    t.team_id,
-                    t.status,
-                    t.attachments_allowed,
-                    t.patient_visible,
-                    Team.unit_id,
-                    participants,
-                    blocked,
-                )
-                .join_from(_THREADS, Team, Team.id == t.team_id)
-                .where(t.id == thread_id)
+        return (
+            select(
+                t.patient_id,
+                t.team_id,
+                t.status,
+                t.attachments_allowed,
+                t.patient_visible,
+                Team.unit_id,
+                participants,
+                blocked,
+                *extra,
             )
-        ).first()
+            .join_from(_THREADS, Team, Team.id == t.team_id)
+            .where(t.id == thread_id)
+        )
+
+    async def scope(self, thread_id: uuid.UUID) -> ThreadScope | None:
+        """One statement on every send: the thread, its unit, its participants and whether a
+        spärr applies (only then are the spärr's details read)."""
+        row = (await self.s.execute(self._scope_query(thread_id))).first()
         if row is None:
             return None
-        patient_id, team_id, status, attachments, visible, unit_id, people, is_blocked = row
-        ids = _uuids(people)
+        return await self._scope_from(thread_id, row)
+
+    async def post_facts(
+        self, thread_id: uuid.UUID, channels: frozenset[str] = frozenset()
+    ) -> tuple[ThreadScope, str | None, tuple[Any, Any, Any], bool] | None:
+        """The scope and the follow-up facts of MessageRepository.post, in one statement
+        (what PostgreSQL reads in the send's own statement)."""
+        t = _THREADS.c
+        waiting = ThreadPromise.waiting_since
+        promise = (
+            select(case((waiting.is_(None), "answered"), else_="waiting"))
+            .where(ThreadPromise.thread_id == t.id)
+            .scalar_subquery()
+        )
+        patient_side: Any = union_all(
+            select(Patient.user_id).where(Patient.id == t.patient_id).correlate(_THREADS),
+            select(Guardianship.guardian_user_id)
+            .where(Guardianship.patient_id == t.patient_id)
+            .correlate(_THREADS),
+        )
+        np = NotificationPreference
+        on = []
+        if "email" in channels:
+            on.append(
+                and_(np.email_enabled, np.email.is_not(None), np.email_verified_at.is_not(None))
+            )
+        if "sms" in channels:
+            on.append(
+                and_(np.sms_enabled, np.phone.is_not(None), np.phone_verified_at.is_not(None))
+            )
+        if "push" in channels:
+            on.append(np.push_enabled.is_(True))
+        may_notify = (
+            select(np.user_id).where(or_(*on), np.user_id.in_(patient_side)).exists()
+            if on
+            else literal(False)
+        )
+        q = self._scope_query(
+            thread_id, promise, may_notify, t.response_due_at, t.care_contact_id, t.urgency
+        )
+        row = (await self.s.execute(q)).first()
+        if row is None:
+            return None
+        scope = await self._scope_from(thread_id, row)
+        return scope, row[8], (row[10], row[11], row[12]), bool(row[9])
+
+    async def _scope_from(self, thread_id: uuid.UUID, row: Any) -> ThreadScope:
+        patient_id, team_id, status, attachments, visible, unit_id, people, is_blocked = row[:8]
+        return await self.scope_of(
+            thread_id,
+            patient_id=patient_id,
+            team_id=team_id,
+            unit_id=unit_id,
+            status=status,
+            participants=people,
+            attachments_allowed=attachments,
+            patient_visible=visible,
+            blocked=is_blocked,
+        )
+
+    async def scope_of(
+        self,
+        thread_id: uuid.UUID,
+        *,
+        patient_id: uuid.UUID,
+        team_id: uuid.UUID,
+        unit_id: uuid.UUID,
+        status: str,
+        participants: object,
+        attachments_allowed: object,
+        patient_visible: object,
+        blocked: object,
+    ) -> ThreadScope:
+        """A scope from the facts read (participants as aggregated); the spärr's details are
+        read only when one applies."""
+        ids = _uuids(participants)
         members: frozenset[uuid.UUID] = frozenset()
         overrides: frozenset[uuid.UUID] = frozenset()
-        if is_blocked:
-            is_blocked, members, overrides = await PrivacyRepository(self.s).block_facts(
+        if blocked:
+            blocked, members, overrides = await PrivacyRepository(self.s).block_facts(
                 patient_id, unit_id, sorted(ids)
             )
         return ThreadScope(
@@ -113,12 +209,30 @@ class ThreadRepository:
             unit_id=unit_id,
             status=status,
             participant_ids=ids,
-            attachments_allowed=bool(attachments),
-            patient_visible=bool(visible),
-            blocked=bool(is_blocked),
+            attachments_allowed=bool(attachments_allowed),
+            patient_visible=bool(patient_visible),
+            blocked=bool(blocked),
             unit_member_ids=members,
             override_ids=overrides,
         )
+
+    async def view_facts(
+        self, thread_id: uuid.UUID, user_id: uuid.UUID, *, staff: bool
+    ) -> Any | None:
+        """Everything one thread's view shows to ``user_id``, in one statement (changes of
+        this transaction flushed first): the thread's columns, ``patient_name``, ``team_key``,
+        ``team_name``, ``unit_id``, ``assignee_name``, ``assignee_kind``,
+        ``assignee_profession``, ``unread`` and ``read_seq`` (as :meth:`unread_counts` and
+        :meth:`read_seqs` / :meth:`patient_read_seqs` count them), ``promise_waiting`` and
+        ``escalation_step`` of the thread's promise."""
+        await self.s.flush()
+        stmt = _VIEW_STATEMENTS.get(staff)
+        if stmt is None:  # built once per side: only the parameters change
+            stmt = _VIEW_STATEMENTS[staff] = _view_statement(staff)
+        row = (
+            await self.s.execute(stmt, {"view_thread_id": thread_id, "view_user_id": user_id})
+        ).first()
+        return row
 
     async def participant_ids(self, thread_id: uuid.UUID) -> list[uuid.UUID]:
         rows = await self.s.scalars(
@@ -367,6 +481,69 @@ class ThreadRepository:
             )
         )
         return [(t, c) for t, c in rows]
+
+
+_VIEW_STATEMENTS: dict[bool, Any] = {}
+
+
+def _view_statement(staff: bool) -> Any:
+    """ThreadRepository.view_facts' statement, with the thread and the user as parameters."""
+    t = _THREADS.c
+    thread_id = bindparam("view_thread_id", type_=Uuid())
+    user_id = bindparam("view_user_id", type_=Uuid())
+    # Nested subqueries name the outer threads row explicitly (auto-correlation reaches only
+    # the enclosing SELECT).
+    mark = (
+        select(ReadState.last_read_seq)
+        .where(ReadState.thread_id == t.id, ReadState.user_id == user_id)
+        .correlate(_THREADS)
+        .scalar_subquery()
+    )
+    unread_q = (
+        select(func.count())
+        .where(
+            Message.thread_id == t.id,
+            Message.seq > func.coalesce(mark, 0),
+            or_(Message.author_id.is_(None), Message.author_id != user_id),
+        )
+        .correlate(_THREADS)
+    )
+    if not staff:
+        unread_q = unread_q.where(Message.kind != MessageKind.INTERNAL_NOTE)
+    if staff:
+        read_seq: Any = func.coalesce(mark, 0)
+    else:
+        read_seq = func.coalesce(
+            select(func.max(Message.patient_seq))
+            .where(Message.thread_id == t.id, Message.seq <= mark)
+            .correlate(_THREADS)
+            .scalar_subquery(),
+            0,
+        )
+    assignee = aliased(User)
+    return (
+        select(
+            *_THREADS.columns,
+            Patient.name.label("patient_name"),
+            Team.key.label("team_key"),
+            Team.name.label("team_name"),
+            Team.unit_id.label("unit_id"),
+            assignee.display_name.label("assignee_name"),
+            assignee.kind.label("assignee_kind"),
+            StaffMember.profession.label("assignee_profession"),
+            unread_q.scalar_subquery().label("unread"),
+            read_seq.label("read_seq"),
+            ThreadPromise.waiting_since.is_not(None).label("promise_waiting"),
+            ThreadPromise.escalation_step.label("escalation_step"),
+        )
+        .select_from(_THREADS)
+        .join(Patient, Patient.id == t.patient_id)
+        .join(Team, Team.id == t.team_id)
+        .outerjoin(assignee, assignee.id == t.assignee_id)
+        .outerjoin(StaffMember, StaffMember.user_id == t.assignee_id)
+        .outerjoin(ThreadPromise, ThreadPromise.thread_id == t.id)
+        .where(t.id == thread_id)
+    )
 
 
 def _uuids(value: object) -> frozenset[uuid.UUID]:
