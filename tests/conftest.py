@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
+from aiohttp import web_app as aiohttp_web_app
 
 from chat.storage import Database as ChatDatabase
 from server.app import create_app
@@ -30,6 +33,56 @@ def quick_run(config: pytest.Config) -> bool:
     (login limits, argon2 off the event loop) is slow, so the quick run stores the demo
     password with argon2's cheapest parameters. Every other run (CI) uses the real ones."""
     return "not slow" in (config.getoption("markexpr") or "")
+
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def slow_after_first(cases: Iterable[Any]) -> list[Any]:
+    """Parametrize cases for an end-to-end test that runs a corpus through the real server: the
+    first case stays in the quick run (``-m "not slow"``), the others are marked slow and run
+    in every other run (CI). Test ids are unchanged. A tuple is one case's arguments."""
+    out: list[Any] = []
+    for i, case in enumerate(cases):
+        if i == 0:
+            out.append(case)
+        else:
+            values = case if isinstance(case, tuple) else (case,)
+            out.append(pytest.param(*values, marks=pytest.mark.slow))
+    return out
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The quick run (exactly ``-m "not slow"``) leaves tests/browser unimported: every test
+    there is slow (``pytest_collection_modifyitems``), and importing Playwright for nothing
+    costs about a second. Any other selection collects it as before."""
+    if collection_path == BROWSER_TESTS and (config.getoption("markexpr") or "").strip() == (
+        "not slow"
+    ):
+        return True
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported so far (the app, SQLAlchemy's models, spaCy) lives until the end of
+    the run: out of the cycle collector's way, so that each full collection (automatic, or
+    chat/attachments/memory.py's after a large file) only walks what the tests made since."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(scope="session")
+def nlp_router() -> object:
+    """The shipped routing model (``nlp.Router.load()``), loaded once per run, before the test
+    that needs it first: server/nlp_bridge.py keeps one per model folder and process, so every
+    server with ``nlp_enabled`` routes with this very object, and tests/nlp uses it too. Its
+    objects are frozen like the imports (``pytest_collection_finish``)."""
+    from server.nlp_bridge import _router
+
+    router = _router(None)
+    gc.collect()
+    gc.freeze()
+    return router
 
 
 @pytest.fixture(scope="session")
@@ -131,6 +184,20 @@ async def server(base_config: Config, db_template: Template) -> AsyncIterator[Ru
     yield running
     await running.close_clients()
     await runner.cleanup()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """After a test's fixtures are torn down, let its servers go: aiohttp caches each route's
+    middleware chain with the apps it belongs to (``_cached_build_middleware``, up to 1024
+    entries), which kept every test's app, database engine and compiled SQL alive to the end
+    of the run. The cache only saves work within one app; clearing it changes no behaviour."""
+    try:
+        return (yield)
+    finally:
+        cached = getattr(aiohttp_web_app, "_cached_build_middleware", None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

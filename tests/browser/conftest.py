@@ -65,8 +65,9 @@ def web_client_built() -> None:
 
 
 @pytest.fixture
-def base_config(base_config: Config) -> Config:
-    """Routing with the shipped NLP model, as in production (urgency, reasons, emergencies)."""
+def base_config(base_config: Config, nlp_router: object) -> Config:
+    """Routing with the shipped NLP model, as in production (urgency, reasons, emergencies);
+    loaded once per run (``nlp_router``)."""
     return dataclasses.replace(base_config, nlp_enabled=True)
 
 

@@ -11,7 +11,7 @@ from tests.case_types.support import copy_template, start
 
 
 @pytest.fixture
-def base_config(base_config):
+def base_config(base_config, nlp_router):
     return dataclasses.replace(base_config, nlp_enabled=True)
 
 

@@ -8,8 +8,11 @@ from nlp import Router
 
 
 @pytest.fixture(scope="session")
-def router() -> Router:
-    return Router.load()
+def router(nlp_router: object) -> Router:
+    """``Router.load()``, once per run: the model the servers of tests/routing route with
+    (tests/conftest.py, ``nlp_router``)."""
+    assert isinstance(nlp_router, Router)
+    return nlp_router
 
 
 # Cases the catalogue screen gets wrong today, listed one per line by node id (known_gaps.txt):

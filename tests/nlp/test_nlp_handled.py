@@ -27,11 +27,6 @@ NOT_HANDLED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return Router.load()
-
-
 @pytest.mark.parametrize("text", HANDLED)
 def test_handled_and_well_is_not_sent_to_112_again(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"

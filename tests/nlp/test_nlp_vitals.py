@@ -57,5 +57,5 @@ def test_normal_values_dates_doses_and_stock_are_not(text: str) -> None:
         "Jag har tagit 20 Alvedon sedan i går och mår illa.",
     ],
 )
-def test_a_measured_emergency_routes_akut(text: str) -> None:
-    assert Router.load().route(text).urgency == "akut"
+def test_a_measured_emergency_routes_akut(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"

@@ -107,6 +107,7 @@ async def test_a_started_meeting_mails_the_patient_once_and_names_nobody(
     assert len(mail.mails) == 1
 
 
+@pytest.mark.slow  # timing: waits 0.5 s to see that no third mail comes
 async def test_a_booked_meeting_is_told_when_it_starts_and_only_then(
     nserver: RunningServer, mail: MailSink, meeting: Meeting
 ) -> None:
@@ -124,6 +125,7 @@ async def test_a_booked_meeting_is_told_when_it_starts_and_only_then(
     assert [r.reason for r in rows] == ["meeting", "meeting_started"]
 
 
+@pytest.mark.slow  # timing: waits 0.8 s to see that no mail comes
 async def test_a_patient_who_turned_email_off_gets_nothing(
     nserver: RunningServer, mail: MailSink, meeting: Meeting
 ) -> None:

@@ -4,6 +4,6 @@ import pytest
 
 
 @pytest.fixture
-def base_config(base_config):
-    """These tests run the server with the routing model."""
+def base_config(base_config, nlp_router):
+    """These tests run the server with the routing model (loaded once: ``nlp_router``)."""
     return dataclasses.replace(base_config, nlp_enabled=True)

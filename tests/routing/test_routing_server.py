@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from server.demo import STAFF
+from tests.conftest import slow_after_first
 from tests.support.flows import cid, start_thread
 from tests.support.presentations import PRESENTATIONS
 
@@ -47,7 +48,9 @@ async def _staff_view(server, thread):
     return await client.ok("GET", f"/api/v1/threads/{thread['id']}")
 
 
-@pytest.mark.parametrize(("text", "team_key"), TYPICAL)
+# One case of each corpus goes through the server in the quick run; tests/nlp checks the
+# routing decisions themselves, and every case runs here in CI (slow_after_first).
+@pytest.mark.parametrize(("text", "team_key"), slow_after_first(TYPICAL))
 async def test_new_thread_lands_in_the_mapped_team(server, text, team_key):
     anna = await server.login("anna")
     result = await _routed(anna, server.demo.patients["anna"], text)
@@ -60,7 +63,7 @@ async def test_new_thread_lands_in_the_mapped_team(server, text, team_key):
     assert view["response_due_at"]
 
 
-@pytest.mark.parametrize("kind", sorted(RED_FLAGS))
+@pytest.mark.parametrize("kind", slow_after_first(sorted(RED_FLAGS)))
 async def test_every_red_flag_gets_the_112_reply_and_alerts_staff(server, kind):
     anna, sara = await server.login("anna"), await server.login("sara")
     sara_live = await server.socket(sara)
@@ -100,7 +103,7 @@ async def test_emergency_in_a_later_message_is_caught_too(server):
     assert sent["thread"]["flagged_acute"]
 
 
-@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("text", slow_after_first(TRICKY))
 async def test_mentions_of_red_flag_words_are_not_acute(server, text):
     anna = await server.login("anna")
     result = await _routed(anna, server.demo.patients["anna"], text)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+import pytest_asyncio
 from sqlalchemy import update
 
 from chat.models import MeetingInvite, utcnow
@@ -14,8 +15,19 @@ from server.config import Config
 from server.keys import DB
 from signaling.meetings import invite_hash
 from tests.support.backends import Template
-from tests.video.harness import CoturnServer
+from tests.video.harness import CoturnServer, HarnessUnavailable, running_coturn
 from tests.video.meeting_support import Meeting, error_code, running_server, video_config
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def coturn_server() -> AsyncIterator[CoturnServer]:
+    """One coturn for the module (starting one takes about 0.4 s): these tests only check who
+    gets no TURN credentials; each server hands out its own, and none reads coturn's state."""
+    try:
+        async with running_coturn() as server:
+            yield server
+    except HarnessUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

@@ -21,6 +21,9 @@ async def meeting(base_config: Config, db_template: Template) -> AsyncIterator[M
             await m.close()
 
 
+# Real WebRTC media (aiortc encodes and decodes both ways) through the server. The quick run
+# keeps the signaling (test_meetings_input, test_meetings_access) and media (test_mesh).
+@pytest.mark.slow
 async def test_two_party_mesh_media_flows_both_ways(meeting: Meeting) -> None:
     await meeting.create("sara")
     sara = await meeting.join("sara")
