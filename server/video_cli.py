@@ -34,7 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     probe.add_argument("--user", help="log in as this user (else --invite)")
     probe.add_argument("--password", help="the user's password")
     probe.add_argument("--meeting", required=True, type=uuid.UUID, help="meeting id")
-    probe.add_argument("--invite", help="a guest link's token instead of a login")
+    probe.add_argument(
+        "--invite",
+        help="a guest link's token instead of a login (write --invite=TOKEN: a token may begin"
+        " with \"-\")",
+    )
     probe.add_argument("--seconds", type=float, default=10.0,
                        help="how long to receive once admitted (default 10)")
     probe.add_argument("--admission-timeout", type=float, default=120.0,

@@ -83,7 +83,8 @@ async def test_probe_reports_refusals_and_missing_media(meeting: Meeting) -> Non
     mid = await meeting.create("sara")
     token = await meeting.invite("sara")
     await meeting.join(None, invite=token)  # the link is used now
-    proc, out = await _probe("--url", meeting.server.base_url, "--invite", token,
+    # "=": a token may begin with "-", which argparse would read as an option.
+    proc, out = await _probe("--url", meeting.server.base_url, f"--invite={token}",
                              "--meeting", str(mid), "--seconds", "1")
     code, report = await _result(proc, out)
     assert code == 1 and report["error"]["code"] == "invite_invalid"
