@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from .analyzer import Analysis
 from .concepts import Mention
-from .rules import AFFIRMED, FAMILY, RESOLVED
+from .rules import AFFIRMED, FAMILY, NEGATED, RESOLVED
 
 _OWN_RISK = re.compile(
     r"\b(?:arftlig\w*|arver man|hereditary|genetic|runs in (?:the|our) family|forebygg\w*"
@@ -55,7 +55,7 @@ _PAST = frozenset(
     was were needed passed tog took collapsed overdosed svalde swallowed drunknade""".split()
 )
 _PRESENT = frozenset(
-    """ar har kan pratar andas blir ser kanns svarar blöder bloder kraks ramlar hanger sluddrar
+    """ar har kan pratar andas blir ser kanns svarar bloder kraks ramlar hanger sluddrar
     is has are cant isnt keeps looks seems talks""".split()
 )
 _NOW = frozenset(
@@ -76,13 +76,13 @@ def other_person_history(
     out = []
     for m, r in zip(mentions, readings, strict=True):
         clause = an.clause[m.start] if m.end > m.start else -1
-        if r == AFFIRMED and clause in told and _background(an, m, own_risk, over):
+        if r == AFFIRMED and clause in told and _background(an, m, own_risk):
             r = FAMILY
         out.append(r)
     return out
 
 
-def _background(an: Analysis, m: Mention, own_risk: bool, over: bool) -> bool:
+def _background(an: Analysis, m: Mention, own_risk: bool) -> bool:
     """Family members are cared for by the writer: their event is background only in an
     own-risk message and only if nothing in its sentence is told in the present tense
     ("pappa fick sned mun och pratar sluddrigt" is happening)."""
@@ -111,7 +111,7 @@ def dated_care_visit(
 ) -> list[str]:
     """Readings with events in a sentence telling of a past care visit marked RESOLVED."""
     visits = {m.sentence for m, r in zip(mentions, readings, strict=True)
-              if m.concept == _CARE and r != "negated"}
+              if m.concept == _CARE and r != NEGATED}
     if not visits:
         return list(readings)
     over = {s for s in visits if _dated_and_past(an, s)}
