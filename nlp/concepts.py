@@ -35,6 +35,11 @@ _BARE_AGE_RE = re.compile(
     rf"\b(?:(?:{_KIN}) , (\d{{2,3}}) ,|(?:shes|hes|she is|he is|hon ar|han ar|(?:{_KIN}) ar)"
     r" (\d{2,3})\b(?! ?(?:kg|kilo|mmol|%|grader|slag|i|over|under|/)))"
 )
+# Words that a reading ends a message with ("Puls 84"), unlike a signature ("/Dagny 84").
+_NOT_NAMES = frozenset(
+    "sat saturation spo2 puls pulsen temp vikt rum nr tel andning af glukos socker hb crp pef"
+    " bt hr sida vecka dag mvh".split()
+)
 # "32+4": weeks and days, the way pregnancy is counted in Swedish antenatal care.
 _WEEKS_DAYS_RE = re.compile(r"\b([1-4]\d)\+[0-6]\b")
 _PREGNANCY_WEEK_RE = re.compile(
@@ -455,6 +460,8 @@ def _derived(an: Analysis) -> list[Mention]:
     ages = [(int(m.group(1)), m.group(0)) for m in _AGE_RE.finditer(text)]
     ages += [(int(age), f"{age} år") for m in _BARE_AGE_RE.finditer(text)
              if (age := m.group(1) or m.group(2))]
+    if (signed := _signature_age(an.surface)) is not None:
+        ages.append((signed, f"{signed} år"))
     old = next((label for age, label in ages if 75 <= age <= 115), None)
     if old is not None:
         out.append(Mention("age_75", 0, 0, -1, old))
@@ -464,3 +471,14 @@ def _derived(an: Analysis) -> list[Mention]:
     elif (weeks_days := _WEEKS_DAYS_RE.search(text)) and 12 <= int(weeks_days.group(1)) <= 43:
         out.append(Mention("pregnant", 0, 0, -1, weeks_days.group(0)))
     return out
+
+
+def _signature_age(surface: Sequence[str]) -> int | None:
+    """An age signed after the name at the very end: "… Ska jag lägga is på? /Dagny 84"."""
+    words = [w for w in surface if any(c.isalnum() for c in w)]
+    if len(words) < 2 or not words[-1].isdigit() or len(words[-1]) not in (2, 3):
+        return None
+    name = words[-2].strip("/-–,.")
+    if not (name.isalpha() and name[0].isupper() and name[1:].islower()):
+        return None
+    return None if fold(name) in _NOT_NAMES else int(words[-1])

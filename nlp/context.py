@@ -110,8 +110,9 @@ class ConTextReader:
         graph = doc._.context_graph.modifiers
         now = [mod.modifier_span[0] for mod in graph if mod.category == _NOW]
         pseudo = [mod.modifier_span for mod in graph if mod.category == "PSEUDO"]
-        # A past cue that contains the mention ("som nyfödd", "när han var liten") dates it,
-        # though medspaCy leaves a target out of any cue that overlaps it.
+        # A past cue that contains or overlaps the mention ("som nyfödd", "när han var
+        # liten", "anfall för tre år sedan") dates it, though medspaCy leaves a target out of
+        # any cue that overlaps it.
         past = [mod.modifier_span for mod in graph if mod.category == "HISTORICAL"]
         phrases = [m for m in events if m.end - m.start > 1]
         by_key: dict[tuple[int, int, str], str] = {}
@@ -120,7 +121,7 @@ class ConTextReader:
                     if mod.category in _READINGS and _applies(mod, m, an, phrases, now)}
             if _negated_after(an, m, phrases, pseudo):
                 cats.add(NEGATED)
-            if any(a <= m.start and m.end <= b for a, b in past):
+            if any(a < m.end and m.start < b for a, b in past):
                 cats.add(HISTORICAL)
             by_key[(m.start, m.end, m.concept)] = next(
                 (r for r in _PRIORITY if r in cats), AFFIRMED
