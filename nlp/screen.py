@@ -9,7 +9,13 @@ from .analyzer import Analysis, Analyzer
 from .catalogue import Catalogue, shipped_catalogue
 from .concepts import ConceptMatcher, Mention
 from .context import ConTextReader, ContextReader, CueReader
-from .frames import dated_care_visit, other_person_history
+from .frames import (
+    conditional_question,
+    dated_care_visit,
+    denied_modifiers,
+    other_person_history,
+    resolved_afterwards,
+)
 from .rules import RuleEngine
 from .triage import HANDLED_CONCEPTS, Assessment, Trigger, assess
 
@@ -39,6 +45,13 @@ class EmergencyScreen:
             | {u for c in self.catalogue.concepts.values() for u in c.unless}
             | HANDLED_CONCEPTS
         )
+        kinds = {c.id: c.kind for c in self.catalogue.concepts.values()}
+        self.modifiers = frozenset(c for c, kind in kinds.items() if kind == "modifier")
+        self.signs = frozenset(c for c, kind in kinds.items() if kind in ("symptom", "sign"))
+        # Concepts whose passing a presentation decides on ("tia_resolved").
+        self.passing = frozenset(
+            c for p in self.catalogue.presentations for t in p.triggers
+            if "symptoms_resolved" in t for c in t if c != "symptoms_resolved")
         self.context: ContextReader
         if context == "medspacy":
             self.context = ConTextReader(analyzer.nlp)
@@ -54,6 +67,9 @@ class EmergencyScreen:
         """The concepts found and their context (the costly part, done once per message)."""
         mentions = [m for m in self.matcher.find(an) if m.concept in self.relevant]
         readings = other_person_history(an, mentions, self.context.read(an, mentions))
+        readings = denied_modifiers(an, mentions, readings, self.modifiers)
+        readings = conditional_question(an, mentions, readings)
+        readings = resolved_afterwards(an, mentions, readings, self.signs, self.passing)
         return mentions, dated_care_visit(an, mentions, readings)
 
     def decide(self, mentions: list[Mention], readings: list[str]) -> Assessment:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .catalogue import Catalogue, Presentation
 from .concepts import Mention
-from .rules import AFFIRMED, HABITUAL, HISTORICAL, RESOLVED
+from .rules import AFFIRMED, HABITUAL, HISTORICAL, NEGATED, RESOLVED
 
 AKUT = "akut"
 BRADSKANDE = "bradskande"
@@ -66,8 +66,10 @@ def assess(
         if concept is None:
             continue
         # A population marker describes the person whatever the sentence's mood or tense
-        # ("om hon är gravid", "fick barn för två veckor sedan"), except an age now past.
-        if r == AFFIRMED or (not concept.is_event and not (r == HISTORICAL and concept.dated)):
+        # ("om hon är gravid", "fick barn för två veckor sedan"), except an age now past; a
+        # risk modifier unless denied ("tar inga blodförtunnande").
+        if r == AFFIRMED or (not concept.is_event and not (r == HISTORICAL and concept.dated)
+                             and not (r == NEGATED and concept.kind == "modifier")):
             current.setdefault(m.concept, m)
         elif r in (RESOLVED, HABITUAL):
             passed.setdefault(m.concept, m)

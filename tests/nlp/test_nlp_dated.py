@@ -32,6 +32,12 @@ OVER_OR_ASKED = [
     " vrider mig.",
     # "ändå slut" (worn out anyway) is no "slutat andas".
     "Sover tio timmar och vaknar anda slut, kan jag ta blodprover?",
+    # A modifier denied right before it.
+    "Farfar 82 slog i huvudet i köket, fick lite ont. Inte kräkts, tar inga blodförtunnande och"
+    " är som vanligt. Ska vi kyla?",
+    # A condition opening a question's segment.
+    "Hej, om dottern sväljer ett knappbatteri, vad gör vi då? Hon är 2.",
+    "Om han slutar andas på natten, ska jag ringa 112 eller er?",
 ]
 STILL_112 = [
     # "sedan i lördags" and "nu" keep it current.
@@ -51,6 +57,11 @@ STILL_112 = [
     # "fungerar inte som den ska" is a hand that does not work, not a denial.
     "Min högra hand fungerar inte som den ska sedan en stund, jag tappar kaffekoppen.",
     "Han har slutat andas!",
+    # A denial further away denies something else.
+    "Pappa 70 slog huvudet i morse, inga problem med magen och tar Waran sedan länge, nu kräks"
+    " han.",
+    # What comes before the condition is happening.
+    "Han har svårt att andas och är blå om läpparna, om ni inte svarar, ska jag ringa 112?",
 ]
 
 
