@@ -5,9 +5,11 @@ of the owning team, in 5 threads also an added colleague). Every socket sends th
 Socket.IO with acks (or REST with --rest), patients and staff in turn, at a fixed rate that is
 not slowed down by the server (open loop). Per step it prints the achieved rate, the
 send → delivery latency at every other member (p50/p95/p99), the server CPU per message and
-the server's RSS. The server runs as separate `nara serve` processes: one on the embedded
-defaults (SQLite, in-process bus) or, with --backend pg, N of them on PostgreSQL + Redis
-(clients spread over them round robin).
+the server's RSS, what the load generator (this process) and PostgreSQL (the run's backends)
++ Redis spent per message, and how busy the machine's cores were (every process on it). The
+server runs as separate `nara serve` processes: one on the embedded defaults (SQLite,
+in-process bus) or, with --backend pg, N of them on PostgreSQL + Redis (clients spread over
+them round robin).
 
     .venv/bin/python bench/chat_load.py                                 # SQLite
     .venv/bin/python bench/chat_load.py --backend pg                    # PostgreSQL + Redis
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -109,6 +112,46 @@ def rss_mb(pid: int) -> float:
 def cpu_s(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def service_cpu(database: str) -> dict[int, float]:
+    """CPU by process of the PostgreSQL backends serving this run's database (its name is in
+    their process title; SQLite: none) and of Redis (shared with other users of it)."""
+    seen: dict[int, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            comm = (proc / "comm").read_text().strip()
+            if comm == "postgres" and database:
+                if database.encode() not in (proc / "cmdline").read_bytes():
+                    continue
+            elif comm != "redis-server":
+                continue
+            seen[int(proc.name)] = cpu_s(int(proc.name))
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+    return seen
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two :func:`service_cpu` readings by the processes alive at the end
+    (a backend that closed meanwhile is not counted: a lower bound)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores since boot (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    total = sum(fields[:8])
+    return total - idle, total
+
+
+def own_cpu_s() -> float:
+    """This bench process: the load generator's clients."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -273,6 +316,18 @@ def py_spy(pids: list[int], out: str, rate: int, seconds: float) -> list[subproc
     ]
 
 
+def raise_open_files(wanted: int) -> None:
+    """Each idle connection is a file descriptor here and one in a server."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft >= wanted:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(wanted, hard), max(wanted, hard)))
+    except (ValueError, OSError):  # not allowed above the hard limit
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print(f"open files: {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}", flush=True)
+
+
 async def idle_connections(urls: list[str], count: int, patients: int) -> list[Any]:
     """Authenticated /chat connections that only listen (idle patients' phones)."""
     socks: list[Any] = []
@@ -297,6 +352,8 @@ async def main() -> None:
     parser.add_argument("--idle", type=int, default=0, help="idle authenticated connections")
     args = parser.parse_args()
     args.idle_patients = min(args.idle, 50)
+    if args.idle:
+        raise_open_files(args.idle * 2 + 1000)  # the servers inherit the limit
     if args.processes > 1 and args.backend != "pg":
         parser.error("several processes need --backend pg (Redis carries the events)")
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -318,20 +375,29 @@ async def main() -> None:
             )
             print(
                 f"{'rate':>6} {'achieved':>9} {'failed':>6} {'delivered':>13} {'p50 ms':>8} "
-                f"{'p95 ms':>8} {'p99 ms':>8} {'cpu ms/msg':>10} {'rss MB':>7}"
+                f"{'p95 ms':>8} {'p99 ms':>8} {'cpu ms/msg':>10} {'rss MB':>7} "
+                f"{'client ms/msg':>13} {'pg+redis ms/msg':>15} {'machine busy %':>14}"
             )
             saturation = best50 = 0
             for rate in [int(r) for r in args.rates.split(",")]:
                 spies = py_spy(pids, args.profile, rate, args.seconds) if args.profile else []
                 cpu0 = sum(cpu_s(p) for p in pids)
+                client0, services0 = own_cpu_s(), service_cpu(dropname or "")
+                busy0, total0 = machine_busy()
                 r = await step(rate, args.seconds, rooms, tally, args.rest)
-                cpu = (sum(cpu_s(p) for p in pids) - cpu0) * 1000 / max(1, r["acked"])
+                per = 1000 / max(1, r["acked"])
+                cpu = (sum(cpu_s(p) for p in pids) - cpu0) * per
+                client = (own_cpu_s() - client0) * per
+                services = cpu_since(services0, service_cpu(dropname or "")) * per
+                busy1, total1 = machine_busy()
+                busy = 100 * (busy1 - busy0) / max(1, total1 - total0)
                 for spy in spies:
                     spy.wait()
                 rss = sum(rss_mb(p) for p in pids)
                 print(
                     f"{rate:>6} {r['achieved']:>9.0f} {r['failed']:>6} {r['delivered']:>13} "
-                    f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {cpu:>10.2f} {rss:>7.0f}",
+                    f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {cpu:>10.2f} {rss:>7.0f} "
+                    f"{client:>13.2f} {services:>15.2f} {busy:>14.0f}",
                     flush=True,
                 )
                 held = r["achieved"] >= 0.95 * rate and r["p99"] < 1000

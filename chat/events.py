@@ -10,6 +10,17 @@ row is deleted (in batches, by :meth:`Publisher.run`). A process that dies betwe
 publish leaves its rows behind; the sweep of any process publishes rows older than a few
 seconds, so every committed message reaches the clients connected at that time (at least once:
 clients keep messages by id and seq).
+
+A send writes its row in the send's own statement (MessageRepository.post), before the events
+exist: the row holds a *reference* to the message (:func:`message_reference`), and a sweep
+rebuilds the message event and the thread's ``thread_updated`` from the database
+(:attr:`Publisher.rebuild`, set by ChatService). Other durable events of that transaction (an
+automatic reply, an alert) are added to the row before the commit.
+
+An event the patient side sees with its own sequence is one event in two shapes (the staff
+payload and the patient side's, :func:`split_patient_side`): it is stored and published as one
+entry ``{"event", "parts": [[payload, rooms], ...]}`` (one bus message; each process fans it
+out to its rooms).
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -31,13 +42,23 @@ from chat.storage import Database, Store
 log = logging.getLogger("nara.events")
 
 
+Part = tuple[dict[str, Any], Sequence[str]]  # a payload and the rooms that get it
+
+
 class LiveEvents(Protocol):
     async def publish(self, event: str, payload: dict[str, Any], audiences: Sequence[str]) -> None:
         """Deliver to every connection in the audiences, each connection once."""
 
+    async def publish_parts(self, event: str, parts: Sequence[Part]) -> None:
+        """One event in several shapes, each to its rooms (the rooms are disjoint): as
+        :meth:`publish` of each part, sent over the bus as one message."""
+
 
 class NoLiveEvents:
     async def publish(self, event: str, payload: dict[str, Any], audiences: Sequence[str]) -> None:
+        return None
+
+    async def publish_parts(self, event: str, parts: Sequence[Part]) -> None:
         return None
 
 
@@ -89,11 +110,29 @@ def unit_room(unit_id: uuid.UUID) -> str:
     return f"unit:{unit_id}"
 
 
+def shaped(event: str, payload: dict[str, Any], audiences: Sequence[str]) -> dict[str, Any]:
+    """The stored and published form of one event: its parts (:func:`split_patient_side`)."""
+    parts = split_patient_side(event, payload, audiences)
+    return {"event": event, "parts": [[p, list(rooms)] for p, rooms in parts]}
+
+
+def message_reference(message_id: uuid.UUID, thread_id: uuid.UUID) -> dict[str, Any]:
+    """What a send's statement writes to ``live_outbox`` for its events (chat/events.py doc):
+    the message's event and the thread's ``thread_updated``, to be rebuilt by a sweep."""
+    return {"rebuild": "message", "message_id": str(message_id), "thread_id": str(thread_id)}
+
+
+# Rebuilds the events a reference stands for, inside the sweep's transaction.
+Rebuild = Callable[[Store, dict[str, Any]], Awaitable[list[dict[str, Any]]]]
+
+
 @dataclass
 class _Batch:
     events: list[dict[str, Any]] = field(default_factory=list)
-    durable: bool = False
+    durable: list[dict[str, Any]] = field(default_factory=list)  # to write to the outbox
     row_id: int | None = None
+    # The row the send's statement wrote (a reference): its events, kept when others are added.
+    written: list[dict[str, Any]] | None = None
 
 
 class Publisher:
@@ -103,8 +142,19 @@ class Publisher:
         self.live = live
         self.clock = clock
         self._done: list[int] = []  # outbox rows published, not yet deleted
-        # Fault injection for the crash tests: called after commit, before publishing.
+        # Fault injection for the crash tests: called after commit, before publishing, with
+        # each shape of each event as {"event", "payload", "rooms"}.
         self.before_publish: Callable[[list[dict[str, Any]]], None] | None = None
+        # Rebuilds referenced events (message_reference) in a sweep; set by ChatService.
+        self.rebuild: Rebuild | None = None
+
+    def _batch(self, store: Store) -> _Batch:
+        batch = store.scratch.get(self)
+        if batch is None:
+            batch = store.scratch[self] = _Batch()
+            store.before_commit(lambda: self._write(store, batch))
+            store.on_commit(lambda: self._send(batch))
+        return batch
 
     def publish(
         self,
@@ -114,41 +164,76 @@ class Publisher:
         audiences: Sequence[str],
         *,
         durable: bool = True,
+        referenced: bool = False,
     ) -> None:
         """Queue an event; it is sent once the transaction commits, never after a rollback.
-        ``durable=False`` (read marks, typing, a resend's echo) skips the outbox."""
+        ``durable=False`` (read marks, typing, a resend's echo) skips the outbox;
+        ``referenced=True``: the outbox row the send's statement wrote stands for it
+        (:meth:`written`), so it is not written again."""
         if not audiences:
             return
-        batch = store.scratch.get(self)
-        if batch is None:
-            batch = store.scratch[self] = _Batch()
-            store.before_commit(lambda: self._write(store, batch))
-            store.on_commit(lambda: self._send(batch))
-        for shaped, rooms in split_patient_side(event, payload, audiences):
-            batch.events.append({"event": event, "payload": shaped, "rooms": rooms})
-        batch.durable = batch.durable or durable
+        batch = self._batch(store)
+        entry = shaped(event, payload, audiences)
+        batch.events.append(entry)
+        if durable and not referenced:
+            batch.durable.append(entry)
+
+    def written(self, store: Store, row_id: int, events: list[dict[str, Any]]) -> None:
+        """The transaction's outbox row was written by the caller's statement, with these
+        ``events`` (MessageRepository.post): deleted after publishing, like any other."""
+        batch = self._batch(store)
+        batch.row_id, batch.written = row_id, events
 
     async def _write(self, store: Store, batch: _Batch) -> None:
-        if batch.durable:
-            batch.row_id = await store.live_outbox.add(batch.events, self.clock())
+        if not batch.durable:
+            return
+        if batch.written is None:
+            batch.row_id = await store.live_outbox.add(batch.durable, self.clock())
+        else:
+            assert batch.row_id is not None
+            await store.live_outbox.replace(batch.row_id, [*batch.written, *batch.durable])
 
     async def _send(self, batch: _Batch) -> None:
         if self.before_publish is not None:
-            self.before_publish(batch.events)
+            # One entry per shape, as events were queued: {"event", "payload", "rooms"}.
+            self.before_publish(
+                [
+                    {"event": e["event"], "payload": payload, "rooms": rooms}
+                    for e in batch.events
+                    for payload, rooms in e["parts"]
+                ]
+            )
         await self._emit(batch.events)
         if batch.row_id is not None:
             self._done.append(batch.row_id)
 
     async def _emit(self, events: list[dict[str, Any]]) -> None:
         for e in events:
-            await self.live.publish(e["event"], e["payload"], e["rooms"])
+            # Rows written before events had parts: one shape each.
+            parts = e["parts"] if "parts" in e else [[e["payload"], e["rooms"]]]
+            if len(parts) == 1:
+                await self.live.publish(e["event"], parts[0][0], parts[0][1])
+            else:
+                await self.live.publish_parts(e["event"], [(p, r) for p, r in parts])
+
+    async def _stored(self, store: Store, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A row's events, references rebuilt from the database."""
+        out: list[dict[str, Any]] = []
+        for e in events:
+            if "rebuild" not in e:
+                out.append(e)
+            elif self.rebuild is not None:
+                out += await self.rebuild(store, e)
+            else:
+                log.warning("live outbox: a reference and nothing to rebuild it")
+        return out
 
     async def sweep(self, db: Database, stale_s: float) -> int:
         """Publish what a process left behind (it died between commit and publish)."""
         async with db.write() as store:
             rows = await store.live_outbox.stale(self.clock() - timedelta(seconds=stale_s))
             for _row_id, events in rows:
-                await self._emit(events)
+                await self._emit(await self._stored(store, events))
             await store.live_outbox.delete([row_id for row_id, _ in rows])
         if rows:
             log.info("live outbox: republished", extra={"rows": len(rows)})

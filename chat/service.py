@@ -18,7 +18,9 @@ from chat.events import (
     LiveEvents,
     NoLiveEvents,
     Publisher,
+    message_reference,
     patient_room,
+    shaped,
     staff_audiences,
     thread_audiences,
     unit_room,
@@ -117,6 +119,7 @@ class ChatService:
         self.clock = clock
         # Every live event of chat/ goes through here: queued in the transaction, sent after.
         self.events = Publisher(self.live, clock)
+        self.events.rebuild = self._rebuild_events
         # Binds uploads inside the send transaction; without one, attachment ids are refused.
         self.attachment_binder = attachment_binder
         # Notices into the outbox and the thread's promise (chat/notifications/followup.py).
@@ -334,7 +337,9 @@ class ChatService:
                 thread = None
                 if screening.changed:
                     thread = await self.thread_view_for(store, caller.actor, thread_id)
-                self._announce(store, scope, view, screening, announce=screening.changed)
+                self._announce(
+                    store, scope, view, screening, announce=screening.changed, referenced=True
+                )
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
         return SendResult(
@@ -371,12 +376,17 @@ class ChatService:
             event={"type": "file_request"} if new.request_files else None,
             created_at=now,
         )
+        # The transaction's live_outbox row goes in with the message: a reference to it, from
+        # which a sweep rebuilds the live events should this process die after the commit.
+        outbox = [message_reference(message.id, thread_id)]
         posted = await store.messages.post(
             message,
             status=changes.get("status"),
             allow_attachments=bool(changes.get("attachments_allowed")),
             unless_status=None if a.is_staff else ThreadStatus.CLOSED,
             channels=self.followup.settings.channels if self.followup else frozenset(),
+            outbox=outbox,
+            wait=not a.is_staff and new.kind == MessageKind.TEXT,
         )
         scope = posted.scope if posted is not None else await store.threads.scope(thread_id)
         access.require_post(a, scope, new.kind)
@@ -384,6 +394,8 @@ class ChatService:
             raise NaraError(ErrorCode.THREAD_CLOSED, "the thread is closed; start a new one")
         if refused is not None:
             raise refused
+        assert posted.outbox_id is not None
+        self.events.written(store, posted.outbox_id, outbox)
         attachments: list[AttachmentView] = []
         if new.attachment_ids:
             if self.attachment_binder is None:
@@ -536,12 +548,16 @@ class ChatService:
         screening: Screening,
         *,
         announce: bool,
+        referenced: bool = False,
     ) -> None:
         """Queued in the transaction, sent after commit: what clients are told can always be
-        read back, and a crash after the commit still delivers it (chat/events.py)."""
+        read back, and a crash after the commit still delivers it (chat/events.py).
+        ``referenced``: the send's outbox row stands for the message and ``thread_updated``
+        (:meth:`_rebuild_events`)."""
         internal = message.kind == MessageKind.INTERNAL_NOTE
         payload = {"message": message.model_dump(mode="json")}
-        self.events.publish(store, "message", payload, thread_audiences(scope, internal=internal))
+        rooms = thread_audiences(scope, internal=internal)
+        self.events.publish(store, "message", payload, rooms, referenced=referenced)
         patient_side = thread_audiences(scope, internal=False)
         for auto in screening.replies:
             self.events.publish(store, "message", {"message": auto}, patient_side)
@@ -549,13 +565,35 @@ class ChatService:
             # Staff of the whole unit: the alert names the patient, never the personnummer.
             self.events.publish(store, "acute_alert", screening.alert, [unit_room(scope.unit_id)])
         if announce:
-            self.announce_thread(store, scope)
+            self.announce_thread(store, scope, referenced=referenced)
 
-    def announce_thread(self, store: Store, scope: ThreadScope) -> None:
+    def announce_thread(
+        self, store: Store, scope: ThreadScope, *, referenced: bool = False
+    ) -> None:
         """``thread_updated`` to everyone who sees the thread, after the commit."""
         payload = {"thread_id": str(scope.thread_id)}
         rooms = thread_audiences(scope, internal=False)
-        self.events.publish(store, "thread_updated", payload, rooms)
+        self.events.publish(store, "thread_updated", payload, rooms, referenced=referenced)
+
+    async def _rebuild_events(self, store: Store, ref: dict[str, Any]) -> list[dict[str, Any]]:
+        """The live events a send's outbox reference stands for (chat/events.py), for a sweep
+        after the sending process died: the message as the send announced it, to the thread's
+        audiences as they are now, and ``thread_updated`` (the send may not have announced one:
+        clients only re-read the thread). For an internal note, staff only."""
+        message = await store.messages.get(uuid.UUID(ref["message_id"]))
+        scope = await store.threads.scope(uuid.UUID(ref["thread_id"]))
+        if message is None or scope is None:
+            return []
+        views = await message_views(store, [message])
+        if self.attachment_binder:
+            await self.attachment_binder.decorate(store, views)
+        internal = message.kind == MessageKind.INTERNAL_NOTE
+        payload = {"message": views[0].model_dump(mode="json")}
+        rooms = thread_audiences(scope, internal=internal)
+        return [
+            shaped("message", payload, rooms),
+            shaped("thread_updated", {"thread_id": str(scope.thread_id)}, rooms),
+        ]
 
     async def thread_view_for(self, store: Store, a: Actor, thread_id: uuid.UUID) -> ThreadView:
         """The thread as `a` sees it, inside the caller's transaction (after its access check):

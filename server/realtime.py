@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
-from chat.events import patient_room, team_room, unit_room, user_room
+from chat.events import Part, patient_room, team_room, unit_room, user_room
 from chat.service import Caller
 from server.api.chat_routes import new_message
 from server.api.schemas import MessageIn, Seq, Strict
@@ -31,13 +31,20 @@ ACTOR_TTL_SECONDS = 15.0  # membership changes reach open connections within thi
 
 
 class SocketLiveEvents:
+    """Events go out through the manager's ``emit_parts`` (server/revocation.py): one bus
+    message per event, whatever its shapes, and not decoded again by the process that sent
+    it."""
+
     def __init__(self, sio: socketio.AsyncServer, namespace: str = CHAT_NAMESPACE) -> None:
         self.sio = sio
         self.namespace = namespace
 
     async def publish(self, event: str, payload: dict[str, Any], audiences: Sequence[str]) -> None:
         if audiences:
-            await self.sio.emit(event, payload, to=list(audiences), namespace=self.namespace)
+            await self.sio.manager.emit_parts(event, [(payload, audiences)], self.namespace)
+
+    async def publish_parts(self, event: str, parts: Sequence[Part]) -> None:
+        await self.sio.manager.emit_parts(event, parts, self.namespace)
 
 
 class SendEvent(MessageIn):

@@ -1,4 +1,4 @@
-"""Ending sessions on open sockets, in every process.
+"""Ending sessions on open sockets, in every process; and the bus's one message per event.
 
 A socket is authenticated once, in ``connect``; a logout or a deactivated account must still
 end it. Each process keeps a :class:`SessionGuard`: which of its sockets belong to which
@@ -15,18 +15,20 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import socketio
 
 from chat.errors import ErrorCode, NaraError
+from chat.events import Part
 from chat.models import utcnow
 from server.auth import LiveSession, Revocation, SessionManager
 
 log = logging.getLogger("nara.sessions")
 REVOKE_METHOD = "nara_revoke_sessions"
+PARTS_METHOD = "nara_emit_parts"
 RevocationHandler = Callable[[Revocation], Awaitable[None]]
 
 
@@ -45,7 +47,8 @@ def _decode(message: dict[str, Any]) -> Revocation:
 
 
 class _Revocations:
-    """What both managers add to python-socketio's: ``publish_revocation``."""
+    """What both managers add to python-socketio's: ``publish_revocation`` and
+    ``emit_parts``."""
 
     revocation_handler: RevocationHandler | None = None
 
@@ -57,12 +60,25 @@ class _Revocations:
         except Exception:
             log.exception("ending revoked sessions failed")
 
+    async def _emit_here(
+        self, event: str, parts: Sequence[Part] | list[Any], namespace: str
+    ) -> None:
+        """Each part to this process's connections in its rooms."""
+        for payload, rooms in parts:
+            await socketio.AsyncManager.emit(
+                self, event, payload, namespace=namespace, room=list(rooms)
+            )
+
 
 class LocalManager(_Revocations, socketio.AsyncManager):
     """The in-process bus: one process, so a revocation is handled right here."""
 
     async def publish_revocation(self, revocation: Revocation) -> None:
         await self._handle_revocation(revocation)
+
+    async def emit_parts(self, event: str, parts: Sequence[Part], namespace: str) -> None:
+        """One event in several shapes, each to its rooms (chat/events.py)."""
+        await self._emit_here(event, parts, namespace)
 
 
 class RedisManager(_Revocations, socketio.AsyncRedisManager):
@@ -74,10 +90,38 @@ class RedisManager(_Revocations, socketio.AsyncRedisManager):
             {"method": REVOKE_METHOD, "host_id": self.host_id, **_encode(revocation)}
         )
 
+    _own: bytes | None = None
+
+    def _own_prefix(self) -> bytes:
+        """How this process's emit_parts messages begin (``json.dumps`` keeps the keys' order),
+        so the listener drops its own without decoding them."""
+        if self._own is None:
+            head = self.json.dumps({"method": PARTS_METHOD, "host_id": self.host_id})
+            self._own = head[:-1].encode() + b","
+        return self._own
+
+    async def emit_parts(self, event: str, parts: Sequence[Part], namespace: str) -> None:
+        """One event in several shapes (the staff payload, the patient side's with its own
+        seq), each to its rooms: delivered here, and one message on the channel for the other
+        processes, which fan it out to their connections (instead of one message per shape).
+        Its echo from Redis is dropped here undecoded (:meth:`_own_prefix`)."""
+        await self._emit_here(event, parts, namespace)
+        message = {
+            "method": PARTS_METHOD,
+            "host_id": self.host_id,
+            "event": event,
+            "namespace": namespace,
+            "parts": [[payload, list(rooms)] for payload, rooms in parts],
+        }
+        await self._publish(message)
+
     async def _listen(self) -> Any:
         # Messages are decoded once here; python-socketio's listener accepts decoded dicts.
+        own = self._own_prefix()
         async for message in super()._listen():
             data = message
+            if isinstance(message, bytes) and message.startswith(own):
+                continue  # our own event, already delivered here
             if not isinstance(message, dict):
                 try:
                     data = self.json.loads(message)
@@ -92,6 +136,13 @@ class RedisManager(_Revocations, socketio.AsyncRedisManager):
                         log.warning("malformed revocation on the bus")
                         continue
                     await self._handle_revocation(revocation)
+                continue
+            if isinstance(data, dict) and data.get("method") == PARTS_METHOD:
+                if data.get("host_id") != self.host_id:
+                    try:
+                        await self._emit_here(data["event"], data["parts"], data["namespace"])
+                    except Exception:
+                        log.exception("delivering an event from the bus failed")
                 continue
             yield data
 

@@ -254,11 +254,17 @@ class Followup:
         self, store: Store, scope: ThreadScope, now: datetime, known: Posted
     ) -> bool:
         """:meth:`_waiting` for a thread that owes no answer, from what the send's statement
-        read (the thread's care contact, urgency and due time): nothing more is loaded."""
-        opening, steps = await service_level(store, scope.unit_id)
-        hours, _contact = await store.notifications.contact_hours(
-            scope.patient_id, known.care_contact_id, scope.team_id
-        )
+        read (the thread's care contact, urgency and due time, and on PostgreSQL the service
+        level and the contact's hours too): nothing more is loaded."""
+        if known.wait is not None:
+            opening = OpeningHours.from_json(known.wait.opening_hours)
+            steps = parse_steps(known.wait.escalation)
+            hours = known.wait.contact_hours
+        else:
+            opening, steps = await service_level(store, scope.unit_id)
+            hours, _contact = await store.notifications.contact_hours(
+                scope.patient_id, known.care_contact_id, scope.team_id
+            )
         due = due_at(now, contact_hours=hours, urgency=known.urgency, opening=opening)
         next_check = _step_check(due, 0, steps, opening)
         await store.notifications.start_wait(scope.thread_id, now, due, next_check)

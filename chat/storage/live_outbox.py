@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.models import LiveOutbox
@@ -24,6 +24,10 @@ class LiveOutboxRepository:
         )
         assert row_id is not None
         return int(row_id)
+
+    async def replace(self, row_id: int, events: list[dict[str, Any]]) -> None:
+        """Set the events of a row written earlier in this transaction."""
+        await self.s.execute(update(_TABLE).where(_TABLE.c.id == row_id).values(events=events))
 
     async def delete(self, ids: Sequence[int]) -> None:
         if ids:

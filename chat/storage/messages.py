@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Integer,
     String,
     Table,
     Uuid,
@@ -24,10 +25,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.access import ThreadScope
 from chat.models import Message, MessageKind, UTCDateTime
+from chat.storage.live_outbox import LiveOutboxRepository
 from chat.storage.threads import PROMISE_STATES, ThreadRepository
 
 _MESSAGES = cast(Table, Message.__table__)
 _COLUMNS = [c.key for c in _MESSAGES.columns]
+
+
+@dataclass(frozen=True)
+class WaitFacts:
+    """What starting a wait needs (chat/notifications/followup.py ``_start_wait``), read by
+    the send's statement when a patient-side message may start one (PostgreSQL): the unit's
+    service level (None: not set, the defaults) and the care contact's promised hours
+    (NotificationRepository.contact_hours' rule; None: no contact)."""
+
+    opening_hours: list[dict[str, Any]] | None
+    escalation: list[dict[str, Any]] | None
+    contact_hours: int | None
 
 
 @dataclass(frozen=True)
@@ -50,10 +64,15 @@ class Posted:
     # superset of what is deliverable: guardians' wards' ages and push subscriptions are
     # left to the follow-up.
     may_notify: bool
+    # The live_outbox row written with the message (``post(outbox=…)``), else None.
+    outbox_id: int | None = None
+    # Read with ``post(wait=True)`` when the thread owes no answer (PostgreSQL), else None.
+    wait: WaitFacts | None = None
 
 
-# PostgreSQL: take the seq (and patient_seq), store the message and the author's read mark,
-# and read the scope, in one statement (data-modifying CTEs: one round trip for all of it).
+# PostgreSQL: take the seq (and patient_seq), store the message, the author's read mark and
+# the transaction's live_outbox row (chat/events.py: a reference to the message), and read the
+# scope, in one statement (data-modifying CTEs: one round trip for all of it).
 # The access check follows in Python; a refusal rolls the transaction back.
 _POST_PG = (
     text(
@@ -82,8 +101,13 @@ WITH t AS (
     ON CONFLICT (thread_id, user_id) DO UPDATE
         SET last_read_seq = excluded.last_read_seq, updated_at = excluded.updated_at
         WHERE read_states.last_read_seq < excluded.last_read_seq
+), o AS (
+    INSERT INTO live_outbox (events, created_at)
+    SELECT :outbox, :now FROM m WHERE :with_outbox
+    RETURNING id
 )
-SELECT t.patient_id, t.team_id, t.status, t.patient_visible, t.attachments_allowed,
+SELECT (SELECT o.id FROM o) AS outbox_id,
+    t.patient_id, t.team_id, t.status, t.patient_visible, t.attachments_allowed,
     t.last_seq, t.last_patient_seq, t.response_due_at, t.care_contact_id, t.urgency,
     teams.unit_id,
     (SELECT array_agg(tp.user_id) FROM thread_participants tp WHERE tp.thread_id = t.id)
@@ -110,7 +134,24 @@ SELECT t.patient_id, t.team_id, t.status, t.patient_visible, t.attachments_allow
                 SELECT g.guardian_user_id FROM guardianships g WHERE g.patient_id = t.patient_id
             )
     ) AS may_notify
+    , w.read AS wait_read, w.opening_hours, w.escalation, w.contact_hours
 FROM t JOIN teams ON teams.id = t.team_id
+LEFT JOIN LATERAL (
+    -- A patient-side message to a thread that owes no answer starts a wait: what its due
+    -- time needs (the unit's service level, the care contact's hours as
+    -- NotificationRepository.contact_hours finds them).
+    SELECT TRUE AS read, sl.opening_hours, sl.escalation, COALESCE(
+        (SELECT c.response_time_hours FROM care_contacts c WHERE c.id = t.care_contact_id),
+        (SELECT c.response_time_hours FROM care_contacts c JOIN teams ct ON ct.id = c.team_id
+            WHERE c.patient_id = t.patient_id AND ct.unit_id = teams.unit_id
+            ORDER BY c.team_id = t.team_id DESC, c.response_time_hours LIMIT 1)
+    ) AS contact_hours
+    FROM (SELECT 1) AS one
+    LEFT JOIN unit_service_levels sl ON sl.unit_id = teams.unit_id
+    WHERE :wait AND NOT EXISTS (
+        SELECT 1 FROM thread_promises p WHERE p.thread_id = t.id AND p.waiting_since IS NOT NULL
+    )
+) AS w ON TRUE
 """
     )
     .bindparams(
@@ -119,6 +160,9 @@ FROM t JOIN teams ON teams.id = t.team_id
         bindparam("author_id", type_=Uuid()),
         bindparam("visible", type_=Boolean()),
         bindparam("allow_attachments", type_=Boolean()),
+        bindparam("with_outbox", type_=Boolean()),
+        bindparam("wait", type_=Boolean()),
+        bindparam("outbox", type_=JSON(none_as_null=True)),
         bindparam("email", type_=Boolean()),
         bindparam("sms", type_=Boolean()),
         bindparam("push", type_=Boolean()),
@@ -131,6 +175,7 @@ FROM t JOIN teams ON teams.id = t.team_id
         bindparam("now", type_=UTCDateTime()),
     )
     .columns(
+        outbox_id=BigInteger(),
         patient_id=Uuid(),
         team_id=Uuid(),
         status=String(),
@@ -146,6 +191,10 @@ FROM t JOIN teams ON teams.id = t.team_id
         blocked=Boolean(),
         promise=String(),
         may_notify=Boolean(),
+        wait_read=Boolean(),
+        opening_hours=JSON(),
+        escalation=JSON(),
+        contact_hours=Integer(),
     )
 )
 
@@ -175,17 +224,21 @@ class MessageRepository:
         allow_attachments: bool = False,
         unless_status: str | None = None,
         channels: frozenset[str] = frozenset(),
+        outbox: list[dict[str, Any]] | None = None,
+        wait: bool = False,
     ) -> Posted | None:
         """Append ``message`` (its seq and patient_seq are taken here and set on it), move its
         author's read mark to it, update the thread (``updated_at``, ``status`` if given,
         attachments turned on if asked) and return the thread's scope and follow-up facts
-        (``channels``: those the deployment delivers on, for ``may_notify``).
+        (``channels``: those the deployment delivers on, for ``may_notify``); with ``outbox``,
+        also the transaction's live_outbox row with these events (its id in the result); with
+        ``wait`` (a patient-side message), what starting a wait needs (PostgreSQL only).
         None when the thread does not exist or has ``unless_status``: nothing was written.
         A client_id used before raises IntegrityError, as :meth:`insert`."""
         visible = message.kind != MessageKind.INTERNAL_NOTE
         if self.s.get_bind().dialect.name != "postgresql":
             return await self._post_stepwise(
-                message, visible, status, allow_attachments, unless_status, channels
+                message, visible, status, allow_attachments, unless_status, channels, outbox
             )
         row = (
             await self.s.execute(
@@ -196,6 +249,9 @@ class MessageRepository:
                     "author_id": message.author_id,
                     "visible": visible,
                     "allow_attachments": allow_attachments,
+                    "with_outbox": outbox is not None,
+                    "wait": wait,
+                    "outbox": outbox,
                     "email": "email" in channels,
                     "sms": "sms" in channels,
                     "push": "push" in channels,
@@ -238,6 +294,10 @@ class MessageRepository:
             care_contact_id=row.care_contact_id,
             urgency=row.urgency,
             may_notify=bool(row.may_notify),
+            outbox_id=None if row.outbox_id is None else int(row.outbox_id),
+            wait=WaitFacts(row.opening_hours, row.escalation, row.contact_hours)
+            if row.wait_read
+            else None,
         )
 
     async def _post_stepwise(
@@ -248,6 +308,7 @@ class MessageRepository:
         allow_attachments: bool,
         unless_status: str | None,
         channels: frozenset[str],
+        outbox: list[dict[str, Any]] | None,
     ) -> Posted | None:
         """:meth:`post` in separate statements (SQLite: no data-modifying CTEs, and no
         network round trips to save)."""
@@ -276,8 +337,12 @@ class MessageRepository:
         assert facts is not None
         scope, promise, (due, contact, urgency), may_notify = facts
         assert promise in PROMISE_STATES
+        outbox_id = None
+        if outbox is not None:
+            outbox_id = await LiveOutboxRepository(self.s).add(outbox, message.created_at)
         return Posted(
-            taken.seq, taken.patient_seq, scope, promise, due, contact, urgency, may_notify
+            taken.seq, taken.patient_seq, scope, promise, due, contact, urgency, may_notify,
+            outbox_id,
         )
 
     async def _insert_row(self, message: Message) -> None:

@@ -29,9 +29,16 @@ class RecordedEvents:
     """Implements chat.events.LiveEvents: what would have gone out, in order."""
 
     sent: list[Published] = field(default_factory=list)
+    bus_messages: int = 0  # publish_parts calls
 
     async def publish(self, event: str, payload: dict[str, Any], audiences: Sequence[str]) -> None:
         self.sent.append(Published(event, payload, list(audiences)))
+
+    async def publish_parts(self, event: str, parts: Sequence[Any]) -> None:
+        """One event in several shapes (one bus message): recorded as a publish per shape."""
+        self.bus_messages += 1
+        for payload, audiences in parts:
+            self.sent.append(Published(event, payload, list(audiences)))
 
     def of(self, event: str) -> list[Published]:
         return [p for p in self.sent if p.event == event]
