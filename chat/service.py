@@ -387,6 +387,9 @@ class ChatService:
             channels=self.followup.settings.channels if self.followup else frozenset(),
             outbox=outbox,
             wait=not a.is_staff and new.kind == MessageKind.TEXT,
+            # A staff answer keeps the thread's promise in the same statement (PostgreSQL);
+            # Followup.after_message then writes nothing more for it.
+            answer=a.is_staff and new.kind == MessageKind.TEXT and self.followup is not None,
         )
         scope = posted.scope if posted is not None else await store.threads.scope(thread_id)
         access.require_post(a, scope, new.kind)

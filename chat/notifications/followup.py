@@ -88,7 +88,10 @@ class Followup:
             if known is None or known.may_notify:
                 await self.notify_patient_side(store, scope, message.seq, now)
             if known is not None and known.promise == "waiting":
-                await store.notifications.answer(scope.thread_id, now)
+                if known.answered:  # the send's statement wrote it (PostgreSQL)
+                    store.notifications.answered(scope.thread_id, now)
+                else:
+                    await store.notifications.answer(scope.thread_id, now)
                 return True
             if known is not None and not _may_be_waiting(known):
                 return False  # the hot path: nothing is due, nothing to answer
@@ -96,7 +99,7 @@ class Followup:
         if known is not None and not retriaged:
             if known.promise == "waiting":
                 return False  # the hot path: the thread already owes an answer
-            return await self._start_wait(store, scope, now, known)
+            return await self._start_wait(store, actor, scope, now, known)
         return await self._waiting(store, scope, now, retriaged)
 
     async def notify_patient_side(
@@ -251,11 +254,13 @@ class Followup:
         return changed
 
     async def _start_wait(
-        self, store: Store, scope: ThreadScope, now: datetime, known: Posted
+        self, store: Store, actor: Actor, scope: ThreadScope, now: datetime, known: Posted
     ) -> bool:
         """:meth:`_waiting` for a thread that owes no answer, from what the send's statement
         read (the thread's care contact, urgency and due time, and on PostgreSQL the service
-        level and the contact's hours too): nothing more is loaded."""
+        level and the contact's hours too): nothing more is loaded. When the due time
+        changes the caller reads the sender's thread view next (ChatService.send): on
+        PostgreSQL the promise's writes go in that view's statement."""
         if known.wait is not None:
             opening = OpeningHours.from_json(known.wait.opening_hours)
             steps = parse_steps(known.wait.escalation)
@@ -267,8 +272,12 @@ class Followup:
             )
         due = due_at(now, contact_hours=hours, urgency=known.urgency, opening=opening)
         next_check = _step_check(due, 0, steps, opening)
-        await store.notifications.start_wait(scope.thread_id, now, due, next_check)
-        return known.response_due_at != due
+        changed = known.response_due_at != due
+        view_for = (store.threads, actor.user_id, actor.is_staff) if changed else None
+        await store.notifications.start_wait(
+            scope.thread_id, now, due, next_check, view_for=view_for
+        )
+        return changed
 
     async def _answered(self, store: Store, scope: ThreadScope, now: datetime) -> bool:
         promise = await store.notifications.promise(scope.thread_id)

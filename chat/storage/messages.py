@@ -68,25 +68,44 @@ class Posted:
     outbox_id: int | None = None
     # Read with ``post(wait=True)`` when the thread owes no answer (PostgreSQL), else None.
     wait: WaitFacts | None = None
+    # ``post(answer=True)`` (a staff text message) to a thread the patient sees that owed an
+    # answer: the statement kept the promise (NotificationRepository.answer's writes: the
+    # promise answered, threads.response_due_at cleared). PostgreSQL only, else False.
+    answered: bool = False
 
 
 # PostgreSQL: take the seq (and patient_seq), store the message, the author's read mark and
 # the transaction's live_outbox row (chat/events.py: a reference to the message), and read the
 # scope, in one statement (data-modifying CTEs: one round trip for all of it).
 # The access check follows in Python; a refusal rolls the transaction back.
+# With :answer (a staff text message) a thread the patient sees that owes an answer (the
+# promise as this statement reads it, the same state it returns as ``promise``) is answered
+# here too: NotificationRepository.answer's two writes, decided once (``a``).
 _POST_PG = (
     text(
         """
-WITH t AS (
+WITH a AS (
+    SELECT :answer AND EXISTS (
+        SELECT 1 FROM thread_promises p
+        WHERE p.thread_id = :thread_id AND p.waiting_since IS NOT NULL
+    ) AS answering
+), t AS (
     UPDATE threads SET
         last_seq = last_seq + 1,
         last_patient_seq = last_patient_seq + CASE WHEN :visible THEN 1 ELSE 0 END,
         updated_at = :now,
         status = COALESCE(CAST(:status AS VARCHAR), status),
-        attachments_allowed = attachments_allowed OR :allow_attachments
+        attachments_allowed = attachments_allowed OR :allow_attachments,
+        response_due_at = CASE WHEN patient_visible AND (SELECT answering FROM a)
+            THEN NULL ELSE response_due_at END
     WHERE id = :thread_id AND status <> COALESCE(CAST(:unless_status AS VARCHAR), '')
     RETURNING id, patient_id, team_id, status, patient_visible, attachments_allowed,
-        last_seq, last_patient_seq, response_due_at, care_contact_id, urgency
+        last_seq, last_patient_seq, response_due_at, care_contact_id, urgency,
+        patient_visible AND (SELECT answering FROM a) AS answered
+), pa AS (
+    UPDATE thread_promises SET
+        waiting_since = NULL, answered_at = :now, due_at = NULL, next_check_at = NULL
+    WHERE thread_id = :thread_id AND EXISTS (SELECT 1 FROM t WHERE t.answered)
 ), m AS (
     INSERT INTO messages
         (id, thread_id, seq, patient_seq, author_id, client_id, kind, body, event, created_at)
@@ -108,7 +127,11 @@ WITH t AS (
 )
 SELECT (SELECT o.id FROM o) AS outbox_id,
     t.patient_id, t.team_id, t.status, t.patient_visible, t.attachments_allowed,
-    t.last_seq, t.last_patient_seq, t.response_due_at, t.care_contact_id, t.urgency,
+    t.last_seq, t.last_patient_seq, t.care_contact_id, t.urgency, t.answered,
+    -- as before this send: an answer cleared it in t (this statement's snapshot has it)
+    CASE WHEN t.answered
+        THEN (SELECT th.response_due_at FROM threads th WHERE th.id = t.id)
+        ELSE t.response_due_at END AS response_due_at,
     teams.unit_id,
     (SELECT array_agg(tp.user_id) FROM thread_participants tp WHERE tp.thread_id = t.id)
         AS participants,
@@ -162,6 +185,7 @@ LEFT JOIN LATERAL (
         bindparam("allow_attachments", type_=Boolean()),
         bindparam("with_outbox", type_=Boolean()),
         bindparam("wait", type_=Boolean()),
+        bindparam("answer", type_=Boolean()),
         bindparam("outbox", type_=JSON(none_as_null=True)),
         bindparam("email", type_=Boolean()),
         bindparam("sms", type_=Boolean()),
@@ -186,6 +210,7 @@ LEFT JOIN LATERAL (
         response_due_at=UTCDateTime(),
         care_contact_id=Uuid(),
         urgency=String(),
+        answered=Boolean(),
         unit_id=Uuid(),
         participants=ARRAY(Uuid()),
         blocked=Boolean(),
@@ -226,13 +251,16 @@ class MessageRepository:
         channels: frozenset[str] = frozenset(),
         outbox: list[dict[str, Any]] | None = None,
         wait: bool = False,
+        answer: bool = False,
     ) -> Posted | None:
         """Append ``message`` (its seq and patient_seq are taken here and set on it), move its
         author's read mark to it, update the thread (``updated_at``, ``status`` if given,
         attachments turned on if asked) and return the thread's scope and follow-up facts
         (``channels``: those the deployment delivers on, for ``may_notify``); with ``outbox``,
         also the transaction's live_outbox row with these events (its id in the result); with
-        ``wait`` (a patient-side message), what starting a wait needs (PostgreSQL only).
+        ``wait`` (a patient-side message), what starting a wait needs (PostgreSQL only); with
+        ``answer`` (a staff text message), a thread the patient sees that owes an answer is
+        answered by the same statement (``Posted.answered``; PostgreSQL only).
         None when the thread does not exist or has ``unless_status``: nothing was written.
         A client_id used before raises IntegrityError, as :meth:`insert`."""
         visible = message.kind != MessageKind.INTERNAL_NOTE
@@ -251,6 +279,7 @@ class MessageRepository:
                     "allow_attachments": allow_attachments,
                     "with_outbox": outbox is not None,
                     "wait": wait,
+                    "answer": answer,
                     "outbox": outbox,
                     "email": "email" in channels,
                     "sms": "sms" in channels,
@@ -273,6 +302,8 @@ class MessageRepository:
         if visible:
             changed["last_patient_seq"] = message.patient_seq
         changed.update(status=row.status, attachments_allowed=bool(row.attachments_allowed))
+        if row.answered:
+            changed["response_due_at"] = None
         self.threads._sync(message.thread_id, changed)
         scope = await self.threads.scope_of(
             message.thread_id,
@@ -298,6 +329,7 @@ class MessageRepository:
             wait=WaitFacts(row.opening_hours, row.escalation, row.contact_hours)
             if row.wait_read
             else None,
+            answered=bool(row.answered),
         )
 
     async def _post_stepwise(

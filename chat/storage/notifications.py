@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, or_, select, text, update
+from sqlalchemy import Uuid, and_, bindparam, delete, event, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from chat.models import (
     Thread,
     ThreadStatus,
     User,
+    UTCDateTime,
 )
 from chat.notifications.models import (
     AddressVerification,
@@ -38,6 +39,7 @@ from chat.notifications.models import (
     UserPresence,
     started_meeting_id,
 )
+from chat.storage.threads import ThreadRepository
 
 
 @dataclass
@@ -403,10 +405,14 @@ class NotificationRepository:
         now: datetime,
         due: datetime | None,
         next_check: datetime | None,
+        *,
+        view_for: tuple[ThreadRepository, uuid.UUID, bool] | None = None,
     ) -> None:
         """The thread owes an answer from ``now``: its promise (added or restarted: escalation
         from step 0) and ``threads.response_due_at``, without loading either (one statement on
-        PostgreSQL)."""
+        PostgreSQL). ``view_for`` (the store's threads, a user, staff or not): the caller
+        reads that user's thread view next; on PostgreSQL these writes go in its statement
+        (ThreadRepository.view_with), so the view costs no statement of its own."""
         values = {
             "waiting_since": now,
             "answered_at": None,
@@ -415,20 +421,33 @@ class NotificationRepository:
             "escalated_at": None,
             "next_check_at": next_check,
         }
+        if view_for is not None and self._pg():
+            threads, user_id, staff = view_for
+            await threads.view_with(
+                thread_id,
+                user_id,
+                staff=staff,
+                writes=("start_wait", _start_wait_ctes),
+                params={"wait_now": now, "wait_due": due, "wait_next_check": next_check},
+                # What the view shows of these writes (its snapshot is from before them).
+                written={"response_due_at": due, "promise_waiting": True, "escalation_step": 0},
+            )
+            self._synced(thread_id, values, due)
+            return
         upsert = self._insert()(ThreadPromise).values(thread_id=thread_id, **values)
         upsert = upsert.on_conflict_do_update(index_elements=["thread_id"], set_=values)
         await self._promise_and_thread(thread_id, upsert, due, values)
 
     async def answer(self, thread_id: uuid.UUID, now: datetime) -> None:
         """The thread's promise is kept (a staff answer): nothing is due any more."""
-        values = {
-            "waiting_since": None,
-            "answered_at": now,
-            "due_at": None,
-            "next_check_at": None,
-        }
+        values = _answered_values(now)
         stmt = update(ThreadPromise).where(ThreadPromise.thread_id == thread_id).values(values)
         await self._promise_and_thread(thread_id, stmt, None, values)
+
+    def answered(self, thread_id: uuid.UUID, now: datetime) -> None:
+        """:meth:`answer` written by the send's statement (MessageRepository.post with
+        ``answer``): rows this session has loaded see it."""
+        self._synced(thread_id, _answered_values(now), None)
 
     async def _promise_and_thread(
         self,
@@ -443,7 +462,10 @@ class NotificationRepository:
         else:
             await self.s.execute(promise_stmt)
             await self.s.execute(thread_stmt)
-        # Rows this session has loaded see what was written.
+        self._synced(thread_id, values, due)
+
+    def _synced(self, thread_id: uuid.UUID, values: dict[str, Any], due: datetime | None) -> None:
+        """Rows this session has loaded see what was written."""
         identity = self.s.sync_session.identity_map
         for model, changes in ((ThreadPromise, values), (Thread, {"response_due_at": due})):
             loaded = identity.get(identity_key(model, thread_id))
@@ -495,3 +517,29 @@ class NotificationRepository:
             )
         )
         return int(n or 0)
+
+
+def _answered_values(now: datetime) -> dict[str, Any]:
+    """A kept promise's columns (NotificationRepository.answer; MessageRepository.post's
+    ``answer`` writes the same)."""
+    return {"waiting_since": None, "answered_at": now, "due_at": None, "next_check_at": None}
+
+
+def _start_wait_ctes() -> tuple[Any, ...]:
+    """NotificationRepository.start_wait's two writes as data-modifying CTEs (PostgreSQL),
+    with the view's ``view_thread_id`` and their own parameters, built once."""
+    values = {
+        "waiting_since": bindparam("wait_now", type_=UTCDateTime()),
+        "answered_at": None,
+        "due_at": bindparam("wait_due", type_=UTCDateTime()),
+        "escalation_step": 0,
+        "escalated_at": None,
+        "next_check_at": bindparam("wait_next_check", type_=UTCDateTime()),
+    }
+    thread_id = bindparam("view_thread_id", type_=Uuid())
+    upsert = pg_insert(ThreadPromise).values(thread_id=thread_id, **values)
+    upsert = upsert.on_conflict_do_update(index_elements=["thread_id"], set_=values)
+    due = update(Thread).where(Thread.id == thread_id).values(
+        response_due_at=bindparam("wait_due", type_=UTCDateTime())
+    )
+    return upsert.cte("promise"), due.cte("due")

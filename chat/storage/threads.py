@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -70,6 +71,8 @@ class ThreadRepository:
         self.s = session
         # (thread, seq) → patient_seq taken in this transaction (MessageRepository.insert).
         self.patient_seqs = {} if patient_seqs is None else patient_seqs
+        # (thread, user, staff) and its view as read by view_with, for the next view_facts.
+        self._view_read: tuple[tuple[uuid.UUID, uuid.UUID, bool], Any] | None = None
 
     def _dialect(self) -> str:
         return self.s.get_bind().dialect.name
@@ -224,15 +227,48 @@ class ThreadRepository:
         ``team_name``, ``unit_id``, ``assignee_name``, ``assignee_kind``,
         ``assignee_profession``, ``unread`` and ``read_seq`` (as :meth:`unread_counts` and
         :meth:`read_seqs` / :meth:`patient_read_seqs` count them), ``promise_waiting`` and
-        ``escalation_step`` of the thread's promise."""
+        ``escalation_step`` of the thread's promise. The view :meth:`view_with` read just
+        before, for the same thread and user, is returned without a statement."""
+        read, self._view_read = self._view_read, None
+        if read is not None and read[0] == (thread_id, user_id, staff) and not self._pending():
+            return read[1]
         await self.s.flush()
-        stmt = _VIEW_STATEMENTS.get(staff)
-        if stmt is None:  # built once per side: only the parameters change
-            stmt = _VIEW_STATEMENTS[staff] = _view_statement(staff)
         row = (
-            await self.s.execute(stmt, {"view_thread_id": thread_id, "view_user_id": user_id})
+            await self.s.execute(
+                _view_of(staff), {"view_thread_id": thread_id, "view_user_id": user_id}
+            )
         ).first()
         return row
+
+    async def view_with(
+        self,
+        thread_id: uuid.UUID,
+        user_id: uuid.UUID,
+        *,
+        staff: bool,
+        writes: tuple[str, Callable[[], Sequence[Any]]],
+        params: dict[str, Any],
+        written: dict[str, Any],
+    ) -> None:
+        """Run ``writes`` (a name, and a builder of data-modifying CTEs that take ``params``
+        and ``view_thread_id``; PostgreSQL) in :meth:`view_facts`' statement and keep the view
+        for the next :meth:`view_facts` of this thread and user, which the caller makes next
+        (with nothing written in between; an ORM change pending by then discards it). The
+        statement's SELECT sees the database as before its own CTEs: ``written`` gives the
+        view's columns they change, as they wrote them."""
+        await self.s.flush()
+        name, ctes = writes
+        stmt = _VIEW_WITH.get((staff, name))
+        if stmt is None:  # built once per side and writes: only the parameters change
+            stmt = _VIEW_WITH[(staff, name)] = _view_of(staff).add_cte(*ctes())
+        params = {**params, "view_thread_id": thread_id, "view_user_id": user_id}
+        row = (await self.s.execute(stmt, params)).first()
+        assert row is not None
+        facts = SimpleNamespace(**{**row._asdict(), **written})
+        self._view_read = ((thread_id, user_id, staff), facts)
+
+    def _pending(self) -> bool:
+        return bool(self.s.new or self.s.dirty or self.s.deleted)
 
     async def participant_ids(self, thread_id: uuid.UUID) -> list[uuid.UUID]:
         rows = await self.s.scalars(
@@ -484,6 +520,14 @@ class ThreadRepository:
 
 
 _VIEW_STATEMENTS: dict[bool, Any] = {}
+_VIEW_WITH: dict[tuple[bool, str], Any] = {}
+
+
+def _view_of(staff: bool) -> Any:
+    stmt = _VIEW_STATEMENTS.get(staff)
+    if stmt is None:  # built once per side: only the parameters change
+        stmt = _VIEW_STATEMENTS[staff] = _view_statement(staff)
+    return stmt
 
 
 def _view_statement(staff: bool) -> Any:
