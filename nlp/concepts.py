@@ -46,7 +46,8 @@ _PREGNANCY_WEEK_RE = re.compile(
     r"\b(?:(?:v|vecka|v\.|gv|week|wk|weeks?)\s*(\d{1,2})(?:\s*\+\s*\d)?|(\d{1,2})\s*(?:weeks|veckor))\b"
 )
 _NORMAL_TEMP_RE = re.compile(r"^3[5-7][.,]\d{1,2}$")
-_NEGATIONS = frozenset(
+# Every spelling of a negation, also for the frames (frames.py).
+NEGATIONS = frozenset(
     """inte int ej icke ingen inga inget aldrig utan no not n't never without none nor dont
     doesnt didnt isnt arent wasnt werent wont cant cannot havent hasnt""".split()
 )
@@ -76,7 +77,7 @@ _FUNCTION_WORDS = frozenset(
     would should do does did so very really me him them this that o""".split()
 )
 
-_COMMON = _FUNCTION_WORDS | _NEGATIONS | _MODALS
+_COMMON = _FUNCTION_WORDS | NEGATIONS | _MODALS
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ class ConceptMatcher:
         # Function words are dropped only while two content words remain ("nu gör jag det"
         # must not shrink to "gör"). With a negation the modal stays: "kan inte hosta" is
         # choking, "har inte hostat" is not.
-        negated = any(t in _NEGATIONS for t in tokens)
+        negated = any(t in NEGATIONS for t in tokens)
         # A simile keeps its "som": "som en smäll i huvudet" is a thunderclap headache,
         # "en smäll mot huvudet" a blow.
         simile = tokens[:1] == ["som"] or tokens[:1] == ["like"]
@@ -189,7 +190,7 @@ class ConceptMatcher:
             if folded in same:
                 return same
         lemma = self.analyzer.lemmatizer.table.get(folded, folded)
-        if (lemma in _FUNCTION_WORDS or lemma in _NEGATIONS) and lemma != folded:
+        if (lemma in _FUNCTION_WORDS or lemma in NEGATIONS) and lemma != folded:
             return frozenset({folded})
         return frozenset({folded, lemma})
 
@@ -205,7 +206,7 @@ class ConceptMatcher:
 
     def find(self, an: Analysis) -> list[Mention]:
         found: dict[tuple[str, int], Mention] = {}
-        segments = _segments(an)
+        segments = segment_ids(an)
         where = _Positions(an)
         for i in range(len(an.folded)):
             for pattern in self._candidates(an.folded[i], an.lemmas[i]):
@@ -283,7 +284,7 @@ def _negation_between(an: Analysis, parts: Sequence[Mention]) -> bool:
         return False
     inside = {j for p in placed for j in range(p.start, p.end)}
     lo, hi = min(p.start for p in placed), max(p.end for p in placed)
-    return any(an.folded[j] in _NEGATIONS for j in range(lo, hi) if j not in inside)
+    return any(an.folded[j] in NEGATIONS for j in range(lo, hi) if j not in inside)
 
 
 def _without_unnegated_readings(an: Analysis, mentions: list[Mention]) -> list[Mention]:
@@ -291,7 +292,7 @@ def _without_unnegated_readings(an: Analysis, mentions: list[Mention]) -> list[M
     "försvinner när jag trycker" in "inte försvinner när jag trycker". (ConText leaves a
     negation inside a symptom phrase to that phrase, so it would not negate the shorter.)"""
     negated = [n for n in mentions
-               if any(an.folded[j] in _NEGATIONS for j in range(n.start, n.end))]
+               if any(an.folded[j] in NEGATIONS for j in range(n.start, n.end))]
     if not negated:
         return mentions
     return [m for m in mentions if not any(_negated_by(an, m, n) for n in negated)]
@@ -301,15 +302,15 @@ def _negated_by(an: Analysis, m: Mention, n: Mention) -> bool:
     if (n.start, n.end) == (m.start, m.end) or n.end <= m.start or m.end <= n.start:
         return False
     if n.start <= m.start and m.end <= n.end:
-        return any(an.folded[j] in _NEGATIONS for j in range(n.start, n.end)
+        return any(an.folded[j] in NEGATIONS for j in range(n.start, n.end)
                    if not m.start <= j < m.end)
     # Overlapping, with n's negation right before or after m: "som inte bleknar när jag
     # trycker", "prickarna försvann inte".
-    return any(n.start <= j < n.end and j < len(an.folded) and an.folded[j] in _NEGATIONS
+    return any(n.start <= j < n.end and j < len(an.folded) and an.folded[j] in NEGATIONS
                for j in (m.start - 1, m.end))
 
 
-def _segments(an: Analysis) -> list[int]:
+def segment_ids(an: Analysis) -> list[int]:
     """Segment id per token: a sentence cut at commas and contrast words ("andas normalt, inte
     ..." must not read as "andas inte"); "och" does not cut ("kall och blek")."""
     out, seg, prev = [], 0, None
@@ -390,13 +391,13 @@ def _span(
         return None
     # A negation between the words is not part of the phrase: "har ingen feber" is not
     # "har feber", whatever order the words were matched in.
-    if any(an.folded[j] in _NEGATIONS for j in range(start, end) if j not in used):
+    if any(an.folded[j] in NEGATIONS for j in range(start, end) if j not in used):
         return None
     # A negation in the phrase belongs next to its verb: "inte sned i ansiktet och pratar"
     # is not "kan inte prata".
     # Two apart only across a function word: "andas han inte" is not breathing, "inte svårt
     # andas" denies a difficulty.
-    if any(an.folded[j] in _NEGATIONS and not _beside(an, j, used) for j in used):
+    if any(an.folded[j] in NEGATIONS and not _beside(an, j, used) for j in used):
         return None
     # The mention is its content words: a cue such as "hade ett" next to "ett krampanfall"
     # must govern it, not overlap it.

@@ -32,7 +32,8 @@ import re
 from collections.abc import Sequence
 
 from .analyzer import Analysis
-from .concepts import Mention
+from .catalogue import Catalogue
+from .concepts import NEGATIONS, Mention, segment_ids
 from .rules import AFFIRMED, FAMILY, HYPOTHETICAL, NEGATED, RESOLVED
 
 _OWN_RISK = re.compile(
@@ -137,10 +138,6 @@ def _dated_and_past(an: Analysis, sentence: int) -> bool:
     return bool(_DATED.search(" ".join(words))) and not set(words) & (_PRESENT | _NOW)
 
 
-_DENIALS = frozenset(
-    "inte int ej ingen inga inget aldrig utan no not never without none nor dont doesnt isnt"
-    .split()
-)
 # Words that may stand between a denial and the modifier: "tar inga", "not on", "not taking
 # any".
 _BETWEEN = frozenset("pa on any nagon nagra nagot take takes taking tar ater anvander".split())
@@ -164,12 +161,11 @@ def _denied_before(an: Analysis, start: int) -> bool:
     j = start - 1
     while j >= 0 and start - j <= 3 and an.folded[j] in _BETWEEN:
         j -= 1
-    return j >= 0 and an.sentence[j] == an.sentence[start] and an.folded[j] in _DENIALS
+    return j >= 0 and an.sentence[j] == an.sentence[start] and an.folded[j] in NEGATIONS
 
 
 _CONDITIONS = frozenset("om ifall if".split())
 _OPENERS = frozenset(", ; : hej hejsan hi hello och and men but".split())
-_SEGMENT_ENDS = frozenset(", ; : ? . !".split())
 
 
 def conditional_question(
@@ -179,11 +175,12 @@ def conditional_question(
     asked = {s for w, s in zip(an.folded, an.sentence, strict=True) if w == "?"}
     if not asked:
         return list(readings)
-    scopes = [scope for i, w in enumerate(an.folded)
-              if w in _CONDITIONS and an.sentence[i] in asked and _opens(an, i)
-              for scope in [_segment_after(an, i)]]
+    segment = segment_ids(an)
+    # The condition's segment (concepts.segment_ids: to the next comma or contrast word).
+    conditions = [(i, segment[i]) for i, w in enumerate(an.folded)
+                  if w in _CONDITIONS and an.sentence[i] in asked and _opens(an, i)]
     return [HYPOTHETICAL if r == AFFIRMED and m.end > m.start
-            and any(a <= m.start < b for a, b in scopes) else r
+            and any(i < m.start and segment[m.start] == s for i, s in conditions) else r
             for m, r in zip(mentions, readings, strict=True)]
 
 
@@ -191,15 +188,14 @@ def _opens(an: Analysis, i: int) -> bool:
     return i == 0 or an.sentence[i - 1] != an.sentence[i] or an.folded[i - 1] in _OPENERS
 
 
-def _segment_after(an: Analysis, i: int) -> tuple[int, int]:
-    j = i + 1
-    while j < len(an.folded) and an.sentence[j] == an.sentence[i] and (
-            an.folded[j] not in _SEGMENT_ENDS):
-        j += 1
-    return i + 1, j
-
-
 _OVER_CONCEPT = "symptoms_resolved"
+
+
+def passing_concepts(catalogue: Catalogue) -> frozenset[str]:
+    """Concepts whose passing a presentation decides on: a trigger pairs them with
+    `symptoms_resolved` ("tia_resolved")."""
+    return frozenset(c for p in catalogue.presentations for t in p.triggers
+                     if _OVER_CONCEPT in t for c in t if c != _OVER_CONCEPT)
 
 
 def resolved_afterwards(

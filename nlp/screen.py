@@ -14,6 +14,7 @@ from .frames import (
     dated_care_visit,
     denied_modifiers,
     other_person_history,
+    passing_concepts,
     resolved_afterwards,
 )
 from .rules import RuleEngine
@@ -48,10 +49,7 @@ class EmergencyScreen:
         kinds = {c.id: c.kind for c in self.catalogue.concepts.values()}
         self.modifiers = frozenset(c for c, kind in kinds.items() if kind == "modifier")
         self.signs = frozenset(c for c, kind in kinds.items() if kind in ("symptom", "sign"))
-        # Concepts whose passing a presentation decides on ("tia_resolved").
-        self.passing = frozenset(
-            c for p in self.catalogue.presentations for t in p.triggers
-            if "symptoms_resolved" in t for c in t if c != "symptoms_resolved")
+        self.passing = passing_concepts(self.catalogue)
         self.context: ContextReader
         if context == "medspacy":
             self.context = ConTextReader(analyzer.nlp)
