@@ -58,7 +58,9 @@ class AcuteDetector:
     def score(self, feats: Iterable[str], catalogue: Catalogue) -> AcuteScore:
         contributions: dict[str, float] = {}
         z = self.bias
-        for f in set(feats):
+        # Sorted: a float sum in set order would depend on the process's hash seed, and the
+        # calibrated threshold is itself one message's probability.
+        for f in sorted(set(feats)):
             w = self.weights.get(f)
             if w is not None:
                 z += w

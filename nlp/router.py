@@ -19,7 +19,7 @@ from .emergency import emergency_reply, safety_net_reply
 from .featurize import Features, Featurizer
 from .linear import LinearClassifier
 from .model import (
-    category_features,
+    category_gram_groups,
     classifier_features,
     is_model_dir,
     load_pipeline,
@@ -114,7 +114,7 @@ class Router:
         self, feats: Features, assessment: Assessment
     ) -> tuple[dict[str, float], dict[str, float]]:
         words = classifier_features(feats, assessment)
-        cats = self._category.probabilities(category_features(feats, words))
+        cats = self._category.probabilities(words, category_gram_groups(feats))
         return cats, self._urgency.probabilities(words)
 
     def assess(self, masked_text: str) -> tuple[Features, Assessment]:
