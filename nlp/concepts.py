@@ -26,6 +26,16 @@ from .rules import infant_ages, is_pregnant
 _MIN_PREFIX = 3
 # Extra tokens a phrase may spread over beyond its own words ("ont i hela vänstra bröstet").
 _SLACK = 4
+# "min brorson 3 år", "my nephew, 4 years old": a child's age told after who the child is.
+_CHILD_KIN = (r"son|dotter|brorson|systerson|brorsdotter|systerdotter|sonson|sondotter|dotterson"
+              r"|dotterdotter|barnbarn|barnbarnet|kusin|kusinen|bror|syster|lillebror|lillasyster"
+              r"|pojke|pojken|flicka|flickan|kille|killen|tjej|tjejen|grabben|elev|eleven|nephew"
+              r"|niece|daughter|brother|sister|grandson|granddaughter|cousin|boy|girl")
+_CHILD_AGE_RE = re.compile(
+    rf"\b(?:{_CHILD_KIN}) ,? ?(\d{{1,2}})(?:[.,]5)? ?(?:ar|arig|aring|years? old|yo|y/o)\b"
+    r"(?! ?(?:sedan|sen|ago|tillbaka))"
+)
+_CHILD_MAX_AGE = 15
 _AGE_RE = re.compile(r"\b(\d{2,3})\s*(?:-\s*)?(?:ar|års|ars|arig|aring|year|years|yo|y/o|yrs)\b")
 # "min pappa, 81, har", "she's 83", "hon är 91": an age told without its unit.
 _KIN = (r"pappa|mamma|mormor|morfar|farmor|farfar|maken|frun|min man|min fru|svarfar|svarmor"
@@ -458,6 +468,10 @@ def _derived(an: Analysis) -> list[Mention]:
         for concept, limit in (("infant_under_3_months", 3), ("infant_under_1_year", 12)):
             if months < limit:
                 out.append(Mention(concept, first, last, an.sentence[first], label))
+    for m in _CHILD_AGE_RE.finditer(text):
+        if int(m.group(1)) <= _CHILD_MAX_AGE:
+            at = bisect.bisect_right(starts, m.start(1)) - 1
+            out.append(Mention("child", at, at + 1, an.sentence[at], m.group(0)))
     ages = [(int(m.group(1)), m.group(0)) for m in _AGE_RE.finditer(text)]
     ages += [(int(age), f"{age} år") for m in _BARE_AGE_RE.finditer(text)
              if (age := m.group(1) or m.group(2))]

@@ -3,9 +3,9 @@
 People and care staff write the number, not the word: "BT 215/125", "sat 86 %", "pulsen 34",
 "mätaren visar 1,9". One reader turns each measurement into the concept its range means
 (``very_high_bp``, ``low_bp``, ``slow_pulse``, ``fast_pulse``, ``low_oxygen``,
-``low_blood_sugar``, ``high_blood_sugar``), so the lexicon need not list numbers. A
-measurement is a number next to the word for what was measured; the mention is the number,
-so that ConText reads "var 34 i går" like any other finding. An amount taken ("tagit 16
+``low_blood_sugar``, ``high_blood_sugar``, ``high_ketones``), so the lexicon need not list
+numbers. A measurement is a number next to the word for what was measured; the mention is the
+number, so that ConText reads "var 34 i går" like any other finding. An amount taken ("tagit 16
 tabletter", "kanske 8 gram") of ten tablets or six grams or more is an ``overdose``.
 """
 
@@ -42,6 +42,9 @@ _SUGAR = Measure(
      "matare", "mataren", "sugar", "glucose", "bg", "bgl", "mmol", "freestyle"),
     0.5, 40,
 )
+# Blood ketones (mmol/l): 3 or more with diabetes is ketoacidosis until shown otherwise.
+_KETONES = Measure("ketones", ("keton", "ketones", "blodketon", "betaketon"), 0.0, 15)
+_KETONES_HIGH = 3.0
 _PULSE = Measure(
     "pulse",
     ("puls", "hjartfrekv", "pulse", "hr", "bpm", "heart", "slag", "hjartat"),
@@ -140,6 +143,9 @@ def _single(value: tuple[float, float], words: tuple[str, ...], i: int) -> Itera
     if measure is _SUGAR:
         if decimal or low >= 2:
             yield from _sugar(low, high, i)
+    elif measure is _KETONES:
+        if low >= _KETONES_HIGH:
+            yield "high_ketones", i
     elif measure is _BLOOD_PRESSURE:
         yield from _blood_pressure(low, None, i)
     elif measure is _SATURATION:
@@ -161,8 +167,9 @@ def _sugar(low: float, high: float, i: int) -> Iterator[tuple[str, int]]:
 def _nearest(words: tuple[str, ...], i: int, value: float, *, decimal: bool) -> Measure | None:
     """The measurement named nearest the number that such a value can be ("sat 96 och puls
     72": 72 is the pulse; "puls 32 på blodtrycksmätaren": 32 is no pressure). Only blood
-    sugar is written with decimals."""
-    options = [_SUGAR] if decimal else [_SUGAR, _SATURATION, _PULSE, _BLOOD_PRESSURE]
+    sugar and ketones are written with decimals."""
+    options = [_SUGAR, _KETONES] if decimal else [
+        _SUGAR, _KETONES, _SATURATION, _PULSE, _BLOOD_PRESSURE]
     near = [(d, k, m) for k, m in enumerate(options)
             if m.low <= value <= m.high and (d := _distance(words, i, m.prefixes)) is not None]
     return min(near)[2] if near else None
