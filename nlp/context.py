@@ -10,7 +10,9 @@ Two interchangeable readers behind one Protocol, compared on the same data by
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -81,13 +83,18 @@ class ConTextReader:
 
     name = "medspacy"
 
-    def __init__(self, nlp: Language, rules_path: Path = CONTEXT_RULES) -> None:
+    def __init__(
+        self, nlp: Language, rules_path: Path = CONTEXT_RULES, as_phrases: bool = True
+    ) -> None:
         from medspacy.context import ConText, ConTextRule
 
         self.nlp = nlp
         raw = json.loads(rules_path.read_text("utf8"))["context_rules"]
+        folded = [_folded_rule(r) for r in raw]
+        if as_phrases:
+            folded = [r for rule in folded for r in _expanded(rule)]
         # The constructor, not `from_dict`: only it accepts `terminated_by`.
-        rules = [ConTextRule(**_folded_rule(r)) for r in raw]
+        rules = [ConTextRule(**r) for r in folded]
         self._context = ConText(
             nlp,
             rules=None,
@@ -182,6 +189,33 @@ def _folded_rule(rule: dict[str, Any]) -> dict[str, Any]:
     elif isinstance(pattern, list):
         out["pattern"] = [_folded_token(t) for t in pattern]
     return out
+
+
+def _expanded(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """A token pattern of plain words and word lists, as the literal phrases it stands for.
+
+    spaCy's Matcher tries every token pattern at every token of a message, calling a Python
+    predicate for each word list (most of ConText's time); the PhraseMatcher looks phrases up
+    by hash. The matches are the same."""
+    pattern = rule.get("pattern")
+    if not isinstance(pattern, list) or not all(_plain(t) for t in pattern):
+        return [rule]
+    choices = [[t["LOWER"]] if isinstance(t["LOWER"], str) else list(dict.fromkeys(
+        t["LOWER"]["IN"])) for t in pattern]
+    if math.prod(len(c) for c in choices) > _MAX_PHRASES:
+        return [rule]
+    base = {k: v for k, v in rule.items() if k != "pattern"}
+    return [{**base, "literal": " ".join(words)} for words in itertools.product(*choices)]
+
+
+# Beyond this many phrases a pattern stays a pattern (the rule file's lists are short).
+_MAX_PHRASES = 500
+
+
+def _plain(token: dict[str, Any]) -> bool:
+    words = token.get("LOWER")
+    return set(token) == {"LOWER"} and (
+        isinstance(words, str) or (isinstance(words, dict) and set(words) == {"IN"}))
 
 
 def _folded_token(token: dict[str, Any]) -> dict[str, Any]:
