@@ -41,7 +41,8 @@ _OWN_RISK = re.compile(
     r"|prevent\w*|hur vet man|how (?:would|do|can) i (?:know|tell)|look out for|watch (?:out )?for"
     r"|warning signs?|vad ar tecknen|what are the signs|ska jag testa|borde jag testa"
     r"|testa mig|kontrollera mig|should i (?:get|be) (?:\w+ )?(?:tested|checked)|my risk"
-    r"|am i at risk|okad risk|hogre risk)\b"
+    r"|am i at risk|okad risk|hogre risk|hur stor ar risken|risken att det|kan det handa mig"
+    r"|happen to me|ska jag (?:sjalv )?(?:kontrolleras|undersokas)|should i be checked)\b"
 )
 # People outside the writer's household, whom the writer would not be caring for.
 _AWAY = frozenset(
@@ -53,7 +54,8 @@ _AWAY = frozenset(
 _KIN = frozenset(
     """moster faster morbror farbror svagerska svager systerdotter brordotter systerson brorson
     pappa pappas mamma mammas bror brors syster systers mormor morfar farmor farfar aunt uncle
-    mother father brother sister dad mum mom grandmother grandfather""".split()
+    mother father brother sister dad mum mom grandmother grandfather svarfar svarmor svarfars
+    svarmors father-in-law mother-in-law""".split()
 )
 # The event is over: a time in the past, or the person is cared for or well again.
 _OVER = re.compile(
@@ -61,11 +63,13 @@ _OVER = re.compile(
     r"|for \w+ (?:ar|manader|veckor) sedan|yesterday|last (?:week|month|year|weekend|night)"
     r"|\w+ (?:years|months|weeks) ago|ar ok nu|ar okej nu|mar bra nu|lever|klarade sig"
     r"|pa sjukhus|ligger pa|lag inne|inlagd|opererades|fick opereras|fine now|ok now|okay now"
-    r"|recovering|in hospital|after surgery|survived)\b"
+    r"|recovering|in hospital|after surgery|survived|fick aka in|akte in|observerades"
+    r"|kept overnight)\b"
 )
 _PAST = frozenset(
     """fick fatt blev blivit dog hade haft drabbades opererades lades inlagd had got went died
-    was were needed passed tog took collapsed overdosed svalde swallowed drunknade""".split()
+    was were needed passed tog took collapsed overdosed svalde swallowed drunknade blodde bled
+    forlorade lost svullnade""".split()
 )
 _PRESENT = frozenset(
     """ar har kan pratar andas blir ser kanns svarar bloder kraks ramlar hanger sluddrar
