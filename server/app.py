@@ -53,6 +53,7 @@ from server.sockets import NaraSocketServer
 from server.tasks import BackgroundTasks
 from server.throttle import LoginLimits, LoginThrottle
 from server.video import VideoNamespace, video_ctx
+from server.wire_json import WIRE_JSON
 
 log = logging.getLogger("nara.app")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web_client" / "dist"
@@ -70,6 +71,7 @@ def create_app(config: Config) -> web.Application:
         cors_allowed_origins=list(config.allowed_origins) or None,
         logger=False,
         engineio_logger=False,
+        json=WIRE_JSON,
     )
     sio.attach(app)
     app[SIO] = sio

@@ -13,6 +13,8 @@ from aiohttp import web
 from chat.storage import Database
 from server.config import Config
 from server.logs import setup_logging
+from server.loop import EVENT_LOOPS, running_loop_name
+from server.loop import run as run_loop
 
 log = logging.getLogger("nara.cli")
 
@@ -67,8 +69,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def serve(config: Config) -> int:
     setup_logging(config.log_level)
+    if config.event_loop not in EVENT_LOOPS:
+        print(f"NARA_EVENT_LOOP must be one of {', '.join(EVENT_LOOPS)}", file=sys.stderr)
+        return 2
     try:
-        asyncio.run(_serve(config))
+        run_loop(_serve(config), config.event_loop)
     except KeyboardInterrupt:
         pass
     return 0
@@ -85,8 +90,9 @@ async def _serve(config: Config) -> None:
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()
     port = runner.addresses[0][1]
-    log.info("listening", extra={"host": config.host, "port": port})
-    print(f"Nära listens on http://{config.host}:{port}/", flush=True)
+    loop_name = running_loop_name()
+    log.info("listening", extra={"host": config.host, "port": port, "loop": loop_name})
+    print(f"Nära listens on http://{config.host}:{port}/ ({loop_name} event loop)", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -42,6 +42,7 @@ class Config:
     login_known_address_days: int = 30
     allowed_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
+    event_loop: str = "uvloop"  # or "asyncio" (server/loop.py); uvloop falls back if missing
     nlp_enabled: bool = True
     nlp_model_dir: Path | None = None
     upload_ttl_minutes: int = 60
@@ -136,6 +137,7 @@ class Config:
             "login_known_address_days": int(_env("NARA_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
             "allowed_origins": _list("NARA_ALLOWED_ORIGINS"),
             "log_level": _env("NARA_LOG_LEVEL", "INFO"),
+            "event_loop": _env("NARA_EVENT_LOOP", "uvloop"),
             "nlp_enabled": _env("NARA_NLP", "1") != "0",
             "nlp_model_dir": Path(model) if model else None,
             "upload_ttl_minutes": int(_env("NARA_UPLOAD_TTL_MINUTES", "60")),

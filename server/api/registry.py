@@ -16,6 +16,7 @@ from typing_extensions import TypeVar
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
 from chat.service import Caller
+from server.wire_json import WIRE_JSON
 
 PREFIX = "/api/v1"
 MAX_JSON_BYTES = 256 * 1024
@@ -122,7 +123,9 @@ class Api:
             result = await ep.handler(Ctx(request, actor, body, query, path))
             if isinstance(result, web.StreamResponse):
                 return result
-            return web.json_response(_dump(result), status=ep.status)
+            if isinstance(result, BaseModel):  # pydantic writes the JSON itself (Rust)
+                return web.json_response(text=result.model_dump_json(), status=ep.status)
+            return web.json_response(_dump(result), status=ep.status, dumps=WIRE_JSON.dumps)
 
         return handle
 
@@ -166,7 +169,7 @@ async def _read_json(request: web.Request) -> Any:
     if len(raw) > MAX_JSON_BYTES:
         raise NaraError(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large")
     try:
-        return json.loads(raw)
+        return WIRE_JSON.loads(raw)  # orjson: UTF-8 only, as RFC 8259 asks
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NaraError(ErrorCode.INVALID_JSON, "the body is not valid JSON") from exc
 

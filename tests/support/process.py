@@ -21,6 +21,7 @@ class ServerProcess:
         self.extra_env = extra_env or {}
         self.proc: asyncio.subprocess.Process | None = None
         self.base_url = ""
+        self.banner = ""  # the line the server printed when it listened
 
     async def start(self) -> str:
         env = dict(os.environ)
@@ -48,6 +49,7 @@ class ServerProcess:
         line = await asyncio.wait_for(self.proc.stdout.readline(), 60)
         match = _LISTEN.search(line)
         assert match, line
+        self.banner = line.decode(errors="replace")
         self.base_url = match.group(1).decode()
         return self.base_url
 
