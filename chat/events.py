@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from chat.access import ThreadScope, hidden_participants
 from chat.models import utcnow
@@ -52,6 +52,22 @@ class LiveEvents(Protocol):
     async def publish_parts(self, event: str, parts: Sequence[Part]) -> None:
         """One event in several shapes, each to its rooms (the rooms are disjoint): as
         :meth:`publish` of each part, sent over the bus as one message."""
+
+
+# One event of a transaction as it goes out: its name, its parts, and one connection that does
+# not get it (None: none).
+Emission = tuple[str, Sequence[Part], str | None]
+
+
+@runtime_checkable
+class BatchLiveEvents(LiveEvents, Protocol):
+    """Live events that take a transaction's events at once (one bus message for all of them)
+    and can leave out one connection per event (:meth:`Publisher.publish`'s ``skip``: the
+    connection a send came on, whose ack already carries the message and the thread)."""
+
+    async def publish_events(self, events: Sequence[Emission]) -> None:
+        """Each event as :meth:`publish_parts`, in order, except to its connection left out;
+        sent over the bus as one message."""
 
 
 class NoLiveEvents:
@@ -129,10 +145,17 @@ Rebuild = Callable[[Store, dict[str, Any]], Awaitable[list[dict[str, Any]]]]
 @dataclass
 class _Batch:
     events: list[dict[str, Any]] = field(default_factory=list)
+    # The connection an event of ``events`` leaves out (BatchLiveEvents), by its index.
+    skips: dict[int, str] = field(default_factory=dict)
     durable: list[dict[str, Any]] = field(default_factory=list)  # to write to the outbox
     row_id: int | None = None
     # The row the send's statement wrote (a reference): its events, kept when others are added.
     written: list[dict[str, Any]] | None = None
+
+
+def _parts(entry: dict[str, Any]) -> list[Any]:
+    """An event's parts; rows written before events had parts hold one shape each."""
+    return entry["parts"] if "parts" in entry else [[entry["payload"], entry["rooms"]]]
 
 
 class Publisher:
@@ -140,6 +163,7 @@ class Publisher:
 
     def __init__(self, live: LiveEvents, clock: Callable[[], datetime] = utcnow) -> None:
         self.live = live
+        self._batching = live if isinstance(live, BatchLiveEvents) else None
         self.clock = clock
         self._done: list[int] = []  # outbox rows published, not yet deleted
         # Fault injection for the crash tests: called after commit, before publishing, with
@@ -165,15 +189,21 @@ class Publisher:
         *,
         durable: bool = True,
         referenced: bool = False,
+        skip: str | None = None,
     ) -> None:
         """Queue an event; it is sent once the transaction commits, never after a rollback.
         ``durable=False`` (read marks, typing, a resend's echo) skips the outbox;
         ``referenced=True``: the outbox row the send's statement wrote stands for it
-        (:meth:`written`), so it is not written again."""
+        (:meth:`written`), so it is not written again. ``skip``: one connection that does not
+        get it live (the sending connection, whose answer carries it; only where the live
+        events can leave one out, :class:`BatchLiveEvents`). A sweep of the outbox delivers
+        to every connection."""
         if not audiences:
             return
         batch = self._batch(store)
         entry = shaped(event, payload, audiences)
+        if skip is not None and self._batching is not None:
+            batch.skips[len(batch.events)] = skip
         batch.events.append(entry)
         if durable and not referenced:
             batch.durable.append(entry)
@@ -203,14 +233,27 @@ class Publisher:
                     for payload, rooms in e["parts"]
                 ]
             )
-        await self._emit(batch.events)
+        await self._emit(batch.events, batch.skips)
         if batch.row_id is not None:
             self._done.append(batch.row_id)
 
-    async def _emit(self, events: list[dict[str, Any]]) -> None:
+    async def _emit(
+        self, events: list[dict[str, Any]], skips: dict[int, str] | None = None
+    ) -> None:
+        """A transaction's (or a swept row's) events: at once where the live events take a
+        batch (one bus message), else one by one."""
+        if not events:
+            return
+        if self._batching is not None:
+            await self._batching.publish_events(
+                [
+                    (e["event"], [(p, r) for p, r in _parts(e)], skips.get(i) if skips else None)
+                    for i, e in enumerate(events)
+                ]
+            )
+            return
         for e in events:
-            # Rows written before events had parts: one shape each.
-            parts = e["parts"] if "parts" in e else [[e["payload"], e["rooms"]]]
+            parts = _parts(e)
             if len(parts) == 1:
                 await self.live.publish(e["event"], parts[0][0], parts[0][1])
             else:

@@ -68,10 +68,13 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 @dataclass(frozen=True)
 class Caller:
-    """Who asks, and from where (the address goes to the access log)."""
+    """Who asks, and from where (the address goes to the access log). ``origin``: the live
+    connection the request came on, if any (an opaque id of the server's); a send's answer
+    carries the message, so that connection does not also get it as a live event."""
 
     actor: Actor
     remote_addr: str | None = None
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,7 +341,8 @@ class ChatService:
                 if screening.changed:
                     thread = await self.thread_view_for(store, caller.actor, thread_id)
                 self._announce(
-                    store, scope, view, screening, announce=screening.changed, referenced=True
+                    store, scope, view, screening, announce=screening.changed, referenced=True,
+                    skip=caller.origin,
                 )
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
@@ -552,15 +556,18 @@ class ChatService:
         *,
         announce: bool,
         referenced: bool = False,
+        skip: str | None = None,
     ) -> None:
         """Queued in the transaction, sent after commit: what clients are told can always be
         read back, and a crash after the commit still delivers it (chat/events.py).
         ``referenced``: the send's outbox row stands for the message and ``thread_updated``
-        (:meth:`_rebuild_events`)."""
+        (:meth:`_rebuild_events`). ``skip``: the sending connection, whose ack carries the
+        message and, when ``thread_updated`` is announced, the thread (Caller.origin); the
+        sender's other connections get both events."""
         internal = message.kind == MessageKind.INTERNAL_NOTE
         payload = {"message": message.model_dump(mode="json")}
         rooms = thread_audiences(scope, internal=internal)
-        self.events.publish(store, "message", payload, rooms, referenced=referenced)
+        self.events.publish(store, "message", payload, rooms, referenced=referenced, skip=skip)
         patient_side = thread_audiences(scope, internal=False)
         for auto in screening.replies:
             self.events.publish(store, "message", {"message": auto}, patient_side)
@@ -568,15 +575,23 @@ class ChatService:
             # Staff of the whole unit: the alert names the patient, never the personnummer.
             self.events.publish(store, "acute_alert", screening.alert, [unit_room(scope.unit_id)])
         if announce:
-            self.announce_thread(store, scope, referenced=referenced)
+            self.announce_thread(store, scope, referenced=referenced, skip=skip)
 
     def announce_thread(
-        self, store: Store, scope: ThreadScope, *, referenced: bool = False
+        self,
+        store: Store,
+        scope: ThreadScope,
+        *,
+        referenced: bool = False,
+        skip: str | None = None,
     ) -> None:
-        """``thread_updated`` to everyone who sees the thread, after the commit."""
+        """``thread_updated`` to everyone who sees the thread, after the commit (not to the
+        connection ``skip``, whose answer carries the thread)."""
         payload = {"thread_id": str(scope.thread_id)}
         rooms = thread_audiences(scope, internal=False)
-        self.events.publish(store, "thread_updated", payload, rooms, referenced=referenced)
+        self.events.publish(
+            store, "thread_updated", payload, rooms, referenced=referenced, skip=skip
+        )
 
     async def _rebuild_events(self, store: Store, ref: dict[str, Any]) -> list[dict[str, Any]]:
         """The live events a send's outbox reference stands for (chat/events.py), for a sweep

@@ -10,6 +10,7 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Annotated, Any
 
 import socketio
@@ -18,7 +19,7 @@ from pydantic import Field, model_validator
 
 from chat.access import Actor
 from chat.errors import ErrorCode, NaraError
-from chat.events import Part, patient_room, team_room, unit_room, user_room
+from chat.events import Emission, Part, patient_room, team_room, unit_room, user_room
 from chat.service import Caller
 from server.api.chat_routes import new_message
 from server.api.schemas import MessageIn, Seq, Strict
@@ -33,7 +34,9 @@ ACTOR_TTL_SECONDS = 15.0  # membership changes reach open connections within thi
 class SocketLiveEvents:
     """Events go out through the manager's ``emit_parts`` (server/revocation.py): one bus
     message per event, whatever its shapes, and not decoded again by the process that sent
-    it."""
+    it. ``publish_events`` (chat.events.BatchLiveEvents) takes a transaction's events as one
+    bus message, each leaving out one socket: the one a message was sent on, whose ack
+    carries the message and the thread."""
 
     def __init__(self, sio: socketio.AsyncServer, namespace: str = CHAT_NAMESPACE) -> None:
         self.sio = sio
@@ -45,6 +48,9 @@ class SocketLiveEvents:
 
     async def publish_parts(self, event: str, parts: Sequence[Part]) -> None:
         await self.sio.manager.emit_parts(event, parts, self.namespace)
+
+    async def publish_events(self, events: Sequence[Emission]) -> None:
+        await self.sio.manager.emit_events(events, self.namespace)
 
 
 class SendEvent(MessageIn):
@@ -130,9 +136,10 @@ class ChatNamespace(StrictNamespace):
 
     @answer_errors(SendEvent)
     async def on_send_message(self, sid: str, data: SendEvent) -> dict[str, Any]:
-        result = await self.app[CHAT].send(
-            await self._caller(sid), data.thread_id, new_message(data)
-        )
+        # The ack carries the message: this socket does not also get it as a live event
+        # (the sender's other sockets do).
+        caller = replace(await self._caller(sid), origin=sid)
+        result = await self.app[CHAT].send(caller, data.thread_id, new_message(data))
         return result.model_dump(mode="json")
 
     @answer_errors(CatchUpEvent)

@@ -22,7 +22,7 @@ from typing import Any
 import socketio
 
 from chat.errors import ErrorCode, NaraError
-from chat.events import Part
+from chat.events import Emission, Part
 from chat.models import utcnow
 from server.auth import LiveSession, Revocation, SessionManager
 
@@ -61,12 +61,16 @@ class _Revocations:
             log.exception("ending revoked sessions failed")
 
     async def _emit_here(
-        self, event: str, parts: Sequence[Part] | list[Any], namespace: str
+        self,
+        event: str,
+        parts: Sequence[Part] | list[Any],
+        namespace: str,
+        skip: str | None = None,
     ) -> None:
-        """Each part to this process's connections in its rooms."""
+        """Each part to this process's connections in its rooms (not to the socket ``skip``)."""
         for payload, rooms in parts:
             await socketio.AsyncManager.emit(
-                self, event, payload, namespace=namespace, room=list(rooms)
+                self, event, payload, namespace=namespace, room=list(rooms), skip_sid=skip
             )
 
 
@@ -75,6 +79,11 @@ class LocalManager(_Revocations, socketio.AsyncManager):
 
     async def publish_revocation(self, revocation: Revocation) -> None:
         await self._handle_revocation(revocation)
+
+    async def emit_events(self, events: Sequence[Emission], namespace: str) -> None:
+        """A transaction's events in order, each to its rooms except its socket left out."""
+        for event, parts, skip in events:
+            await self._emit_here(event, parts, namespace, skip)
 
     async def emit_parts(self, event: str, parts: Sequence[Part], namespace: str) -> None:
         """One event in several shapes, each to its rooms (chat/events.py)."""
@@ -115,6 +124,30 @@ class RedisManager(_Revocations, socketio.AsyncRedisManager):
         }
         await self._publish(message)
 
+    async def emit_events(self, events: Sequence[Emission], namespace: str) -> None:
+        """A transaction's events (a message and its ``thread_updated``, say): delivered here
+        in order, each except to its socket left out, and one message on the channel for
+        all of them — the first event as :meth:`emit_parts` sends it, the others under
+        ``more`` (``[[event, parts], …]``), so one publish and one decode per process carry
+        the transaction."""
+        if not events:
+            return
+        for event, parts, skip in events:
+            await self._emit_here(event, parts, namespace, skip)
+        (event, parts, _), rest = events[0], events[1:]
+        message: dict[str, Any] = {
+            "method": PARTS_METHOD,
+            "host_id": self.host_id,
+            "event": event,
+            "namespace": namespace,
+            "parts": [[payload, list(rooms)] for payload, rooms in parts],
+        }
+        if rest:
+            message["more"] = [
+                [e, [[payload, list(rooms)] for payload, rooms in p]] for e, p, _ in rest
+            ]
+        await self._publish(message)
+
     async def _listen(self) -> Any:
         # Messages are decoded once here; python-socketio's listener accepts decoded dicts.
         own = self._own_prefix()
@@ -141,6 +174,8 @@ class RedisManager(_Revocations, socketio.AsyncRedisManager):
                 if data.get("host_id") != self.host_id:
                     try:
                         await self._emit_here(data["event"], data["parts"], data["namespace"])
+                        for event, parts in data.get("more") or ():
+                            await self._emit_here(event, parts, data["namespace"])
                     except Exception:
                         log.exception("delivering an event from the bus failed")
                 continue
