@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -42,6 +43,12 @@ class Analysis:
         return f" {surface} | {lemmas} "
 
 
+@lru_cache(maxsize=100_000)
+def _parts(token: str) -> tuple[tuple[str, str], ...]:
+    """A token's words and their folded forms; cached, as the vocabulary repeats."""
+    return tuple((part, without_apostrophe(fold(part))) for part in split_hyphens(token))
+
+
 class Analyzer:
     """Tokenises with spaCy's Swedish tokenizer and lemmatises with the folded table."""
 
@@ -70,9 +77,9 @@ class Analyzer:
                 if "\n" in tok.text:
                     cid, sid = cid + 1, sid + 1
                 continue
-            for part in split_hyphens(tok.text):
+            for part, low in _parts(tok.text):
                 surface.append(part)
-                folded.append(without_apostrophe(fold(part)))
+                folded.append(low)
                 clause.append(cid)
                 sentence.append(sid)
             low = folded[-1]
