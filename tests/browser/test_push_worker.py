@@ -21,10 +21,6 @@ from playwright.async_api import Browser
 from chat.notifications import texts
 from tests.browser.helpers import login_as
 from tests.conftest import RunningServer
-
-# Polls for what the browser does on its own time (a worker registered, a notification shown):
-# a deadline, not a speed claim; a busy CI machine can take seconds.
-_POLLS = 300
 from tests.notifications.conftest import (  # noqa: F401  (fixtures)
     mail,
     notify_overrides,
@@ -35,6 +31,10 @@ from tests.notifications.support import BrowserKeys, HttpStandIn
 from tests.support.flows import send, start_thread
 
 pytestmark = pytest.mark.browser
+
+# Polls for what the browser does on its own time (a worker registered, a notification shown):
+# a deadline, not a speed claim; a busy CI machine can take seconds.
+_POLLS = 300
 
 
 async def _server_push(server: RunningServer, stand_in: HttpStandIn) -> str:
