@@ -13,12 +13,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from .analyzer import Analysis
 from .catalogue import CATALOGUE_DIR
@@ -91,8 +92,11 @@ class ConTextReader:
         self.nlp = nlp
         raw = json.loads(rules_path.read_text("utf8"))["context_rules"]
         folded = [_folded_rule(r) for r in raw]
+        self._marks = _WordMarks.of(folded)
         if as_phrases:
             folded = [r for rule in folded for r in _expanded(rule)]
+            folded = [r for rule in folded for r in _first_word_split(rule)]
+            folded = [r for rule in folded for r in self._marks.compiled(rule)]
         # The constructor, not `from_dict`: only it accepts `terminated_by`.
         rules = [ConTextRule(**r) for r in folded]
         self._context = ConText(
@@ -111,6 +115,7 @@ class ConTextReader:
         if not events:
             return [AFFIRMED] * len(mentions)
         doc = an.doc
+        self._marks.mark(doc, an.folded)
         spans = [Span(doc, m.start, m.end, label=m.concept) for m in events]
         doc.spans["nara_mentions"] = spans
         self._context(doc)
@@ -210,6 +215,84 @@ def _expanded(rule: dict[str, Any]) -> list[dict[str, Any]]:
 
 # Beyond this many phrases a pattern stays a pattern (the rule file's lists are short).
 _MAX_PHRASES = 500
+
+
+def _first_word_split(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """A token pattern that starts with a word list, as one pattern per first word.
+
+    The Matcher starts every pattern at every token; a plain first word is compared in C, a
+    word list is a Python predicate call at each token. The matches are the same."""
+    pattern = rule.get("pattern")
+    if not isinstance(pattern, list) or not pattern:
+        return [rule]
+    first = pattern[0]
+    words = first.get("LOWER")
+    if "OP" in first or not (isinstance(words, dict) and set(words) == {"IN"}):
+        return [rule]
+    return [{**rule, "pattern": [{**first, "LOWER": w}, *pattern[1:]]}
+            for w in dict.fromkeys(words["IN"])]
+
+
+class _WordMarks:
+    """First-token regexes of the token patterns ("a word containing 'tablett'"), compared
+    in C: each token that matches some of them gets a marker naming which in its NORM
+    (unused otherwise), and the pattern asks for the markers that include its regex.
+    Compound words make these open lists, so they cannot become phrases."""
+
+    _MAX = 4
+
+    def __init__(self, regexes: Sequence[str]) -> None:
+        self.regexes = tuple(regexes)
+        self._compiled = [re.compile(r) for r in self.regexes]
+        self._cache: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, rules: Sequence[dict[str, Any]]) -> _WordMarks:
+        found = [_first_regex(r) for r in rules]
+        regexes = list(dict.fromkeys(r for r in found if r is not None))
+        return cls(regexes if len(regexes) <= cls._MAX else [])
+
+    def compiled(self, rule: dict[str, Any]) -> list[dict[str, Any]]:
+        regex = _first_regex(rule)
+        if regex is None or regex not in self.regexes:
+            return [rule]
+        k = self.regexes.index(regex)
+        first = {key: v for key, v in rule["pattern"][0].items() if key != "LOWER"}
+        others = [j for j in range(len(self.regexes)) if j != k]
+        keys = [_marker(sorted({k, *extra})) for n in range(len(others) + 1)
+                for extra in itertools.combinations(others, n)]
+        return [{**rule, "pattern": [{**first, "NORM": key}, *rule["pattern"][1:]]}
+                for key in keys]
+
+    def mark(self, doc: Doc, words: Sequence[str]) -> None:
+        if not self.regexes:
+            return
+        for i, word in enumerate(words):
+            key = self._cache.get(word)
+            if key is None:
+                key = _marker([k for k, rx in enumerate(self._compiled) if rx.search(word)])
+                if len(self._cache) < _MARK_CACHE:
+                    self._cache[word] = key
+            if key:
+                doc[i].norm_ = key
+
+
+_MARK_CACHE = 100_000
+
+
+def _marker(ks: Sequence[int]) -> str:
+    return "nara_re_" + "_".join(map(str, ks)) if ks else ""
+
+
+def _first_regex(rule: dict[str, Any]) -> str | None:
+    pattern = rule.get("pattern")
+    if not isinstance(pattern, list) or not pattern:
+        return None
+    first = pattern[0]
+    words = first.get("LOWER")
+    if "OP" in first or not (isinstance(words, dict) and set(words) == {"REGEX"}):
+        return None
+    return str(words["REGEX"])
 
 
 def _plain(token: dict[str, Any]) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from nlp import Router
-from nlp.context import ConTextReader, _expanded
+from nlp.context import ConTextReader, _expanded, _first_word_split, _WordMarks
 
 TEXTS = [
     "Hon fick ett krampanfall i måndags och mår bra nu.",
@@ -18,6 +18,10 @@ TEXTS = [
     "Om hon slutar andas, vad gör vi?",
     "He had a seizure three years ago and 12 months ago.",
     "hjärtsvikt sedan 2020 och nu bubblar det i bröstet",
+    "Vilka värktabletter mot bröstsmärta ska man ha hemma?",
+    "What medication for seizures and which inhaler for asthma attacks?",
+    "På HLR-kursen pratade vi om hjärtstopp. När han var 4 fick han kramp.",
+    "Vad ska vi göra om hon slutar andas? Förra veckan svimmade hon.",
 ]
 
 
@@ -30,6 +34,7 @@ def _cues(router: Router, reader: ConTextReader, text: str) -> list[tuple[Any, .
     an = router.featurizer.analyzer.analyse(text)
     doc = an.doc
     doc.spans["nara_mentions"] = []
+    reader._marks.mark(doc, an.folded)
     reader._context(doc)
     return sorted((m.category, *m.modifier_span) for m in doc._.context_graph.modifiers)
 
@@ -51,3 +56,22 @@ def test_only_plain_word_patterns_become_phrases() -> None:
     optional = {"literal": "x", "category": "HISTORICAL",
                 "pattern": [{"LOWER": "i"}, {"LOWER": "x", "OP": "?"}]}
     assert _expanded(optional) == [optional]
+
+
+def test_a_first_word_list_becomes_one_pattern_per_word() -> None:
+    rule = {"literal": "x", "category": "HISTORICAL",
+            "pattern": [{"LOWER": {"IN": ["for", "for"]}}, {"IS_DIGIT": True}]}
+    assert [r["pattern"] for r in _first_word_split(rule)] == [
+        [{"LOWER": "for"}, {"IS_DIGIT": True}]]
+    optional = {"literal": "x", "category": "HISTORICAL",
+                "pattern": [{"LOWER": {"IN": ["a", "b"]}, "OP": "?"}, {"IS_DIGIT": True}]}
+    assert _first_word_split(optional) == [optional]
+
+
+def test_a_first_word_regex_becomes_markers_of_every_overlap() -> None:
+    rules = [{"literal": f"r{k}", "category": "HYPOTHETICAL",
+              "pattern": [{"LOWER": {"REGEX": rx}}, {"LOWER": "mot"}]}
+             for k, rx in enumerate(["tablett", "tabletter$"])]
+    marks = _WordMarks.of(rules)
+    firsts = sorted(r["pattern"][0]["NORM"] for r in marks.compiled(rules[0]))
+    assert firsts == ["nara_re_0", "nara_re_0_1"]
