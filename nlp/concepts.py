@@ -127,6 +127,9 @@ class _Pattern:
     # For fixed expressions, the phrase's word order as indexes into (anchor, *others):
     # "fick barn" describes a birth, "barnet ... fick" does not.
     order: tuple[int, ...] | None = None
+    # The forms of the first other word that has no prefix (the rarest after the anchor):
+    # a message without any of them cannot hold the pattern, which one set lookup tells.
+    gate: frozenset[str] | None = None
 
 
 class ConceptMatcher:
@@ -207,7 +210,8 @@ class ConceptMatcher:
     def _index(
         self, concept: str, words: tuple[_Word, ...], order: tuple[int, ...] | None
     ) -> None:
-        pattern = _Pattern(concept, words[0], words[1:], order)
+        gate = next((w.forms for w in words[1:] if w.prefix is None), None)
+        pattern = _Pattern(concept, words[0], words[1:], order, gate)
         if pattern.anchor.prefix is not None:
             self._prefix.setdefault(pattern.anchor.prefix, []).append(pattern)
         else:
@@ -218,8 +222,11 @@ class ConceptMatcher:
         found: dict[tuple[str, int], Mention] = {}
         segments = segment_ids(an)
         where = _Positions(an)
+        present = where.forms
         for i in range(len(an.folded)):
             for pattern in self._candidates(an.folded[i], an.lemmas[i]):
+                if pattern.gate is not None and present.isdisjoint(pattern.gate):
+                    continue
                 span = _span(pattern, where, segments, i)
                 if span is None:
                     continue
@@ -343,6 +350,7 @@ class _Positions:
             self._by_form.setdefault(f, []).append(i)
             if lemma != f:
                 self._by_form.setdefault(lemma, []).append(i)
+        self.forms = self._by_form.keys()
         # Keyed by identity: hashing a frozen dataclass of frozensets costs more than the
         # lookup it saves.
         self._cache: dict[int, list[int]] = {}
@@ -438,40 +446,19 @@ def _is_temperature(an: Analysis, i: int) -> bool:
 def _derived(an: Analysis) -> list[Mention]:
     """Markers read from numbers: a temperature, a measured value out of range (vitals.py),
     an infant's age, an age of 75+, a pregnancy week."""
-    out = [
-        Mention("fever", i, i + 1, an.sentence[i], an.surface[i])
-        for i, lemma in enumerate(an.lemmas)
-        if lemma == TEMP_TOKEN and _is_temperature(an, i)
-    ]
-    if not out:
-        # A measured normal temperature and no fever-range one: "känns varm, men 37,3".
-        out += [
-            Mention("normal_temperature", i, i + 1, an.sentence[i], an.surface[i])
-            for i, w in enumerate(an.folded) if _NORMAL_TEMP_RE.match(w)
-        ][:1]
+    text = " ".join(an.folded)
+    out = _temperatures(an)
     spans = [(c, i, i + 1) for c, i in vitals.readings(an.folded)]
     spans += vitals.amounts(an.folded)
     out += [
         Mention(concept, i, end, an.sentence[i], " ".join(an.surface[i:end]))
         for concept, i, end in spans
     ]
-    text = " ".join(an.folded)
-    starts = list(itertools.accumulate((len(w) + 1 for w in an.folded), initial=0))
-    for months, lo, hi in infant_ages(text):
-        # Character offsets back to tokens, so that ConText reads the age like any mention.
-        first = bisect.bisect_right(starts, lo) - 1
-        last = max(first + 1, bisect.bisect_left(starts, hi))
-        label = " ".join(an.surface[first:last])
-        # The unit word alone is the mention, so that a cue ending in the number ("när han
-        # var 4") governs it rather than overlapping it.
-        first = last - 1
-        for concept, limit in (("infant_under_3_months", 3), ("infant_under_1_year", 12)):
-            if months < limit:
-                out.append(Mention(concept, first, last, an.sentence[first], label))
-    for m in _CHILD_AGE_RE.finditer(text):
-        if int(m.group(1)) <= _CHILD_MAX_AGE:
-            at = bisect.bisect_right(starts, m.start(1)) - 1
-            out.append(Mention("child", at, at + 1, an.sentence[at], m.group(0)))
+    out += _infant_ages(an, text)
+    # The rest needs a figure; most messages have none, and the searches cost more than this.
+    if _DIGIT_RE.search(text) is None:
+        return out
+    out += _child_ages(an, text)
     ages = [(int(m.group(1)), m.group(0)) for m in _AGE_RE.finditer(text)]
     ages += [(int(age), f"{age} år") for m in _BARE_AGE_RE.finditer(text)
              if (age := m.group(1) or m.group(2))]
@@ -488,9 +475,64 @@ def _derived(an: Analysis) -> list[Mention]:
     return out
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _temperatures(an: Analysis) -> list[Mention]:
+    out = [
+        Mention("fever", i, i + 1, an.sentence[i], an.surface[i])
+        for i, lemma in enumerate(an.lemmas)
+        if lemma == TEMP_TOKEN and _is_temperature(an, i)
+    ]
+    if not out:
+        # A measured normal temperature and no fever-range one: "känns varm, men 37,3".
+        out += [
+            Mention("normal_temperature", i, i + 1, an.sentence[i], an.surface[i])
+            for i, w in enumerate(an.folded) if w[:1] == "3" and _NORMAL_TEMP_RE.match(w)
+        ][:1]
+    return out
+
+
+def _token_starts(an: Analysis) -> list[int]:
+    """Character offset of each folded token in `" ".join(an.folded)`."""
+    return list(itertools.accumulate((len(w) + 1 for w in an.folded), initial=0))
+
+
+def _infant_ages(an: Analysis, text: str) -> list[Mention]:
+    ages = infant_ages(text)
+    if not ages:
+        return []
+    out = []
+    starts = _token_starts(an)
+    for months, lo, hi in ages:
+        # Character offsets back to tokens, so that ConText reads the age like any mention.
+        first = bisect.bisect_right(starts, lo) - 1
+        last = max(first + 1, bisect.bisect_left(starts, hi))
+        label = " ".join(an.surface[first:last])
+        # The unit word alone is the mention, so that a cue ending in the number ("när han
+        # var 4") governs it rather than overlapping it.
+        first = last - 1
+        for concept, limit in (("infant_under_3_months", 3), ("infant_under_1_year", 12)):
+            if months < limit:
+                out.append(Mention(concept, first, last, an.sentence[first], label))
+    return out
+
+
+def _child_ages(an: Analysis, text: str) -> list[Mention]:
+    out = []
+    starts: list[int] | None = None
+    for m in _CHILD_AGE_RE.finditer(text):
+        if int(m.group(1)) <= _CHILD_MAX_AGE:
+            starts = starts or _token_starts(an)
+            at = bisect.bisect_right(starts, m.start(1)) - 1
+            out.append(Mention("child", at, at + 1, an.sentence[at], m.group(0)))
+    return out
+
+
 def _signature_age(surface: Sequence[str]) -> int | None:
     """An age signed after the name at the very end: "… Ska jag lägga is på? /Dagny 84"."""
-    words = [w for w in surface if any(c.isalnum() for c in w)]
+    words = list(itertools.islice(
+        (w for w in reversed(surface) if any(c.isalnum() for c in w)), 2))[::-1]
     if len(words) < 2 or not words[-1].isdigit() or len(words[-1]) not in (2, 3):
         return None
     name = words[-2].strip("/-–,.")

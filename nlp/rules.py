@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 
@@ -122,11 +123,13 @@ def infant_age_months(folded_text: str) -> float | None:
     return min(a for a, _, _ in ages) if ages else None
 
 
-def infant_ages(folded_text: str) -> list[tuple[float, int, int]]:
+@lru_cache(maxsize=16)
+def infant_ages(folded_text: str) -> tuple[tuple[float, int, int], ...]:
     """Every infant age stated in days/weeks/months: (months, start, end) in the text, so
-    that its context can be read ("när han var 4 veckor" is not his age now)."""
+    that its context can be read ("när han var 4 veckor" is not his age now). Cached: the
+    features and the concepts ask for the same message's ages."""
     if _PREGNANT_RE.search(folded_text):
-        return []
+        return ()
     ages: list[tuple[float, int, int]] = []
     for m in _AGE_RE.finditer(folded_text):
         if not _is_age(folded_text, m):
@@ -140,7 +143,7 @@ def infant_ages(folded_text: str) -> list[tuple[float, int, int]]:
         else:
             months = float(n)
         ages.append((months, m.start(), m.end()))
-    return ages
+    return tuple(ages)
 
 
 def is_pregnant(folded_text: str) -> bool:
