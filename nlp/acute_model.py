@@ -56,18 +56,18 @@ class AcuteDetector:
         self.threshold = threshold
 
     def score(self, feats: Iterable[str], catalogue: Catalogue) -> AcuteScore:
-        contributions: dict[str, float] = {}
-        z = self.bias
-        # Sorted: a float sum in set order would depend on the process's hash seed, and the
-        # calibrated threshold is itself one message's probability.
-        for f in sorted(set(feats)):
-            w = self.weights.get(f)
-            if w is not None:
-                z += w
-                contributions[f] = w
+        """The probability, and its drivers when it reaches the threshold (only then are
+        they shown)."""
+        get = self.weights.get
+        found = {f: w for f in set(feats) if (w := get(f)) is not None}
+        # fsum: exact, so the same in any order; a plain sum in set order would depend on
+        # the process's hash seed, and the calibrated threshold is one message's probability.
+        z = self.bias + math.fsum(found.values())
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        top = sorted((f for f, w in contributions.items() if w > 0),
-                     key=lambda f: -contributions[f])[:_MAX_REASONS]
+        if p < self.threshold:
+            return AcuteScore(p, ())
+        top = sorted((f for f, w in found.items() if w > 0),
+                     key=lambda f: (-found[f], f))[:_MAX_REASONS]
         return AcuteScore(p, tuple(_label(f, catalogue) for f in top))
 
     def save(self, directory: Path) -> None:

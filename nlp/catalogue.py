@@ -8,6 +8,7 @@ lexicon. Nothing here is code but the loader and its consistency checks.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -87,6 +88,20 @@ class Presentation:
 class Catalogue:
     presentations: tuple[Presentation, ...]
     concepts: dict[str, Concept]
+
+    def triggered_by(self, concepts: Iterable[str]) -> list[Presentation]:
+        """The presentations with a trigger concept among `concepts`, in catalogue order."""
+        index = self._trigger_index
+        found = {k for c in concepts for k in index.get(c, ())}
+        return [self.presentations[k] for k in sorted(found)]
+
+    @cached_property
+    def _trigger_index(self) -> dict[str, tuple[int, ...]]:
+        index: dict[str, list[int]] = {}
+        for k, p in enumerate(self.presentations):
+            for c in p.trigger_concepts:
+                index.setdefault(c, []).append(k)
+        return {c: tuple(ks) for c, ks in index.items()}
 
     def presentation(self, pid: str) -> Presentation:
         for p in self.presentations:

@@ -79,9 +79,8 @@ def assess(
         del current[cid]
     present = current.keys() | passed.keys()
     findings = [
-        f for p in catalogue.presentations
-        if not p.trigger_concepts.isdisjoint(present)
-        and (f := _finding(p, current, passed, weak, recurring))
+        f for p in catalogue.triggered_by(present)
+        if (f := _finding(p, current, passed, weak, recurring))
     ]
     # Care has seen to it and the person is well again: before sorting, so that what is
     # still an emergency comes first.
@@ -119,26 +118,26 @@ def _finding(
     weak: frozenset[Trigger],
     recurring: dict[str, Mention],
 ) -> Finding | None:
-    if p.decision != "112":
-        # Recurring complaints ("får ibland ont i bröstet") are still worth a call today.
-        current = {**recurring, **current}
-    have = current.keys()
+    # Recurring complaints ("får ibland ont i bröstet") are still worth a call today.
+    have = current.keys() | recurring.keys() if p.decision != "112" and recurring \
+        else current.keys()
     met = [t for t, concepts in p.trigger_sets if concepts <= have]
-    strong = [t for t in met if (p.id, t) not in weak]
-    if strong or met:
+    if met:
+        strong = [t for t in met if (p.id, t) not in weak]
         trigger = (strong or met)[0]
         level = AKUT if p.decision == "112" else BRADSKANDE
         if level == BRADSKANDE and any(e <= have for e in p.escalate_sets):
             level = AKUT
         if not strong:
             level = BRADSKANDE
-        return Finding(p, level, trigger, _evidence(trigger, current), weak=not strong)
-    if p.decision != "112":
+        found = {**recurring, **current} if p.decision != "112" else current
+        return Finding(p, level, trigger, _evidence(trigger, found), weak=not strong)
+    if p.decision != "112" or not passed:
         return None
-    either = {**passed, **current}
-    either_have = either.keys()
+    either_have = passed.keys() | current.keys()
     for trigger, concepts in p.trigger_sets:
         if concepts <= either_have:
+            either = {**passed, **current}
             return Finding(p, BRADSKANDE, trigger, _evidence(trigger, either), passed=True)
     return None
 
