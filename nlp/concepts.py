@@ -62,13 +62,20 @@ NEGATIONS = frozenset(
     doesnt didnt isnt arent wasnt werent wont cant cannot havent hasnt""".split()
 )
 # With a negation the modal is meaning: "vill inte vakna" is a wish, "har inte vaknat" a sign.
-_MODALS = frozenset({"kan", "kunna", "kunde", "vill", "ville", "can", "could", "want", "wants"})
+_MODALS = frozenset({"kan", "kunna", "kunde", "kunnat", "vill", "ville", "velat", "can", "could",
+                     "want", "wants"})
 # Spellings of one negation: a phrase written with "inte" meets "ej", "int" and "icke" too
 # (care staff write "går ej att väcka"); "ingen" meets "inget" and "inga" (second-language
 # Swedish mixes them).
 _NEGATION_CLASSES = (
     frozenset({"inte", "ej", "int", "icke"}),
     frozenset({"ingen", "inga", "inget"}),
+)
+# A modal in a phrase meets its other tenses: "kan inte stå på benet" is also "kunde inte
+# stå" and "har inte kunnat stå".
+_MODAL_CLASSES = (
+    frozenset({"kan", "kunde", "kunna", "kunnat"}),
+    frozenset({"vill", "ville", "velat"}),
 )
 _CONTRACTIONS = {
     w + "nt": [w, "n't"]
@@ -199,7 +206,7 @@ class ConceptMatcher:
         # compound head: "NOAK" must not be "repaired" into a word every message has.
         # Nor a reading that turns a rare word into a function word ("varan" -> "vara",
         # "havande" -> "ha"): every message has those.
-        for same in _NEGATION_CLASSES:
+        for same in (*_NEGATION_CLASSES, *_MODAL_CLASSES):
             if folded in same:
                 return same
         lemma = self.analyzer.lemmatizer.table.get(folded, folded)
