@@ -11,6 +11,13 @@ statement, one per BEGIN/COMMIT/ROLLBACK, one per ping and one per preparation).
 
 Sends in a row (patient, then staff: the promise changes only on the first), then alternating
 (patient, staff, patient, …: every send changes the promise), counting the one side's sends.
+
+With ``--concurrent N``: N Socket.IO senders at once instead (the chat_load.py users and
+threads; sender i is a member of thread i mod 12), each sending ``--sends`` messages one after
+another, acks awaited; besides the counts per send, the messages per transaction (sends per
+COMMIT: what group commit put together) and the send rate.
+
+    .venv/bin/python bench/send_path.py --backend pg --concurrent 12 --sends 50
 """
 
 from __future__ import annotations
@@ -30,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiohttp import web  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from bench.chat_load import PG, REDIS, bench_database  # noqa: E402
+from bench.chat_load import PATIENTS, PG, REDIS, Tally, bench_database, setup_rooms  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import Config  # noqa: E402
-from server.demo import load_demo  # noqa: E402
+from server.demo import add_patients, load_demo  # noqa: E402
 from server.keys import DB  # noqa: E402
 from tests.support.backends import pg_admin  # noqa: E402
 from tests.support.clients import SocketClient, login  # noqa: E402
@@ -110,6 +117,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "pg"], default="sqlite")
     parser.add_argument("--sends", type=int, default=50)
+    parser.add_argument(
+        "--concurrent", type=int, default=0, help="N Socket.IO senders at once (per send)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -119,6 +129,7 @@ async def main() -> None:
 
             setup_db = Database(url)
             demo = await load_demo(setup_db)
+            await add_patients(setup_db, PATIENTS)
             await setup_db.dispose()
             assert demo is not None
             config = Config(
@@ -135,7 +146,10 @@ async def main() -> None:
             base = f"http://127.0.0.1:{runner.addresses[0][1]}"
             counts = Counts()
             counts.attach(runner.app[DB].engine)
-            await measure(base, demo, counts, args.sends)
+            if args.concurrent:
+                await concurrent(base, counts, args.sends, args.concurrent)
+            else:
+                await measure(base, demo, counts, args.sends)
             await runner.cleanup()
         finally:
             if dropname:
@@ -192,6 +206,42 @@ async def measure(base: str, demo: Any, counts: Counts, n: int) -> None:
         await sock.close()
     await anna.close()
     await sara.close()
+
+
+async def concurrent(base: str, counts: Counts, n: int, senders: int) -> None:
+    """``senders`` Socket.IO senders at once, ``n`` sends each (chat_load.py's threads)."""
+    rooms, people = await setup_rooms([base], Tally())
+    pairs = [
+        (room, room.members[(i // len(rooms)) % len(room.members)])
+        for i, room in ((i, rooms[i % len(rooms)]) for i in range(senders))
+    ]
+
+    async def run(count: int) -> None:
+        async def one(room: Any, member: Any) -> None:
+            for _ in range(count):
+                body = {"thread_id": room.thread_id, "client_id": cid(), "body": "x"}
+                ack = await member.sio.call("send_message", body, "/chat", timeout=10)
+                assert ack.get("ok"), ack
+
+        await asyncio.gather(*(one(room, member) for room, member in pairs))
+
+    await run(5)  # warm the statement caches
+    counts.on = True
+    cpu, wall = time.process_time(), time.perf_counter()
+    await run(n)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    counts.on = False
+    total = n * senders
+    commits = counts.c["commit"]
+    print(
+        f"{senders} concurrent senders: {total / wall:.0f} sends/s, "
+        f"{total / max(1, commits):.1f} sends per COMMIT, "
+        f"{cpu * 1000 / total:.1f} ms CPU incl. clients"
+    )
+    counts.report(f"Socket.IO send ({senders} at once)", total)
+    for m in people:
+        await m.sio.disconnect()
+        await m.client.close()
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ from chat.presenters import (
 from chat.promise import URGENCY_HOURS
 from chat.routing import TRIAGE_KEY, URGENT, Classification, MessageClassifier, more_urgent
 from chat.storage import Database, Store
+from chat.storage.group_commit import GroupCommit
 from chat.storage.messages import Posted
 from chat.views import (
     AttachmentView,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     from chat.notifications.followup import Followup
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SEND_BATCH = 32  # the most sends in one transaction (server/config.py: NARA_SEND_BATCH)
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,11 @@ class ChatService:
         classifier: MessageClassifier | None = None,
         clock: Callable[[], datetime] = utcnow,
         attachment_binder: AttachmentBinder | None = None,
+        send_batch: int = SEND_BATCH,
     ) -> None:
         self.db = db
+        # Sends written together while one is in flight (NARA_SEND_BATCH; 1: each alone).
+        self._sends: GroupCommit[SendResult] = GroupCommit(db, send_batch)
         self.live: LiveEvents = live or NoLiveEvents()
         self.classifier = classifier
         self.clock = clock
@@ -324,28 +329,36 @@ class ChatService:
         )
 
     async def send(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
-        # One transaction: store, authorise, queue the live events (sent after the commit).
+        """One transaction: store, authorise, queue the live events (sent after the commit).
+        Sends that arrive while another is being written share the next transaction (group
+        commit: one BEGIN/COMMIT for all; a send that fails runs again alone, so it answers
+        as it would have alone: chat/storage/group_commit.py)."""
         try:
-            async with self.db.write() as store:
-                now = self.clock()
-                view, posted = await self._post(store, caller, thread_id, new, now)
-                scope = posted.scope
-                screening = await self._screen(store, caller, scope, new, view, now)
-                if self.followup is not None and await self.followup.after_message(
-                    store, caller.actor, scope, view, now, retriaged=screening.changed,
-                    known=posted,
-                ):
-                    screening.changed = True
-                # The hot path skips the thread view; re-triage or a reply changes the thread.
-                thread = None
-                if screening.changed:
-                    thread = await self.thread_view_for(store, caller.actor, thread_id)
-                self._announce(
-                    store, scope, view, screening, announce=screening.changed, referenced=True,
-                    skip=caller.origin,
-                )
+            return await self._sends.write(
+                lambda store: self._send_in(store, caller, thread_id, new), key=str(thread_id)
+            )
         except IntegrityError:
             return await self._replay(caller, thread_id, new)
+
+    async def _send_in(
+        self, store: Store, caller: Caller, thread_id: uuid.UUID, new: NewMessage
+    ) -> SendResult:
+        now = self.clock()
+        view, posted = await self._post(store, caller, thread_id, new, now)
+        scope = posted.scope
+        screening = await self._screen(store, caller, scope, new, view, now)
+        if self.followup is not None and await self.followup.after_message(
+            store, caller.actor, scope, view, now, retriaged=screening.changed, known=posted
+        ):
+            screening.changed = True
+        # The hot path skips the thread view; re-triage or a reply changes the thread.
+        thread = None
+        if screening.changed:
+            thread = await self.thread_view_for(store, caller.actor, thread_id)
+        self._announce(
+            store, scope, view, screening, announce=screening.changed, referenced=True,
+            skip=caller.origin,
+        )
         return SendResult(
             message=seen_by(caller.actor, view),
             thread=thread,

@@ -124,6 +124,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         live=SocketLiveEvents(app[SIO]),
         classifier=classifier,
         attachment_binder=StoredAttachmentBinder(config.attachment_limits),
+        send_batch=config.send_batch,
     )
     app[CHAT] = chat
     app[MANAGEMENT] = ThreadManagement(chat)

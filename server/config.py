@@ -78,6 +78,9 @@ class Config:
     escalation_check_s: float = 60.0
     # Live events still in the outbox after this are republished by any process (chat/events.py).
     live_outbox_stale_s: float = 3.0
+    # Group commit (chat/storage/group_commit.py): at most this many sends that arrive while
+    # one is being written share the next transaction; 1: every send in its own.
+    send_batch: int = 32
     # Tests only (fault injection): exit at once after committing a message whose text
     # contains this marker, before its live events are published.
     fault_crash_after_commit: str = ""
@@ -171,6 +174,7 @@ class Config:
             "notify_max_attempts": int(_env("NARA_NOTIFY_MAX_ATTEMPTS", "8")),
             "escalation_check_s": float(_env("NARA_ESCALATION_CHECK_SECONDS", "60")),
             "live_outbox_stale_s": float(_env("NARA_LIVE_OUTBOX_STALE_SECONDS", "3")),
+            "send_batch": int(_env("NARA_SEND_BATCH", "32")),
             "fault_crash_after_commit": _env("NARA_FAULT_CRASH_AFTER_COMMIT", ""),
             "case_reminder_hours": int(_env("NARA_CASE_REMINDER_HOURS", "72")),
             "case_reminder_check_s": float(_env("NARA_CASE_REMINDER_CHECK_SECONDS", "300")),

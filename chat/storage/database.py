@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
@@ -31,6 +31,19 @@ from chat.storage.threads import ThreadRepository
 
 log = logging.getLogger("nara.storage")
 Hook = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+# A unit of work inside a write transaction; it may run again after a rollback, so whatever
+# it does outside the database waits for ``Store.on_commit``.
+Work = Callable[["Store"], Awaitable[T]]
+
+
+class PartFailed(Exception):
+    """:meth:`Database.write_each`: the work at ``index`` raised (its exception is the
+    ``__cause__``); the whole transaction was rolled back."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"unit of work {index} failed")
+        self.index = index
 
 
 class Store:
@@ -128,17 +141,45 @@ class Database:
     async def write(self) -> AsyncIterator[Store]:
         """One transaction: committed when the block ends, rolled back on any exception; the
         ``on_commit`` callbacks run after the commit (and after SQLite's writer lock)."""
+        async with self._transaction() as session:
+            store = Store(session)
+            yield store
+            await store._finish()
+        await store._committed()
+
+    async def write_each(self, works: Sequence[Work[T]]) -> list[T]:
+        """Several units of work in one transaction (group commit, chat/storage/group_commit.py),
+        one after another, each on a Store of its own: its own hooks and scratch, the session
+        shared. Between them the session is flushed and lets go of its objects, so each work
+        sees the ones before it as if they had committed (and no object loaded before it).
+        After the one commit each work's ``on_commit`` callbacks run, in order. The first
+        exception rolls all of them back; raised from a work it comes as :class:`PartFailed`
+        (which one), from the commit as it is."""
+        stores: list[Store] = []
+        results: list[T] = []
+        async with self._transaction() as session:
+            for index, work in enumerate(works):
+                store = Store(session)
+                try:
+                    results.append(await work(store))
+                    await store._finish()
+                    await session.flush()
+                except Exception as exc:
+                    raise PartFailed(index) from exc
+                session.expunge_all()
+                stores.append(store)
+        for store in stores:
+            await store._committed()
+        return results
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
         if self._write_lock is None:
             async with self._sessions() as session, session.begin():
-                store = Store(session)
-                yield store
-                await store._finish()
+                yield session
         else:
             async with self._write_lock, self._sessions() as session, session.begin():
-                store = Store(session)
-                yield store
-                await store._finish()
-        await store._committed()
+                yield session
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
