@@ -1,10 +1,10 @@
-"""The JSON of the Socket.IO wire and of the bus: orjson where it is installed.
+"""The JSON of the Socket.IO wire, of the bus and of REST bodies: orjson.
 
 python-socketio and python-engineio take a module-like ``json`` with ``dumps`` and ``loads``
 (``AsyncServer(json=…)``); it encodes every packet sent (each event once, however many
 connections get it), decodes every packet received, and encodes and decodes the Redis bus's
-messages (server/revocation.py). :data:`WIRE_JSON` is orjson behind that interface, or the
-standard library's module (engine.io's, which caps integers at 100 digits) without it.
+messages (server/revocation.py). :data:`WIRE_JSON` is orjson behind that interface (orjson is
+a dependency, so there is no second encoder to keep in step).
 
 What orjson does differently, none of which the payloads depend on (they come from
 ``model_dump(mode="json")`` and plain dicts): compact output always (``separators`` are
@@ -15,13 +15,9 @@ either). Integers beyond 64 bits decode as floats, so a long number costs linear
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; the fallback is for safety
-    orjson = None  # type: ignore[assignment]
+import orjson
 
 
 class OrjsonWire:
@@ -36,12 +32,4 @@ class OrjsonWire:
         return orjson.loads(data)
 
 
-def _wire() -> OrjsonWire | ModuleType:
-    if orjson is not None:
-        return OrjsonWire()
-    from engineio import json as engineio_json
-
-    return engineio_json
-
-
-WIRE_JSON = _wire()
+WIRE_JSON = OrjsonWire()
