@@ -26,7 +26,7 @@ _MAX_REASONS = 4
 
 def features(an: Analysis, assessment: Assessment) -> list[str]:
     """The detector's view of a message (the same at training and at routing)."""
-    words = [w for w in an.lemmas if any(ch.isalpha() for ch in w)]
+    words = [w for w in an.lemmas if w.isalpha() or any(ch.isalpha() for ch in w)]
     out = [f"w:{w}" for w in words]
     lemmas, sentence = an.lemmas, an.sentence
     out += [

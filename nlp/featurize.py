@@ -41,7 +41,8 @@ class Featurizer:
         lang = an.language
         folded_text = " ".join(an.folded)
         infant = is_infant(folded_text)
-        words = [w for w in an.lemmas if w == TEMP_TOKEN or any(c.isalpha() for c in w)]
+        words = [w for w in an.lemmas
+                 if w.isalpha() or w == TEMP_TOKEN or any(c.isalpha() for c in w)]
         # Five-letter stems of long words generalise over compounds and unseen inflections
         # ("blodtrycksvärden", "blodtrycksmätare" share "blodt").
         words += [f"p_{w[:_STEM]}" for w in words if len(w) > _STEM + 2 and w.isalpha()]
