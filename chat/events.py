@@ -5,11 +5,13 @@ Audiences are room names: ``patient:<id>`` (the patient and their guardians), ``
 (staff of the owning team) and ``user:<id>`` (one user, e.g. an added municipal nurse).
 
 Durable events (messages, thread changes, alerts) are also written to ``live_outbox`` in the
-same transaction, as one row per transaction. After the commit the events are published and the
-row is deleted (in batches, by :meth:`Publisher.run`). A process that dies between commit and
-publish leaves its rows behind; the sweep of any process publishes rows older than a few
-seconds, so every committed message reaches the clients connected at that time (at least once:
-clients keep messages by id and seq).
+same transaction, as one row per unit of work (one per send, also when a group commit puts
+several sends in one transaction). After the commit the transaction's events are published at
+once (one bus message, :class:`BatchLiveEvents`), then its rows are deleted (in batches, by
+:meth:`Publisher.run`). A process that dies between commit and publish leaves its rows behind;
+the sweep of any process publishes rows older than a few seconds, so every committed message
+reaches the clients connected at that time (at least once: clients keep messages by id and
+seq).
 
 A send writes its row in the send's own statement (MessageRepository.post), before the events
 exist: the row holds a *reference* to the message (:func:`message_reference`), and a sweep
@@ -173,11 +175,20 @@ class Publisher:
         self.rebuild: Rebuild | None = None
 
     def _batch(self, store: Store) -> _Batch:
+        """The unit of work's batch (its own outbox row, its own skips). The batches of one
+        transaction (the sends of a group commit, :meth:`Database.write_each`, share
+        ``Store.shared``) are published together after its commit, in their order: one
+        ``on_commit``, on the first store that publishes (so the later stores' own
+        ``on_commit`` callbacks run after it)."""
         batch = store.scratch.get(self)
         if batch is None:
             batch = store.scratch[self] = _Batch()
             store.before_commit(lambda: self._write(store, batch))
-            store.on_commit(lambda: self._send(batch))
+            batches: list[_Batch] | None = store.shared.get(self)
+            if batches is None:
+                batches = store.shared[self] = []
+                store.on_commit(lambda: self._send(batches))
+            batches.append(batch)
         return batch
 
     def publish(
@@ -223,19 +234,25 @@ class Publisher:
             assert batch.row_id is not None
             await store.live_outbox.replace(batch.row_id, [*batch.written, *batch.durable])
 
-    async def _send(self, batch: _Batch) -> None:
+    async def _send(self, batches: list[_Batch]) -> None:
+        """A committed transaction's events, its units of work's in their order: one
+        :meth:`_emit` (one bus message); then their outbox rows are done."""
+        events: list[dict[str, Any]] = []
+        skips: dict[int, str] = {}
+        for batch in batches:
+            skips.update({len(events) + i: sid for i, sid in batch.skips.items()})
+            events += batch.events
         if self.before_publish is not None:
             # One entry per shape, as events were queued: {"event", "payload", "rooms"}.
             self.before_publish(
                 [
                     {"event": e["event"], "payload": payload, "rooms": rooms}
-                    for e in batch.events
+                    for e in events
                     for payload, rooms in e["parts"]
                 ]
             )
-        await self._emit(batch.events, batch.skips)
-        if batch.row_id is not None:
-            self._done.append(batch.row_id)
+        await self._emit(events, skips)
+        self._done += [b.row_id for b in batches if b.row_id is not None]
 
     async def _emit(
         self, events: list[dict[str, Any]], skips: dict[int, str] | None = None

@@ -49,12 +49,16 @@ class PartFailed(Exception):
 class Store:
     """The repositories bound to one session (one unit of work)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, shared: dict[object, Any] | None = None) -> None:
         self.session = session
         self._before_commit: list[Hook] = []
         self._after_commit: list[Hook] = []
-        # Per-transaction state of the services (e.g. the live events queued so far).
+        # Per-unit-of-work state of the services (e.g. the live events queued so far).
         self.scratch: dict[object, Any] = {}
+        # State of the whole transaction, shared by the stores of one
+        # :meth:`Database.write_each` (the same as a fresh dict for one unit of work): e.g. the
+        # live events of all its sends, published together after the one commit.
+        self.shared: dict[object, Any] = {} if shared is None else shared
         self.live_outbox = LiveOutboxRepository(session)
         self.directory = DirectoryRepository(session)
         self.threads = ThreadRepository(session)
@@ -150,16 +154,17 @@ class Database:
     async def write_each(self, works: Sequence[Work[T]]) -> list[T]:
         """Several units of work in one transaction (group commit, chat/storage/group_commit.py),
         one after another, each on a Store of its own: its own hooks and scratch, the session
-        shared. Between them the session is flushed and lets go of its objects, so each work
-        sees the ones before it as if they had committed (and no object loaded before it).
-        After the one commit each work's ``on_commit`` callbacks run, in order. The first
-        exception rolls all of them back; raised from a work it comes as :class:`PartFailed`
-        (which one), from the commit as it is."""
+        shared, and so is :attr:`Store.shared`. Between them the session is flushed and lets go
+        of its objects, so each work sees the ones before it as if they had committed (and no
+        object loaded before it). After the one commit each work's ``on_commit`` callbacks
+        run, in order. The first exception rolls all of them back; raised from a work it comes
+        as :class:`PartFailed` (which one), from the commit as it is."""
         stores: list[Store] = []
         results: list[T] = []
+        shared: dict[object, Any] = {}
         async with self._transaction() as session:
             for index, work in enumerate(works):
-                store = Store(session)
+                store = Store(session, shared)
                 try:
                     results.append(await work(store))
                     await store._finish()

@@ -369,3 +369,40 @@ async def test_send_batch_one_gives_every_send_its_own_transaction(
     assert all(isinstance(r, SendResult) for r in results)
     assert seen.inserts_per_commit == [1, 1, 1]
     await assert_whole(db, thread_id)
+
+
+async def test_a_batch_not_published_after_its_commit_is_swept_whole(
+    chat: ChatService, as_: People, demo: DemoIds, db: Database, live: RecordedEvents
+) -> None:
+    """The process dies between a batch's one commit and its one publish: every send's
+    outbox row stays, and the sweep publishes each of the batch's messages once, in order."""
+    thread_id = await anna_thread(chat, as_, demo)
+    anna, sara = await as_("anna"), await as_("sara")
+    await chat.events.flush(db)
+    before = await outbox_rows(db)
+
+    def crash(_events: Any) -> None:
+        raise RuntimeError("died after the commit")
+
+    chat.events.before_publish = crash
+    live.sent.clear()
+    with watching(db, live) as seen:
+        results = await together(
+            *((chat, anna if i % 2 else sara, thread_id, text(f"M {i}")) for i in range(6))
+        )
+    chat.events.before_publish = None
+    assert all(isinstance(r, SendResult) for r in results)
+    assert max(seen.inserts_per_commit) > 1  # a batch
+    assert sends_announced(live) == []  # nothing went out
+    await chat.events.flush(db)  # nothing was published: nothing to forget
+    assert await outbox_rows(db) == before + 6
+    live.sent.clear()
+    await chat.events.sweep(db, stale_s=0)
+    assert await outbox_rows(db) == 0
+    rows = await stored(db, thread_id)
+    staff_side = [
+        p.payload["message"]["id"]
+        for p in live.of("message")
+        if not any(a.startswith("patient:") for a in p.audiences)
+    ]
+    assert staff_side == [str(m.id) for m in rows[1:]]
