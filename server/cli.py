@@ -31,10 +31,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_oidc_cli(args[1:], Config.from_env())
     parser = _parser()
     ns = parser.parse_args(args)
-    config = Config.from_env()
+    overrides = {k: v for k, v in (("host", getattr(ns, "host", None)),
+                                   ("port", getattr(ns, "port", None))) if v is not None}
+    try:
+        config = Config.from_env(**overrides)
+    except ValueError as err:  # a setting that is not a number, or out of range
+        print(f"nara: bad configuration: {err}", file=sys.stderr)
+        return 2
     if ns.command == "serve":
-        overrides = {k: v for k, v in (("host", ns.host), ("port", ns.port)) if v is not None}
-        return serve(Config.from_env(**overrides))
+        return serve(config)
     if ns.command == "db":
         return db_upgrade(config)
     if ns.command == "demo":

@@ -174,7 +174,7 @@ class Config:
             "notify_max_attempts": int(_env("NARA_NOTIFY_MAX_ATTEMPTS", "8")),
             "escalation_check_s": float(_env("NARA_ESCALATION_CHECK_SECONDS", "60")),
             "live_outbox_stale_s": float(_env("NARA_LIVE_OUTBOX_STALE_SECONDS", "3")),
-            "send_batch": int(_env("NARA_SEND_BATCH", "32")),
+            "send_batch": _at_least_one("NARA_SEND_BATCH", int(_env("NARA_SEND_BATCH", "32"))),
             "fault_crash_after_commit": _env("NARA_FAULT_CRASH_AFTER_COMMIT", ""),
             "case_reminder_hours": int(_env("NARA_CASE_REMINDER_HOURS", "72")),
             "case_reminder_check_s": float(_env("NARA_CASE_REMINDER_CHECK_SECONDS", "300")),
@@ -207,3 +207,9 @@ def _async_url(url: str) -> str:
     if url.startswith("sqlite:///"):
         return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
     return url
+
+
+def _at_least_one(name: str, value: int) -> int:
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more (1: every send in its own transaction)")
+    return value
