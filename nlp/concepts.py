@@ -61,9 +61,6 @@ NEGATIONS = frozenset(
     """inte int ej icke ingen inga inget aldrig utan no not n't never without none nor dont
     doesnt didnt isnt arent wasnt werent wont cant cannot havent hasnt""".split()
 )
-# With a negation the modal is meaning: "vill inte vakna" is a wish, "har inte vaknat" a sign.
-_MODALS = frozenset({"kan", "kunna", "kunde", "kunnat", "vill", "ville", "velat", "can", "could",
-                     "want", "wants"})
 # Spellings of one negation: a phrase written with "inte" meets "ej", "int" and "icke" too
 # (care staff write "går ej att väcka"); "ingen" meets "inget" and "inga" (second-language
 # Swedish mixes them).
@@ -77,6 +74,8 @@ _MODAL_CLASSES = (
     frozenset({"kan", "kunde", "kunna", "kunnat"}),
     frozenset({"vill", "ville", "velat"}),
 )
+# With a negation the modal is meaning: "vill inte vakna" is a wish, "har inte vaknat" a sign.
+_MODALS = frozenset().union(*_MODAL_CLASSES, {"can", "could", "want", "wants"})
 _CONTRACTIONS = {
     w + "nt": [w, "n't"]
     for w in ("ca", "wo", "do", "does", "did", "is", "has", "have", "could", "would", "was")

@@ -92,7 +92,8 @@ class ConTextReader:
         self.nlp = nlp
         raw = json.loads(rules_path.read_text("utf8"))["context_rules"]
         folded = [_folded_rule(r) for r in raw]
-        self._marks = _WordMarks.of(folded)
+        # Markers only where the patterns are compiled to ask for them.
+        self._marks = _WordMarks.of(folded if as_phrases else [])
         if as_phrases:
             folded = [r for rule in folded for r in _expanded(rule)]
             folded = [r for rule in folded for r in _first_word_split(rule)]
@@ -222,15 +223,11 @@ def _first_word_split(rule: dict[str, Any]) -> list[dict[str, Any]]:
 
     The Matcher starts every pattern at every token; a plain first word is compared in C, a
     word list is a Python predicate call at each token. The matches are the same."""
-    pattern = rule.get("pattern")
-    if not isinstance(pattern, list) or not pattern:
+    words = _first_lower(rule, "IN")
+    if words is None:
         return [rule]
-    first = pattern[0]
-    words = first.get("LOWER")
-    if "OP" in first or not (isinstance(words, dict) and set(words) == {"IN"}):
-        return [rule]
-    return [{**rule, "pattern": [{**first, "LOWER": w}, *pattern[1:]]}
-            for w in dict.fromkeys(words["IN"])]
+    first, rest = rule["pattern"][0], rule["pattern"][1:]
+    return [{**rule, "pattern": [{**first, "LOWER": w}, *rest]} for w in dict.fromkeys(words)]
 
 
 class _WordMarks:
@@ -285,14 +282,18 @@ def _marker(ks: Sequence[int]) -> str:
 
 
 def _first_regex(rule: dict[str, Any]) -> str | None:
+    regex = _first_lower(rule, "REGEX")
+    return None if regex is None else str(regex)
+
+
+def _first_lower(rule: dict[str, Any], kind: str) -> Any:
+    """The `LOWER` `IN` list or `REGEX` of a token pattern's first token (None: another kind
+    of first token, or one that is optional)."""
     pattern = rule.get("pattern")
-    if not isinstance(pattern, list) or not pattern:
+    if not isinstance(pattern, list) or not pattern or "OP" in pattern[0]:
         return None
-    first = pattern[0]
-    words = first.get("LOWER")
-    if "OP" in first or not (isinstance(words, dict) and set(words) == {"REGEX"}):
-        return None
-    return str(words["REGEX"])
+    words = pattern[0].get("LOWER")
+    return words[kind] if isinstance(words, dict) and set(words) == {kind} else None
 
 
 def _plain(token: dict[str, Any]) -> bool:
