@@ -13,6 +13,20 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _int(name: str, default: str) -> int:
+    try:
+        return int(_env(name, default))
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {os.environ[name]!r}") from None
+
+
+def _float(name: str, default: str) -> float:
+    try:
+        return float(_env(name, default))
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {os.environ[name]!r}") from None
+
+
 def _list(name: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
 
@@ -122,42 +136,42 @@ class Config:
         values: dict[str, object] = {
             "host": _env("NARA_HOST", "127.0.0.1"),
             "public_url": _env("NARA_PUBLIC_URL", "").rstrip("/"),
-            "port": int(_env("NARA_PORT", "8080")),
+            "port": _int("NARA_PORT", "8080"),
             "data_dir": data_dir,
             "database_url": _env("DATABASE_URL", ""),
             "redis_url": _env("REDIS_URL", ""),
             "redis_channel": _env("NARA_REDIS_CHANNEL", "nara"),
-            "session_ttl_hours": int(_env("NARA_SESSION_TTL_HOURS", "12")),
-            "session_recheck_s": float(_env("NARA_SESSION_RECHECK_SECONDS", "15")),
+            "session_ttl_hours": _int("NARA_SESSION_TTL_HOURS", "12"),
+            "session_recheck_s": _float("NARA_SESSION_RECHECK_SECONDS", "15"),
             "cookie_secure": _env("NARA_COOKIE_SECURE", "0") == "1",
             "hsts": _env("NARA_HSTS", "auto"),
-            "proxy_hops": int(_env("NARA_PROXY_HOPS", "0")),
-            "password_threads": int(_env("NARA_PASSWORD_THREADS", "0")),
+            "proxy_hops": _int("NARA_PROXY_HOPS", "0"),
+            "password_threads": _int("NARA_PASSWORD_THREADS", "0"),
             "login_rate_limit": _env("NARA_LOGIN_RATE_LIMIT", "1") != "0",
-            "login_window_s": int(_env("NARA_LOGIN_WINDOW_SECONDS", "900")),
-            "login_failures_per_account": int(_env("NARA_LOGIN_FAILURES_PER_ACCOUNT", "10")),
-            "login_failures_per_address": int(_env("NARA_LOGIN_FAILURES_PER_ADDRESS", "30")),
-            "login_known_address_days": int(_env("NARA_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
+            "login_window_s": _int("NARA_LOGIN_WINDOW_SECONDS", "900"),
+            "login_failures_per_account": _int("NARA_LOGIN_FAILURES_PER_ACCOUNT", "10"),
+            "login_failures_per_address": _int("NARA_LOGIN_FAILURES_PER_ADDRESS", "30"),
+            "login_known_address_days": _int("NARA_LOGIN_KNOWN_ADDRESS_DAYS", "30"),
             "allowed_origins": _list("NARA_ALLOWED_ORIGINS"),
             "log_level": _env("NARA_LOG_LEVEL", "INFO"),
             "event_loop": _env("NARA_EVENT_LOOP", "uvloop"),
             "nlp_enabled": _env("NARA_NLP", "1") != "0",
             "nlp_model_dir": Path(model) if model else None,
-            "upload_ttl_minutes": int(_env("NARA_UPLOAD_TTL_MINUTES", "60")),
-            "upload_purge_s": float(_env("NARA_UPLOAD_PURGE_SECONDS", "300")),
-            "attachment_inspections": int(_env("NARA_ATTACHMENT_INSPECTIONS", "2")),
+            "upload_ttl_minutes": _int("NARA_UPLOAD_TTL_MINUTES", "60"),
+            "upload_purge_s": _float("NARA_UPLOAD_PURGE_SECONDS", "300"),
+            "attachment_inspections": _int("NARA_ATTACHMENT_INSPECTIONS", "2"),
             "attachment_limits": AttachmentLimits.from_env(),
-            "video_mesh_max": int(_env("NARA_VIDEO_MESH_MAX", "4")),
-            "video_max_participants": int(_env("NARA_VIDEO_MAX_PARTICIPANTS", "8")),
-            "video_reconnect_grace_s": float(_env("NARA_VIDEO_RECONNECT_GRACE_SECONDS", "10")),
-            "video_lease_s": float(_env("NARA_VIDEO_LEASE_SECONDS", "3")),
-            "video_bitrate_kbps": int(_env("NARA_VIDEO_BITRATE_KBPS", "512")),
-            "janus_sweep_s": float(_env("NARA_JANUS_SWEEP_SECONDS", "60")),
+            "video_mesh_max": _int("NARA_VIDEO_MESH_MAX", "4"),
+            "video_max_participants": _int("NARA_VIDEO_MAX_PARTICIPANTS", "8"),
+            "video_reconnect_grace_s": _float("NARA_VIDEO_RECONNECT_GRACE_SECONDS", "10"),
+            "video_lease_s": _float("NARA_VIDEO_LEASE_SECONDS", "3"),
+            "video_bitrate_kbps": _int("NARA_VIDEO_BITRATE_KBPS", "512"),
+            "janus_sweep_s": _float("NARA_JANUS_SWEEP_SECONDS", "60"),
             "janus_servers_json": _env("NARA_JANUS_SERVERS", ""),
             "turn_secret": _env("NARA_TURN_SECRET", ""),
             "turn_urls": _list("NARA_TURN_URLS"),
             "stun_urls": _list("NARA_STUN_URLS"),
-            "turn_ttl_s": int(_env("NARA_TURN_TTL_SECONDS", "3600")),
+            "turn_ttl_s": _int("NARA_TURN_TTL_SECONDS", "3600"),
             "smtp_url": _env("NARA_SMTP_URL", ""),
             "mail_from": _env("NARA_MAIL_FROM", "Nära <noreply@nara.invalid>"),
             "sms_url": _env("NARA_SMS_URL", ""),
@@ -167,17 +181,17 @@ class Config:
             "vapid_private_key": _env("NARA_VAPID_PRIVATE_KEY", ""),
             "vapid_public_key": _env("NARA_VAPID_PUBLIC_KEY", ""),
             "vapid_subject": _env("NARA_VAPID_SUBJECT", ""),
-            "notify_window_s": int(_env("NARA_NOTIFY_WINDOW_SECONDS", "900")),
-            "notify_active_s": int(_env("NARA_NOTIFY_ACTIVE_SECONDS", "60")),
-            "notify_lease_s": int(_env("NARA_NOTIFY_LEASE_SECONDS", "60")),
-            "notify_retry_s": float(_env("NARA_NOTIFY_RETRY_SECONDS", "30")),
-            "notify_max_attempts": int(_env("NARA_NOTIFY_MAX_ATTEMPTS", "8")),
-            "escalation_check_s": float(_env("NARA_ESCALATION_CHECK_SECONDS", "60")),
-            "live_outbox_stale_s": float(_env("NARA_LIVE_OUTBOX_STALE_SECONDS", "3")),
-            "send_batch": _at_least_one("NARA_SEND_BATCH", int(_env("NARA_SEND_BATCH", "32"))),
+            "notify_window_s": _int("NARA_NOTIFY_WINDOW_SECONDS", "900"),
+            "notify_active_s": _int("NARA_NOTIFY_ACTIVE_SECONDS", "60"),
+            "notify_lease_s": _int("NARA_NOTIFY_LEASE_SECONDS", "60"),
+            "notify_retry_s": _float("NARA_NOTIFY_RETRY_SECONDS", "30"),
+            "notify_max_attempts": _int("NARA_NOTIFY_MAX_ATTEMPTS", "8"),
+            "escalation_check_s": _float("NARA_ESCALATION_CHECK_SECONDS", "60"),
+            "live_outbox_stale_s": _float("NARA_LIVE_OUTBOX_STALE_SECONDS", "3"),
+            "send_batch": _at_least_one("NARA_SEND_BATCH", _int("NARA_SEND_BATCH", "32")),
             "fault_crash_after_commit": _env("NARA_FAULT_CRASH_AFTER_COMMIT", ""),
-            "case_reminder_hours": int(_env("NARA_CASE_REMINDER_HOURS", "72")),
-            "case_reminder_check_s": float(_env("NARA_CASE_REMINDER_CHECK_SECONDS", "300")),
+            "case_reminder_hours": _int("NARA_CASE_REMINDER_HOURS", "72"),
+            "case_reminder_check_s": _float("NARA_CASE_REMINDER_CHECK_SECONDS", "300"),
             "oidc_issuer": _env("NARA_OIDC_ISSUER", "").rstrip("/"),
             "oidc_client_id": _env("NARA_OIDC_CLIENT_ID", ""),
             "oidc_client_secret": _env("NARA_OIDC_CLIENT_SECRET", ""),
@@ -192,8 +206,8 @@ class Config:
             "oidc_name_claim": _env("NARA_OIDC_NAME_CLAIM", "name"),
             "oidc_redirect_url": _env("NARA_OIDC_REDIRECT_URL", ""),
             "oidc_create_patients": _env("NARA_OIDC_CREATE_PATIENTS", "0") == "1",
-            "oidc_leeway_s": int(_env("NARA_OIDC_LEEWAY_SECONDS", "30")),
-            "oidc_login_ttl_s": int(_env("NARA_OIDC_LOGIN_TTL_SECONDS", "600")),
+            "oidc_leeway_s": _int("NARA_OIDC_LEEWAY_SECONDS", "30"),
+            "oidc_login_ttl_s": _int("NARA_OIDC_LOGIN_TTL_SECONDS", "600"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

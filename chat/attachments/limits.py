@@ -55,7 +55,10 @@ def _positive(env: Mapping[str, str], key: str, default: int, unit: int) -> int:
     raw = env.get(key, "").strip()
     if not raw:
         return default
-    value = int(raw) * unit if raw.isdigit() else int(float(raw) * unit)
+    try:
+        value = int(raw) * unit if raw.isdigit() else int(float(raw) * unit)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{key} must be a number, not {raw!r}") from None
     if value <= 0:
         raise ValueError(f"{key} must be positive")
     return value
