@@ -149,10 +149,12 @@ class ConceptMatcher:
         seen: set[tuple[str, tuple[_Word, ...]]] = set()
         # One object per distinct word, so that a message's positions are cached once.
         interned: dict[_Word, _Word] = {}
+        # Lexicon words repeat across phrases: each is tokenised once.
+        self._token_cache: dict[str, list[str]] = {}
         for concept in catalogue.concepts.values():
             ordered = concept.ordered or concept.kind == "population"
             for phrase in concept.phrases:
-                for expand in (False, True):
+                for expand in (False, True) if self._contracted(phrase) else (False,):
                     compiled, order = self._compile(phrase, expand)
                     words = tuple(interned.setdefault(w, w) for w in compiled)
                     if words and (concept.id, words) not in seen:
@@ -191,14 +193,21 @@ class ConceptMatcher:
         order = None if prefixes else tuple(ranked.index(k) for k in range(len(words)))
         return tuple(words[k] for k in ranked), order
 
+    def _contracted(self, phrase: str) -> bool:
+        """Whether the phrase holds a contraction, so that its expanded form differs."""
+        return any(word in _CONTRACTIONS for raw in phrase.split() if not raw.endswith("*")
+                   for word in self._tokens(raw))
+
     def _tokens(self, raw: str, expand: bool = False) -> list[str]:
         # "cant" in the lexicon meets "can't" (tokenised "ca n't") in messages.
-        out: list[str] = []
-        for t in self.analyzer.nlp.tokenizer(raw):
-            if not t.is_punct:
-                for word in (without_apostrophe(fold(w)) for w in split_hyphens(t.text)):
-                    out += _CONTRACTIONS.get(word, [word]) if expand else [word]
-        return out
+        words = self._token_cache.get(raw)
+        if words is None:
+            words = [without_apostrophe(fold(w)) for t in self.analyzer.nlp.tokenizer(raw)
+                     if not t.is_punct for w in split_hyphens(t.text)]
+            self._token_cache[raw] = words
+        if not expand:
+            return words
+        return [part for word in words for part in _CONTRACTIONS.get(word, [word])]
 
     def _forms(self, folded: str) -> frozenset[str]:
         # Only the lemma table's own reading of a lexicon word, never a typo repair or a
