@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .catalogue import Catalogue, shipped_catalogue
-from .corpus import SPLITS, LabelledMessage, load_split, training_rows
+from .corpus import DATA_DIR, SPLITS, LabelledMessage, load_split, training_rows
 from .evaluate import evaluate, format_report
 from .model import train_model
 from .router import DEFAULT_CONTEXT, Router, default_model_dir
@@ -32,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     ctx = sub.add_parser("context-eval", help="compare the context readers on one split")
     ctx.add_argument("--model", type=Path, default=None)
     ctx.add_argument("--split", choices=SPLITS, default="dev")
+    for command in (train, ev, ctx):
+        command.add_argument(
+            "--data-dir", type=Path, default=DATA_DIR,
+            help="a corpus laid out like nlp/data (corpus/, legacy/, eval/); default: nlp/data")
     sub.add_parser("catalogue", help="print the emergency catalogue as a Markdown table")
     route = sub.add_parser("route", help="route JSON lines {id, text} from FILE or stdin")
     route.add_argument("--model", type=Path, default=None)
@@ -40,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _train(args: argparse.Namespace, corrections: Corrections | None) -> int:
-    rows = training_rows()
+    rows = training_rows(args.data_dir)
     if args.include_corrections:
         if corrections is None:
             print("Fel: inga personalkorrigeringar finns att hämta.", file=sys.stderr)
@@ -52,19 +56,19 @@ def _train(args: argparse.Namespace, corrections: Corrections | None) -> int:
         print(f"Lägger till {len(extra)} korrigeringar.")
         rows += extra
     output = args.output or default_model_dir()
-    train_model(rows, output, calibration=load_split("dev"))
+    train_model(rows, output, calibration=load_split("dev", args.data_dir))
     print(f"Modellen sparad i {output}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
     router = Router.load(args.model, context=args.context or DEFAULT_CONTEXT)
-    print(format_report(evaluate(router, load_split(args.split))))
+    print(format_report(evaluate(router, load_split(args.split, args.data_dir))))
     return 0
 
 
 def _context_eval(args: argparse.Namespace) -> int:
-    rows = load_split(args.split)
+    rows = load_split(args.split, args.data_dir)
     for name in CONTEXT_READERS:
         report = evaluate(Router.load(args.model, context=name), rows)
         print(f"{name:<10} akut-recall {report.akut}   kluriga som akut "
@@ -131,8 +135,30 @@ def _route(args: argparse.Namespace) -> int:
     return 0
 
 
+# What each split is read from, inside a data directory.
+_SPLIT_FILES = {
+    "train": ("corpus",), "dev": ("corpus",), "eval": ("eval",),
+    "legacy_test": ("legacy/test.jsonl",),
+    "legacy_train": ("legacy/train.jsonl", "legacy/dev.jsonl"),
+}
+
+
+def _missing_data(args: argparse.Namespace) -> str | None:
+    """What a --data-dir lacks for the command, so that it fails with a sentence."""
+    data_dir: Path | None = getattr(args, "data_dir", None)
+    if data_dir is None:
+        return None
+    splits = ("train", "legacy_train") if args.command == "train" else (args.split,)
+    absent = [f for split in splits for f in _SPLIT_FILES[split] if not (data_dir / f).exists()]
+    return f"{data_dir} saknar {', '.join(absent)}" if absent else None
+
+
 def main(argv: list[str], corrections: Corrections | None = None) -> int:
     args = _parser().parse_args(argv)
+    missing = _missing_data(args)
+    if missing:
+        print(f"Fel: {missing}", file=sys.stderr)
+        return 2
     if args.command == "train":
         return _train(args, corrections)
     if args.command == "eval":
