@@ -15,6 +15,10 @@ from .redflag_rules import CLAUSE_BREAKS
 
 _TEMP_RE = re.compile(r"^(3[89]|4[01])([.,]\d{1,2})?$")
 _SENTENCE_ENDS = frozenset(".!?\n")
+# Hurried texting ends a sentence without a space ("ont i natt.värre o värre"); the tokenizer
+# splits there only before a capital. Two letters on each side (or a number after) leave
+# abbreviations ("t.ex", "bl.a", "p.g.a") and decimals alone.
+_RUN_ON = re.compile(r"(?<=[^\W\d_]{2})([.!?])(?=[^\W\d_]{2}|\d)")
 TEMP_TOKEN = "tempvarde"
 
 
@@ -66,7 +70,7 @@ class Analyzer:
         return self.lemmatizer.english(folded)
 
     def analyse(self, text: str, language: str | None = None) -> Analysis:
-        tokens = self.nlp.tokenizer(text)
+        tokens = self.nlp.tokenizer(_RUN_ON.sub(r"\1 ", text))
         surface: list[str] = []
         folded: list[str] = []
         clause: list[int] = []

@@ -90,7 +90,7 @@ _FUNCTION_WORDS = frozenset(
     deras var vart vara sin sitt sina kan kunna kunde ska skall skulle vill ville maste far fa
     fick blir bli blev blivit just nu lite bara ocksa the a an of to in on at is are was were be
     been am my his her their our your it its and or has have had from with for can could will
-    would should do does did so very really me him them this that o""".split()
+    would should do does did so very really me him them this that o he she""".split()
 )
 
 _COMMON = _FUNCTION_WORDS | NEGATIONS | _MODALS

@@ -39,7 +39,7 @@ from .rules import AFFIRMED, FAMILY, HYPOTHETICAL, NEGATED, RESOLVED
 _OWN_RISK = re.compile(
     r"\b(?:arftlig\w*|arver man|hereditary|genetic|runs in (?:the|our) family|forebygg\w*"
     r"|prevent\w*|hur vet man|how (?:would|do|can) i (?:know|tell)|look out for|watch (?:out )?for"
-    r"|warning signs?|vad ar tecknen|what are the signs|ska jag testa|borde jag testa"
+    r"|warning signs?|vad ar tecknen|what are the signs|ska jag testa\w*|borde jag testa\w*"
     r"|testa mig|kontrollera mig|should i (?:get|be) (?:\w+ )?(?:tested|checked)|my risk"
     r"|am i at risk|okad risk|hogre risk|hur stor ar risken|risken att det|kan det handa mig"
     r"|happen to me|ska jag (?:sjalv )?(?:kontrolleras|undersokas)|should i be checked)\b"
@@ -49,7 +49,9 @@ _AWAY = frozenset(
     """kompis kompisen kompisens van vannen vannens vaninna vaninnan granne grannen grannens
     grannar kollega kollegan kollegas kollegans kusin kusinen kusins bekant bekanta klassen
     klasskompis chef chefen friend friends mate neighbour neighbours neighbor colleague
-    colleagues cousin flatmate classmate boss""".split()
+    colleagues cousin flatmate classmate boss arbetskamrat arbetskamraten arbetskamratens
+    rumskamrat rumskamraten rumskamratens klasskamrat klasskamraten lagkamrat lagkamraten
+    kamrat kamraten coworker workmate roommate teammate""".split()
 )
 _KIN = frozenset(
     """moster faster morbror farbror svagerska svager systerdotter brordotter systerson brorson

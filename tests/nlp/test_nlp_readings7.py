@@ -1,5 +1,7 @@
-"""The eighth round's general readings: a modal in any tense ("kunde inte", "har inte kunnat"),
-someone who collapsed and is not answering, air that will not go down."""
+"""The eighth and ninth rounds' general readings: a modal in any tense ("kunde inte", "har inte
+kunnat"), someone who collapsed and is not answering, air that will not go down; sentences run
+together without a space, a child at someone's tablets, scalds, drowning, drooling; and
+phrases that had shrunk to something every message has."""
 
 from __future__ import annotations
 
@@ -16,6 +18,19 @@ EMERGENCIES = [
      "reduced_consciousness"),
     ("föll av cykeln, nu får jag inte ner luften och det blir värre",
      "severe_breathing_difficulty"),
+    # Run-on sentences: the tokenizer splits "igår.kräks" only before a capital.
+    ("ont i magen sen igår.kräks hela tiden.det luktar bajs.har opererats förut",
+     "acute_abdomen_severe"),
+    ("nosebleed wont stop, hes on blood thinners and looks pale", "nosebleed_uncontrolled"),
+    ("Lillkillen 2 år hittades med burken, det fattas tabletter",
+     "ingested_battery_or_poison_child"),
+    ("Det kommer saliv ut hela tiden och det låter när hon andas", "upper_airway_swelling"),
+    ("lillasyster 7 år feber o konstiga prickar som blåmärken på armarna", "non_blanching_rash"),
+    ("ramlade i köket. kan inte resa mig. höften.", "hip_fracture_or_major_fracture"),
+    ("barnet 18 mån fick hett te på bröstet och magen, blåsor", "severe_burn"),
+    ("dottern 4 år gled ner i sjön från bryggan, var under en stund, hostar och är blek",
+     "drowning"),
+    ("fick avloppsrensare på handen, huden är vit och svider", "severe_burn"),
 ]
 
 NOT_ACUTE = [
@@ -23,6 +38,17 @@ NOT_ACUTE = [
     "För två år sedan bröt jag höften och kunde inte stå på benet. Nu vill jag förnya rollatorn.",
     # The phone, not a person.
     "Ni svarar inte i telefon, jag har ringt tre gånger om min tid.",
+    # "fick i ögat" had shrunk to "fick ... ögat": shampoo is no chemical injury.
+    "Fick tvål i ögat i morse, svider lite, annars bra.",
+    # "på en gång" was "en ... gång" anywhere: once is not sudden.
+    "En gång höll jag på att tappa balansen när jag reste mig, men det gick bra.",
+    # "värsta i mitt liv" needed no headache.
+    "Förlossningen var den värsta tiden i mitt liv, nu vill jag prata om den.",
+    # The contraceptive pill is no poison, and a colleague's past event is background.
+    "Min storasyster åt p-piller och fick en propp. Är p-piller farligt för mig?",
+    "En arbetskamrat fick anafylaxi av ett getingstick igår. Borde jag testas för getingallergi?",
+    # Generic: "man kan få".
+    "Läraren sa att man kan få hjärtstopp av energidryck, stämmer det?",
 ]
 
 
@@ -49,3 +75,10 @@ def test_a_modal_meets_its_other_tenses(router: Router) -> None:
                  "Han har inte kunnat stå på benet."):
         _, assessment = router.assess(text)
         assert "cannot_bear_weight" in assessment.current, text
+
+
+def test_sentences_run_together_are_split(router: Router) -> None:
+    an = router.featurizer.extract("ont i natt.värre o värre.kräks, t.ex. 37.5 grader").analysis
+    assert an.folded[:6] == ("ont", "i", "natt", ".", "varre", "o")
+    assert "t.ex" in an.folded or "t.ex." in an.folded  # abbreviations stay whole
+    assert "37.5" in an.folded
