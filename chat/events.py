@@ -19,6 +19,16 @@ rebuilds the message event and the thread's ``thread_updated`` from the database
 (:attr:`Publisher.rebuild`, set by ChatService). Other durable events of that transaction (an
 automatic reply, an alert) are added to the row before the commit.
 
+The row also names the send's message: a resend that finds the message stored (the sending
+process may have died before publishing) claims the row if it is still there
+(:meth:`Publisher.claim`) and publishes its events after its own commit, to everyone, seconds
+before a sweep would. Claiming takes the row in the resend's transaction (a row lock on
+PostgreSQL) and leaves it naming no message and written anew, so neither another resend nor a
+sweep publishes it too; like a send's own row it is deleted after the publish, and swept
+should the resending process die first. A row the sending process published and has not yet
+deleted (until its next :meth:`Publisher.flush`, 0.2 s) is left to it by its own resends; a
+resend on another process in that moment publishes it again: at least once, as everywhere.
+
 An event the patient side sees with its own sequence is one event in two shapes (the staff
 payload and the patient side's, :func:`split_patient_side`): it is stored and published as one
 entry ``{"event", "parts": [[payload, rooms], ...]}`` (one bus message; each process fans it
@@ -168,6 +178,9 @@ class Publisher:
         self._batching = live if isinstance(live, BatchLiveEvents) else None
         self.clock = clock
         self._done: list[int] = []  # outbox rows published, not yet deleted
+        # Outbox rows this process is publishing or has published, until their DELETE has
+        # committed: a resend here must not publish them again (:meth:`claim`).
+        self._ours: set[int] = set()
         # Fault injection for the crash tests: called after commit, before publishing, with
         # each shape of each event as {"event", "payload", "rooms"}.
         self.before_publish: Callable[[list[dict[str, Any]]], None] | None = None
@@ -242,17 +255,23 @@ class Publisher:
         for batch in batches:
             skips.update({len(events) + i: sid for i, sid in batch.skips.items()})
             events += batch.events
-        if self.before_publish is not None:
-            # One entry per shape, as events were queued: {"event", "payload", "rooms"}.
-            self.before_publish(
-                [
-                    {"event": e["event"], "payload": payload, "rooms": rooms}
-                    for e in events
-                    for payload, rooms in e["parts"]
-                ]
-            )
-        await self._emit(events, skips)
-        self._done += [b.row_id for b in batches if b.row_id is not None]
+        rows = [b.row_id for b in batches if b.row_id is not None]
+        self._ours.update(rows)
+        try:
+            if self.before_publish is not None:
+                # One entry per shape, as events were queued: {"event", "payload", "rooms"}.
+                self.before_publish(
+                    [
+                        {"event": e["event"], "payload": payload, "rooms": rooms}
+                        for e in events
+                        for payload, rooms in e["parts"]
+                    ]
+                )
+            await self._emit(events, skips)
+        except BaseException:
+            self._ours.difference_update(rows)  # not published: a resend may claim them
+            raise
+        self._done += rows
 
     async def _emit(
         self, events: list[dict[str, Any]], skips: dict[int, str] | None = None
@@ -288,6 +307,22 @@ class Publisher:
                 log.warning("live outbox: a reference and nothing to rebuild it")
         return out
 
+    async def claim(self, store: Store, message_id: uuid.UUID) -> bool:
+        """A resend found its message stored: the send's outbox row, if still unpublished,
+        becomes this transaction's row (LiveOutboxRepository.claim), and its events go out
+        after the commit to everyone they were meant for, references rebuilt as a sweep does.
+        False: nothing to publish (the row is gone or a sweep holds it, or this process has
+        published it and not yet deleted it: the flush does)."""
+        claimed = await store.live_outbox.claim(message_id, self.clock())
+        if claimed is None:
+            return False
+        row_id, events = claimed
+        if row_id in self._ours:
+            return False
+        self.written(store, row_id, events)
+        self._batch(store).events.extend(await self._stored(store, events))
+        return True
+
     async def sweep(self, db: Database, stale_s: float) -> int:
         """Publish what a process left behind (it died between commit and publish)."""
         async with db.write() as store:
@@ -300,11 +335,15 @@ class Publisher:
         return len(rows)
 
     async def flush(self, db: Database) -> None:
-        """Forget the rows published since the last call (one DELETE)."""
+        """Forget the rows published since the last call (one DELETE); until it has
+        committed they are still this process's (a resend here could find them)."""
         if self._done:
             ids, self._done = self._done, []
-            async with db.write() as store:
-                await store.live_outbox.delete(ids)
+            try:
+                async with db.write() as store:
+                    await store.live_outbox.delete(ids)
+            finally:
+                self._ours.difference_update(ids)
 
     async def run(self, db: Database, *, stale_s: float, interval_s: float = 0.2) -> None:
         """Supervised loop of every process: delete published rows, sweep stale ones. The

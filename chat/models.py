@@ -491,6 +491,9 @@ class LiveOutbox(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     events: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The send's message (MessageRepository.post): a resend claims the row by it. No foreign
+    # key: the row is short-lived and the send's statement should not check one.
+    message_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
 
 
 class VideoRoom(Base):

@@ -501,8 +501,10 @@ class ChatService:
 
     async def _replay(self, caller: Caller, thread_id: uuid.UUID, new: NewMessage) -> SendResult:
         """The client id was used before: answer with what was stored the first time. The
-        send's own checks come first (its statement wrote before it checked)."""
-        async with self.db.write() if caller.actor.is_staff else self.db.read() as store:
+        send's own checks come first (its statement wrote before it checked). The first send
+        may have died before publishing: its outbox row, if still there, is published now
+        (:meth:`Publisher.claim`), else the sender's own connections get the message again."""
+        async with self.db.write() as store:
             access.require_post(caller.actor, await store.threads.scope(thread_id), new.kind)
             existing = await store.messages.by_client_id(caller.actor.user_id, new.client_id)
             if existing is None:
@@ -519,12 +521,17 @@ class ChatService:
             scope = access.require_view(caller.actor, await store.threads.scope(thread_id))
             await self.log_read(store, caller, scope, "thread.read")
             views = [seen_by(caller.actor, v) for v in views]
-            self._echo(store, caller, views[0])
+            # Claimed: the message goes to the thread's rooms, and require_post above means
+            # the sender sees the thread, so each of its connections is in one of them (its
+            # team's, its own user room, its patient's): an echo would be a second copy.
+            if not await self.events.claim(store, existing.id):
+                self._echo(store, caller, views[0])
         return SendResult(message=views[0], duplicate=True, thread=thread)
 
     def _echo(self, store: Store, caller: Caller, message: MessageView) -> None:
-        """A resend found the message stored: the first answer (or its live event) may never
-        have gone out, so the sender's own connections get it again."""
+        """A resend found the message stored: the first answer may never have gone out, so
+        the sender's own connections get it again (the others' events, if the send never
+        published them, are a claim's or a sweep's)."""
         payload = {"message": message.model_dump(mode="json")}
         rooms = [user_room(caller.actor.user_id)]
         self.events.publish(store, "message", payload, rooms, durable=False)

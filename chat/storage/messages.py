@@ -75,8 +75,9 @@ class Posted:
 
 
 # PostgreSQL: take the seq (and patient_seq), store the message, the author's read mark and
-# the transaction's live_outbox row (chat/events.py: a reference to the message), and read the
-# scope, in one statement (data-modifying CTEs: one round trip for all of it).
+# the transaction's live_outbox row (chat/events.py: a reference to the message, and its id,
+# by which a resend claims the row: LiveOutboxRepository.claim), and read the scope, in one
+# statement (data-modifying CTEs: one round trip for all of it).
 # The access check follows in Python; a refusal rolls the transaction back.
 # With :answer (a staff text message) a thread the patient sees that owes an answer (the
 # promise as this statement reads it, the same state it returns as ``promise``) is answered
@@ -121,8 +122,8 @@ WITH a AS (
         SET last_read_seq = excluded.last_read_seq, updated_at = excluded.updated_at
         WHERE read_states.last_read_seq < excluded.last_read_seq
 ), o AS (
-    INSERT INTO live_outbox (events, created_at)
-    SELECT :outbox, :now FROM m WHERE :with_outbox
+    INSERT INTO live_outbox (events, created_at, message_id)
+    SELECT :outbox, :now, :message_id FROM m WHERE :with_outbox
     RETURNING id
 )
 SELECT (SELECT o.id FROM o) AS outbox_id,
@@ -257,10 +258,11 @@ class MessageRepository:
         author's read mark to it, update the thread (``updated_at``, ``status`` if given,
         attachments turned on if asked) and return the thread's scope and follow-up facts
         (``channels``: those the deployment delivers on, for ``may_notify``); with ``outbox``,
-        also the transaction's live_outbox row with these events (its id in the result); with
-        ``wait`` (a patient-side message), what starting a wait needs (PostgreSQL only); with
-        ``answer`` (a staff text message), a thread the patient sees that owes an answer is
-        answered by the same statement (``Posted.answered``; PostgreSQL only).
+        also the transaction's live_outbox row with these events and the message's id (the
+        row's id in the result); with ``wait`` (a patient-side message), what starting a wait
+        needs (PostgreSQL only); with ``answer`` (a staff text message), a thread the patient
+        sees that owes an answer is answered by the same statement (``Posted.answered``;
+        PostgreSQL only).
         None when the thread does not exist or has ``unless_status``: nothing was written.
         A client_id used before raises IntegrityError, as :meth:`insert`."""
         visible = message.kind != MessageKind.INTERNAL_NOTE
@@ -371,7 +373,9 @@ class MessageRepository:
         assert promise in PROMISE_STATES
         outbox_id = None
         if outbox is not None:
-            outbox_id = await LiveOutboxRepository(self.s).add(outbox, message.created_at)
+            outbox_id = await LiveOutboxRepository(self.s).add(
+                outbox, message.created_at, message.id
+            )
         return Posted(
             taken.seq, taken.patient_seq, scope, promise, due, contact, urgency, may_notify,
             outbox_id,
