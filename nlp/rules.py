@@ -42,7 +42,9 @@ _WORDNUM.update(
 _WORDNUM["ett"] = 1
 _AGE_RE = re.compile(
     # Units tolerate typos ("6 veckro", "2 mnader").
-    _NUM + r"[\s-]*(dagar|dygn|days?|v[a-z]*k[a-z]*|v|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
+    # A number starts a word ("alvedonen verkar" is no "en v...k" age), and "verk*" is no week.
+    r"(?<![a-z0-9])" + _NUM
+    + r"[\s-]*(dagar|dygn|days?|v(?!erk)[a-z]*k[a-z]*|v|weeks?|wks?|m[a]?n[a-z]*|months?)(?![a-z])"
 )
 _AGE_AFTER_RE = re.compile(r"\s*-?\s*(gammal|gamla|gml|old\b)")
 _CHILD_BEFORE_RE = re.compile(
@@ -107,6 +109,9 @@ def _is_age(folded_text: str, m: re.Match[str]) -> bool:
     if _AGE_AFTER_RE.match(after) or m.group(2).endswith("aders"):
         return True
     if _CHILD_BEFORE_RE.search(before):
+        return True
+    # "Elsa (8 v)": an age in brackets after a name.
+    if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
         return True
     # "är 6 veckor", "på 3 veckor": weeks without a duration word before them.
     # Weeks/months, only when a child is mentioned somewhere, so "det har gått tre veckor"

@@ -1,7 +1,8 @@
 """The eighth and ninth rounds' general readings: a modal in any tense ("kunde inte", "har inte
 kunnat"), someone who collapsed and is not answering, air that will not go down; sentences run
 together without a space, a child at someone's tablets, scalds, drowning, drooling; and
-phrases that had shrunk to something every message has."""
+phrases that had shrunk to something every message has; the tenth round's suicidal intent
+told sideways, mania in traffic, a delusion after birth, an age in brackets."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ EMERGENCIES = [
     ("dottern 4 år gled ner i sjön från bryggan, var under en stund, hostar och är blek",
      "drowning"),
     ("fick avloppsrensare på handen, huden är vit och svider", "severe_burn"),
+    ("I have decided, tonight is the night. Got everything ready.", "suicidal_acute"),
+    ("stod på balkongen i natt, de klarar sig bättre utan mig. jag har tänkt ut hur.",
+     "suicidal_acute"),
+    ("har bestämt mig, jag ska inte vara kvar efter jul. behöver förnya mina tabletter",
+     "suicidal_acute"),
+    ("Han har inte sovit på flera dygn, springer ut i trafiken och går inte att lugna",
+     "acute_psychosis_or_danger"),
+    ("bebisen 2 veckor, jag tror någon har stoppat något i henne, har inte sovit sen förlossningen",
+     "postpartum_psychosis"),
+    ("har sickelcell, penisen har varit hård och gör ont sedan tre timmar", "priapism"),
+    ("sonen 2 år slickade på en diskmaskintablett och hostar och gråter",
+     "ingested_battery_or_poison_child"),
+    ("Elsa (8 v) har 38,3 ikväll, annars pigg", "infant_fever"),
+    ("my sugar is 2.3, getting foggy and shaky, took glucose", "severe_hypoglycaemia"),
 ]
 
 NOT_ACUTE = [
@@ -49,6 +64,12 @@ NOT_ACUTE = [
     "En arbetskamrat fick anafylaxi av ett getingstick igår. Borde jag testas för getingallergi?",
     # Generic: "man kan få".
     "Läraren sa att man kan få hjärtstopp av energidryck, stämmer det?",
+    # "en verkar" was an age of one week; "spetsad" met the compound "pennspetsar".
+    "Dottern 2 år har 39 i feber, hon leker när Alvedonen verkar.",
+    "Typ 2 på insulin, behöver nya stickor och pennspetsar.",
+    # Voices not heard are no lost voice; an operation told is the torsion over.
+    "Får min Xeplion-spruta varje månad och hör inga röster sedan länge.",
+    "Hemkommen efter operation för testikeltorsion i helgen. När får jag träna igen?",
 ]
 
 
