@@ -14,7 +14,8 @@ After the run (all processes up, live deliveries drained) each client catches up
 and the messages table is read directly. Printed: duration, kills, sends attempted and
 acknowledged, resends, ack latency p50/p99, and the counts that must be zero — acknowledged sends
 lost, duplicated messages, gaps in seq / patient_seq, committed messages a member never saw
-(live or by catch-up), messages a member missed live although connected throughout, internal
+(live or by catch-up; an author's ack counts as its own arrival, since the sending connection
+gets no live copy), messages a member missed live although connected throughout, internal
 notes on the patient side, wrong seqs — plus how many were seen only by catch-up.
 
     .venv/bin/python bench/crash_load.py                    # 60 s, 2 processes, kill every 5 s
@@ -358,6 +359,9 @@ async def deliver(member: Member, send: Send, tally: Tally, wait_s: float, give_
         result = await attempt(conn, send, wait_s)
         if isinstance(result, dict):
             send.acked_at = time.monotonic()
+            # The ack carries the message: the sending connection gets no live copy of it
+            # (the web client shows its own message from the ack), so the ack is its arrival.
+            member.seen[send.thread_id].add(result["message"], live_at=time.time())
             send.ack_ids.add(str(result["message"]["id"]))
             send.ack_seqs.add(int(result["message"]["seq"]))
             send.duplicate_acks += bool(result.get("duplicate"))
@@ -652,10 +656,12 @@ def around(member: Member, at: float) -> str:
 
 
 def first_live(rows: list[Row], rooms: dict[str, list[Member]]) -> dict[str, float]:
-    """When each message first arrived live at any member: it had been published by then."""
+    """When each message first arrived live at any member but its author (whose ack is no
+    publish): it had been published by then."""
     first: dict[str, float] = {}
     for r in rows:
-        times = [t for m in rooms[r.thread_id] if (t := m.seen[r.thread_id].live.get(r.id))]
+        times = [t for m in rooms[r.thread_id] if m.user_id != r.author_id
+                 and (t := m.seen[r.thread_id].live.get(r.id))]
         if times:
             first[r.id] = min(times)
     return first
