@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from chat.attachments.limits import AttachmentLimits
+
+_N = TypeVar("_N", int, float)
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def _int(name: str, default: str) -> int:
+def _number(name: str, default: str, parse: Callable[[str], _N], what: str) -> _N:
+    """The setting parsed; one that does not parse is refused by name (`nara` exits 2)."""
     try:
-        return int(_env(name, default))
+        return parse(_env(name, default))
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {os.environ[name]!r}") from None
+        raise ValueError(f"{name} must be {what}, not {os.environ[name]!r}") from None
+
+
+def _int(name: str, default: str) -> int:
+    return _number(name, default, int, "a whole number")
 
 
 def _float(name: str, default: str) -> float:
-    try:
-        return float(_env(name, default))
-    except ValueError:
-        raise ValueError(f"{name} must be a number, not {os.environ[name]!r}") from None
+    return _number(name, default, float, "a number")
 
 
 def _list(name: str) -> tuple[str, ...]:
