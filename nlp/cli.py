@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .catalogue import Catalogue, shipped_catalogue
-from .corpus import DATA_DIR, SPLITS, LabelledMessage, load_split, training_rows
+from .corpus import DATA_DIR, SPLITS, LabelledMessage, load_split, missing_files, training_rows
 from .evaluate import evaluate, format_report
 from .model import train_model
 from .router import DEFAULT_CONTEXT, Router, default_model_dir
@@ -135,21 +135,13 @@ def _route(args: argparse.Namespace) -> int:
     return 0
 
 
-# What each split is read from, inside a data directory.
-_SPLIT_FILES = {
-    "train": ("corpus",), "dev": ("corpus",), "eval": ("eval",),
-    "legacy_test": ("legacy/test.jsonl",),
-    "legacy_train": ("legacy/train.jsonl", "legacy/dev.jsonl"),
-}
-
-
 def _missing_data(args: argparse.Namespace) -> str | None:
     """What a --data-dir lacks for the command, so that it fails with a sentence."""
     data_dir: Path | None = getattr(args, "data_dir", None)
     if data_dir is None:
         return None
     splits = ("train", "legacy_train") if args.command == "train" else (args.split,)
-    absent = [f for split in splits for f in _SPLIT_FILES[split] if not (data_dir / f).exists()]
+    absent = missing_files(splits, data_dir)
     return f"{data_dir} saknar {', '.join(absent)}" if absent else None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,19 @@ def _folder(name: str, data_dir: Path) -> list[LabelledMessage]:
     for path in sorted((data_dir / name).glob("*.jsonl")):
         rows += _read(path)
     return rows
+
+
+# What each split is read from, inside a data directory (load_split).
+_SPLIT_FILES = {
+    "train": ("corpus",), "dev": ("corpus",), "eval": ("eval",),
+    "legacy_test": ("legacy/test.jsonl",),
+    "legacy_train": ("legacy/train.jsonl", "legacy/dev.jsonl"),
+}
+
+
+def missing_files(splits: Sequence[str], data_dir: Path = DATA_DIR) -> list[str]:
+    """What `data_dir` lacks to load these splits (paths relative to it), in order."""
+    return [f for split in splits for f in _SPLIT_FILES[split] if not (data_dir / f).exists()]
 
 
 def load_split(split: str, data_dir: Path = DATA_DIR) -> list[LabelledMessage]:
