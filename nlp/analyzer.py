@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
+import numpy as np
+from spacy.attrs import LEMMA, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from .language import detect_language
 from .normalize import Lemmatizer, fold, split_hyphens, without_apostrophe
@@ -20,6 +24,10 @@ _SENTENCE_ENDS = frozenset(".!?\n")
 # abbreviations ("t.ex", "bl.a", "p.g.a") and decimals alone.
 _RUN_ON = re.compile(r"(?<=[^\W\d_]{2})([.!?])(?=[^\W\d_]{2}|\d)")
 TEMP_TOKEN = "tempvarde"
+_DOC_ATTRS = [LEMMA, SENT_START]
+_HASH_CACHE_SIZE = 200_000
+# SENT_START as stored in an attribute array (uint64): 1 starts a sentence, -1 does not.
+_SENT_START, _SENT_INSIDE = 1, int(np.uint64(np.iinfo(np.uint64).max))
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class Analyzer:
     def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:
         self.nlp = nlp
         self.lemmatizer = lemmatizer
+        # A lemma's StringStore hash, kept: the vocabulary repeats from message to message.
+        self._hashes: dict[str, int] = {}
 
     def lemma_of(self, folded: str, language: str = "sv") -> str:
         if _TEMP_RE.match(folded):
@@ -93,11 +103,7 @@ class Analyzer:
                 sid += 1
         lang = language or detect_language(folded)
         lemmas = [self.lemma_of(w, lang) for w in folded]
-        # One Doc per message serves both the keyword matcher (on LEMMA) and ConText (on the
-        # folded words, by sentence).
-        doc = Doc(self.nlp.vocab, words=folded, lemmas=lemmas,
-                  sent_starts=[i == 0 or sentence[i] != sentence[i - 1]
-                               for i in range(len(folded))])
+        doc = self._doc(folded, lemmas, sentence)
         return Analysis(
             tuple(surface),
             tuple(folded),
@@ -107,6 +113,28 @@ class Analyzer:
             doc,
             lang,
         )
+
+    def _doc(self, folded: list[str], lemmas: list[str], sentence: list[int]) -> Doc:
+        """One Doc per message serves both the keyword matcher (on LEMMA) and ConText (on the
+        folded words, by sentence). Lemmas and sentence starts are set as one array: the
+        constructor's keyword arguments set them token by token, at twice the cost."""
+        doc = Doc(self.nlp.vocab, words=folded)
+        if not folded:
+            return doc
+        values = np.empty((len(folded), 2), dtype=np.uint64)
+        values[:, 0] = [self._hash(lemma) for lemma in lemmas]
+        values[:, 1] = [_SENT_START if i == 0 or sentence[i] != sentence[i - 1]
+                        else _SENT_INSIDE for i in range(len(sentence))]
+        doc.from_array(_DOC_ATTRS, cast(Ints2d, values))
+        return doc
+
+    def _hash(self, lemma: str) -> int:
+        hit = self._hashes.get(lemma)
+        if hit is None:
+            hit = self.nlp.vocab.strings.add(lemma)
+            if len(self._hashes) < _HASH_CACHE_SIZE:
+                self._hashes[lemma] = hit
+        return hit
 
     def phrase_docs(self, phrase: str) -> list[Doc]:
         """A pattern normalised exactly like a message, in both language modes."""

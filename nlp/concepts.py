@@ -237,10 +237,11 @@ class ConceptMatcher:
         found: dict[tuple[str, int], Mention] = {}
         segments = segment_ids(an)
         where = _Positions(an)
-        present = where.forms
-        for i in range(len(an.folded)):
-            for pattern in self._candidates(an.folded[i], an.lemmas[i]):
-                if pattern.gate is not None and present.isdisjoint(pattern.gate):
+        disjoint = where.forms.isdisjoint
+        candidates = self._candidates
+        for i, (folded, lemma) in enumerate(zip(an.folded, an.lemmas, strict=True)):
+            for pattern in candidates(folded, lemma):
+                if pattern.gate is not None and disjoint(pattern.gate):
                     continue
                 span = _span(pattern, where, segments, i)
                 if span is None:

@@ -8,44 +8,72 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 _MIN_WEIGHT = 0.01
-_GROUP_CACHE_SIZE = 100_000
+_DECIMALS = 3
+_WORD_CACHE_SIZE = 100_000
+
+
+Expand = Callable[[str], Sequence[str]]
 
 
 class LinearClassifier:
+    """`expand` turns a word into the features it stands for (its letter n-grams); routing
+    passes such words apart from the other features, and each word's rows are kept."""
+
     def __init__(
-        self, labels: Sequence[str], weights: dict[str, list[float]], bias: Sequence[float]
+        self,
+        labels: Sequence[str],
+        weights: dict[str, list[float]],
+        bias: Sequence[float],
+        expand: Expand | None = None,
     ) -> None:
         self.labels = tuple(labels)
-        self.weights = weights
         self.bias = tuple(bias)
-        # The same table as one matrix: a message sums a few rows in one numpy call.
+        self.expand = expand
+        # The table as one matrix and a row index only: a message sums a few rows in one
+        # numpy call, and the per-feature lists would only crowd the caches. Rows are
+        # float32, padded to a power of two up to 64 bytes, so that a row is one cache line
+        # at most (the weights have three decimals; the sums are taken in float64).
         self._row = {f: k for k, f in enumerate(weights)}
-        self._matrix = np.array(list(weights.values()) or [[0.0] * len(labels)], dtype=float)
+        n = len(self.labels)
+        width = 1 << max(0, n - 1).bit_length() if n <= 16 else -(-n // 16) * 16
+        self._matrix = np.zeros((max(1, len(weights)), width), dtype=np.float32)
+        if weights:
+            self._matrix[:, :n] = np.array(list(weights.values()), dtype=np.float64)
         self._bias = np.array(self.bias, dtype=float)
-        self._group_rows: dict[Hashable, tuple[int, ...]] = {}
+        self._word_rows: dict[str, tuple[int, ...]] = {}
+
+    def __contains__(self, feature: str) -> bool:
+        return feature in self._row
+
+    @property
+    def weights(self) -> dict[str, list[float]]:
+        n = len(self.labels)
+        return {f: [round(v, _DECIMALS) for v in self._matrix[k, :n].tolist()]
+                for f, k in self._row.items()}
 
     def probabilities(
-        self, features: Iterable[str], groups: Iterable[tuple[str, ...]] = ()
+        self, features: Iterable[str], words: Iterable[str] = ()
     ) -> dict[str, float]:
-        """Softmax over the rows of `features` and of every feature in `groups`, each
-        feature counted once. A group (a word's letter n-grams) is looked up once and kept:
-        words repeat from message to message, and a lookup in a table of 100,000 features
-        costs a cache miss."""
+        """Softmax over the rows of `features` and of `expand(word)` for each of `words`,
+        each feature counted once. A word's rows are looked up once and kept, keyed by the
+        word: words repeat from message to message, and a lookup in a table of 100,000
+        features costs a cache miss."""
         rows = set(map(self._row.get, features))
         rows.discard(None)
-        for group in groups:
-            rows.update(self._rows_of(group))
+        for word in words:
+            rows.update(self._rows_of(word))
         if rows:
             # take() and a softmax over a dozen floats in plain Python: numpy's fancy
             # indexing and its per-call overhead cost more than the arithmetic here.
             picked = self._matrix.take(np.fromiter(rows, np.intp, len(rows)), axis=0)
-            z = (self._bias + picked.sum(axis=0)).tolist()
+            z = (self._bias + np.add.reduce(picked, axis=0, dtype=np.float64)[
+                :len(self._bias)]).tolist()
         else:
             z = list(self.bias)
         top = max(z)
@@ -53,12 +81,14 @@ class LinearClassifier:
         total = sum(exp)
         return dict(zip(self.labels, [v / total for v in exp], strict=True))
 
-    def _rows_of(self, group: tuple[str, ...]) -> tuple[int, ...]:
-        hit = self._group_rows.get(group)
+    def _rows_of(self, word: str) -> tuple[int, ...]:
+        hit = self._word_rows.get(word)
         if hit is None:
-            hit = tuple(k for k in map(self._row.get, group) if k is not None)
-            if len(self._group_rows) < _GROUP_CACHE_SIZE:
-                self._group_rows[group] = hit
+            if self.expand is None:
+                raise ValueError("this classifier reads no words apart from its features")
+            hit = tuple(k for k in map(self._row.get, self.expand(word)) if k is not None)
+            if len(self._word_rows) < _WORD_CACHE_SIZE:
+                self._word_rows[word] = hit
         return hit
 
     def save(self, path: Path) -> None:
@@ -66,9 +96,9 @@ class LinearClassifier:
         path.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True), "utf8")
 
     @classmethod
-    def load(cls, path: Path) -> LinearClassifier:
+    def load(cls, path: Path, expand: Expand | None = None) -> LinearClassifier:
         payload = json.loads(path.read_text("utf8"))
-        return cls(payload["labels"], payload["weights"], payload["bias"])
+        return cls(payload["labels"], payload["weights"], payload["bias"], expand)
 
 
 def train_linear(
@@ -91,7 +121,7 @@ def train_linear(
         column = [float(coef[classes.index(label), j]) if label in classes else 0.0
                   for label in labels]
         if max(abs(v) for v in column) >= _MIN_WEIGHT:
-            weights[str(name)] = [round(v, 3) for v in column]
+            weights[str(name)] = [round(v, _DECIMALS) for v in column]
     bias = [float(model.intercept_[classes.index(label)]) if label in classes else -30.0
             for label in labels]
     return LinearClassifier(labels, weights, bias)

@@ -19,7 +19,7 @@ from .emergency import emergency_reply, safety_net_reply
 from .featurize import Features, Featurizer
 from .linear import LinearClassifier
 from .model import (
-    category_gram_groups,
+    category_gram_words,
     classifier_features,
     is_model_dir,
     load_pipeline,
@@ -115,8 +115,10 @@ class Router:
         self, feats: Features, assessment: Assessment
     ) -> tuple[dict[str, float], dict[str, float]]:
         words = classifier_features(feats, assessment)
-        cats = self._category.probabilities(words, category_gram_groups(feats))
-        return cats, self._urgency.probabilities(words)
+        return self._category_scores(feats, words), self._urgency.probabilities(words)
+
+    def _category_scores(self, feats: Features, words: list[str]) -> dict[str, float]:
+        return self._category.probabilities(words, category_gram_words(feats))
 
     def assess(self, masked_text: str) -> tuple[Features, Assessment]:
         feats = self.featurizer.extract(masked_text)
@@ -131,10 +133,11 @@ class Router:
         feats, assessment = self.assess(mask_spans(text, spans))
         if not any(w.isalpha() and w not in _PLACEHOLDERS for w in feats.analysis.lemmas):
             return _empty_decision(spans, feats.language, routing_table)
-        cats, urgs = self.scores(feats, assessment)
+        words = classifier_features(feats, assessment)
         score = self._acute_score(feats, assessment)
-        category, confidence, reasons = self._category_decision(feats, cats, assessment)
-        urgency, urgency_reasons = self._urgency_decision(assessment, score, urgs)
+        category, confidence, reasons = self._category_decision(
+            feats, self._category_scores(feats, words), assessment)
+        urgency, urgency_reasons = self._urgency_decision(assessment, score, words)
         reasons = urgency_reasons + reasons
         needs_triage = confidence < self.triage_threshold
         if needs_triage:
@@ -170,7 +173,7 @@ class Router:
                                 self.screen.catalogue)
 
     def _urgency_decision(
-        self, assessment: Assessment, score: AcuteScore | None, urgs: dict[str, float]
+        self, assessment: Assessment, score: AcuteScore | None, words: list[str]
     ) -> tuple[str, list[str]]:
         top = assessment.top
         if assessment.level == "akut" and top is not None:
@@ -182,13 +185,14 @@ class Router:
             return "akut", [f"Akut enligt textmodellen ({score.probability:.0%}): {why}"]
         if assessment.level == "bradskande":
             return "bradskande", [_serious_reason(assessment)]
-        return self._urgency_without_flag(urgs), []
+        # Only here does the urgency classifier decide; a flag or the detector overrules it.
+        return self._urgency_without_flag(self._urgency.probabilities(words)), []
 
     def _known_share(self, feats: Features) -> float:
         words = [w for w in feats.analysis.lemmas if w.isalpha() and len(w) > 3]
         if not words:
             return 1.0
-        return sum(w in self._category.weights for w in words) / len(words)
+        return sum(w in self._category for w in words) / len(words)
 
     def _urgency_without_flag(self, urgs: dict[str, float]) -> str:
         """Classifier over brådskande/snart/rutin, corrected for the class prior.

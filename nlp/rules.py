@@ -133,7 +133,7 @@ def infant_ages(folded_text: str) -> tuple[tuple[float, int, int], ...]:
     """Every infant age stated in days/weeks/months: (months, start, end) in the text, so
     that its context can be read ("när han var 4 veckor" is not his age now). Cached: the
     features and the concepts ask for the same message's ages."""
-    if _PREGNANT_RE.search(folded_text):
+    if is_pregnant(folded_text):
         return ()
     ages: list[tuple[float, int, int]] = []
     for m in _AGE_RE.finditer(folded_text):
@@ -151,7 +151,9 @@ def infant_ages(folded_text: str) -> tuple[tuple[float, int, int], ...]:
     return tuple(ages)
 
 
+@lru_cache(maxsize=16)
 def is_pregnant(folded_text: str) -> bool:
+    """Cached like `infant_ages`: several readers ask it of the same message."""
     return bool(_PREGNANT_RE.search(folded_text))
 
 
@@ -160,7 +162,7 @@ def is_infant(folded_text: str) -> bool:
     age = infant_age_months(folded_text)
     if age is not None and age < 12:
         return True
-    return bool(_INFANT_RE.search(folded_text)) and not _PREGNANT_RE.search(folded_text)
+    return bool(_INFANT_RE.search(folded_text)) and not is_pregnant(folded_text)
 
 
 class RuleEngine:

@@ -78,9 +78,10 @@ def assess(
     for cid in [c for c in current if any(u in current for u in concepts[c].unless)]:
         del current[cid]
     present = current.keys() | passed.keys()
+    now = frozenset(current)
     findings = [
         f for p in catalogue.triggered_by(present)
-        if (f := _finding(p, current, passed, weak, recurring))
+        if (f := _finding(p, current, now, passed, weak, recurring))
     ]
     # Care has seen to it and the person is well again: before sorting, so that what is
     # still an emergency comes first.
@@ -114,13 +115,14 @@ def assess(
 def _finding(
     p: Presentation,
     current: dict[str, Mention],
+    now: frozenset[str],
     passed: dict[str, Mention],
     weak: frozenset[Trigger],
     recurring: dict[str, Mention],
 ) -> Finding | None:
     # Recurring complaints ("får ibland ont i bröstet") are still worth a call today.
-    have = current.keys() | recurring.keys() if p.decision != "112" and recurring \
-        else current.keys()
+    # (Sets, not key views: a subset test against a view walks it in Python's slow path.)
+    have = now.union(recurring) if p.decision != "112" and recurring else now
     met = [t for t, concepts in p.trigger_sets if concepts <= have]
     if met:
         strong = [t for t in met if (p.id, t) not in weak]
