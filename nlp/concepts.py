@@ -237,7 +237,9 @@ class ConceptMatcher:
         found: dict[tuple[str, int], Mention] = {}
         segments = segment_ids(an)
         where = _Positions(an)
-        disjoint = where.forms.isdisjoint
+        # A set, not the key view: a view's isdisjoint takes the generic path, four times
+        # slower, and this runs for every candidate pattern.
+        disjoint = set(where.forms).isdisjoint
         candidates = self._candidates
         for i, (folded, lemma) in enumerate(zip(an.folded, an.lemmas, strict=True)):
             for pattern in candidates(folded, lemma):

@@ -56,15 +56,20 @@ _YEAR_RE = re.compile(r" (19[5-9]\d|20[0-2]\d)(-talet)? ")
 _DURATION_BEFORE_RE = re.compile(
     r"(\bi|sedan|sen|under|for|senaste|efter|in|last|past|om|varje|per)\s*$"
 )
+# These two search whole messages. Every alternative starts with a letter, so that `re` skips
+# ahead to the letters that can start one (a leading \b or \d makes it try every alternative
+# at every position, four times slower): "s(?<=\bs)on" is "\bson".
 _CHILD_ANYWHERE_RE = re.compile(
-    r"beb|babis|baby|\bson|dotter|barn|lill|flick|pojk|newborn|infant|nyfod|nyfott|spadbarn|"
-    r"\bhan ar|\bhon ar|daughter|\bhe is|\bshe is"
+    r"beb|babis|baby|s(?<=\bs)on|dotter|barn|lill|flick|pojk|newborn|infant|nyfod|nyfott|"
+    r"spadbarn|h(?<=\bh)an ar|h(?<=\bh)on ar|daughter|h(?<=\bh)e is|s(?<=\bs)he is"
 )
 _PREGNANT_RE = re.compile(
     r"gravid|pregnan|prgnant|prengant|pregant|vecka \d|graviditet|barnmorsk|midwife|foster|"
     r"rort sig|ror sig|sparkar|moved|moving|kicks|movements|"
-    r"\b\d{1,2} ?\+ ?\d\b|\bvarkar|braxton|contractions"
+    r"v(?<=\bv)arkar|braxton|contractions"
 )
+# Pregnancy week and day as midwives write it: "32+4".
+_WEEK_PLUS_DAYS_RE = re.compile(r"\b\d{1,2} ?\+ ?\d\b")
 _INFANT_RE = re.compile(r"\b(bebis|bebben|babis|spadbarn|nyfodd|nyfott|baby|infant|newborn)")
 
 
@@ -154,7 +159,8 @@ def infant_ages(folded_text: str) -> tuple[tuple[float, int, int], ...]:
 @lru_cache(maxsize=16)
 def is_pregnant(folded_text: str) -> bool:
     """Cached like `infant_ages`: several readers ask it of the same message."""
-    return bool(_PREGNANT_RE.search(folded_text))
+    return bool(_PREGNANT_RE.search(folded_text)) or (
+        "+" in folded_text and bool(_WEEK_PLUS_DAYS_RE.search(folded_text)))
 
 
 def is_infant(folded_text: str) -> bool:
