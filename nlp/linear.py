@@ -102,26 +102,46 @@ class LinearClassifier:
 
 
 def train_linear(
-    rows: Sequence[tuple[list[str], str]], labels: Sequence[str], c: float = 3.0
+    rows: Sequence[tuple[list[str], str]],
+    labels: Sequence[str],
+    c: float = 3.0,
+    min_weight: Callable[[str], float] = lambda name: _MIN_WEIGHT,
+    sample_weight: Sequence[float] | None = None,
+    value: Callable[[str], float] | None = None,
 ) -> LinearClassifier:
-    """Fit on (features, label) pairs; labels missing from `rows` get no weights."""
+    """Fit on (features, label) pairs; labels missing from `rows` get no weights. A feature
+    is kept if one of its weights reaches `min_weight(feature)`.
+
+    `sample_weight` weighs each row in the loss; `value(feature)` is the value a present
+    feature has in training (default 1). A value below 1 regularises that feature harder
+    (its weight costs 1/value² as much); the stored weight is coefficient × value, so
+    routing still sums one weight per present feature."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer()
     x = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
+    names = vec.get_feature_names_out()
+    scale = None if value is None else np.array([value(str(n)) for n in names])
+    if scale is not None:
+        x = x.multiply(scale).tocsr()
     y = [label for _, label in rows]
     model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x, y)
+    model.fit(x, y, sample_weight=None if sample_weight is None else np.asarray(sample_weight))
     classes = [str(k) for k in model.classes_]
-    names = vec.get_feature_names_out()
-    coef = model.coef_
+    coef, intercept = model.coef_, model.intercept_
+    if scale is not None:
+        coef = coef * scale
+    if len(classes) == 2:
+        # scikit-learn keeps one row (the second class) for two; as a softmax, half each way.
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
     weights: dict[str, list[float]] = {}
     for j, name in enumerate(names):
         column = [float(coef[classes.index(label), j]) if label in classes else 0.0
                   for label in labels]
-        if max(abs(v) for v in column) >= _MIN_WEIGHT:
+        if max(abs(v) for v in column) >= min_weight(str(name)):
             weights[str(name)] = [round(v, _DECIMALS) for v in column]
-    bias = [float(model.intercept_[classes.index(label)]) if label in classes else -30.0
+    bias = [float(intercept[classes.index(label)]) if label in classes else -30.0
             for label in labels]
     return LinearClassifier(labels, weights, bias)

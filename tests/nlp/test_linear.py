@@ -65,3 +65,40 @@ def test_no_features_gives_the_bias_softmax() -> None:
 def test_words_need_an_expansion() -> None:
     with pytest.raises(ValueError, match="no words"):
         LinearClassifier(LABELS, WEIGHTS, BIAS).probabilities([], ["ont"])
+
+
+def test_training_keeps_what_min_weight_allows() -> None:
+    from nlp.linear import train_linear
+
+    rows = [(["feber", "hosta", "c_<fe"], "a"), (["tid", "boka", "c_<bo"], "b"),
+            (["feber", "c_<fe"], "a"), (["boka", "c_<bo"], "b")]
+    kept = train_linear(rows, ("a", "b"), min_weight=lambda f: 1e9 if "_" in f else 0.0)
+    assert "feber" in kept and "boka" in kept
+    assert "c_<fe" not in kept and "c_<bo" not in kept
+    everything = train_linear(rows, ("a", "b"), min_weight=lambda f: 0.0)
+    assert "c_<fe" in everything
+
+
+def test_two_labels_train_like_many() -> None:
+    from nlp.linear import train_linear
+
+    rows = [(["feber"], "a"), (["boka"], "b")] * 3
+    clf = train_linear(rows, ("a", "b"))
+    assert clf.probabilities(["feber"])["a"] > 0.8
+    assert clf.probabilities(["boka"])["b"] > 0.8
+
+
+def test_sample_weight_and_feature_value_shape_the_fit() -> None:
+    from nlp.linear import train_linear
+
+    rows = [(["x"], "a"), (["x"], "b"), (["y"], "b")] * 4
+    # The rows that say "x is b" weigh nothing: "x" means a.
+    heavy_a = train_linear(rows, ("a", "b"), sample_weight=[1.0, 0.0, 1.0] * 4)
+    assert heavy_a.probabilities(["x"])["a"] > 0.5
+    # A feature valued 0.5 in training is stored as coefficient x 0.5, so that routing sums
+    # one stored weight per present feature and gets the trained model's score.
+    plain = train_linear([(["y"], "b"), (["z"], "a")] * 4, ("a", "b"))
+    halved = train_linear([(["y"], "b"), (["z"], "a")] * 4, ("a", "b"),
+                          value=lambda f: 0.5 if f == "y" else 1.0)
+    # Harder regularised, so less sure, but the same direction.
+    assert 0.5 < halved.probabilities(["y"])["b"] < plain.probabilities(["y"])["b"]
