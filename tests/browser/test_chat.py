@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Route, WebSocketRoute, expect
 
 from tests.browser.helpers import login_as, message_log, write_new_message
 from tests.support.flows import send, start_thread
@@ -142,6 +143,101 @@ async def test_older_messages_load_on_request(server, browser: Browser) -> None:
     await expect(log.locator("li.message")).to_have_count(60)
     await expect(log.locator("li.message").first).to_have_text(re.compile("Meddelande 1$"))
     await expect(page.get_by_role("button", name="Visa äldre meddelanden")).to_be_hidden()
+    patient.assert_clean()
+
+
+async def test_a_connection_made_while_the_first_page_loads_fetches_no_more(
+    server, browser: Browser
+) -> None:
+    """The socket connects after the view asked for its first page and before the page came:
+    the catch-up leaves that thread to its page, so one page shows, not the whole thread."""
+    anna = await server.login("anna")
+    sara = await server.login("sara")
+    started = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"], "Meddelande 1"
+    )
+    thread_id = started["message"]["thread_id"]
+    for i in range(2, 61):
+        await send(sara if i % 2 else anna, thread_id, f"Meddelande {i}")
+    patient = await login_as(browser, server.base_url, "anna")
+    page = patient.page
+    await page.goto(f"/#/t/{thread_id}")
+    page_asked = asyncio.Event()
+
+    async def hold_socket(ws: WebSocketRoute) -> None:
+        await page_asked.wait()
+        ws.connect_to_server()
+
+    async def hold_first_page(route: Route) -> None:
+        if route.request.method == "GET" and "before_seq" not in route.request.url:
+            page_asked.set()
+            await asyncio.sleep(1.5)  # the socket connects (and, before, caught up) meanwhile
+        await route.continue_()
+
+    await page.route_web_socket(re.compile(r"/socket\.io/"), hold_socket)
+    await page.route(re.compile(rf"/threads/{thread_id}/messages"), hold_first_page)
+    await page.reload()
+    log = message_log(page)
+    await expect(log.get_by_text("Meddelande 60", exact=True)).to_be_visible()
+    await expect(log.locator("li.message")).to_have_count(50)
+    await expect(page.get_by_role("button", name="Visa äldre meddelanden")).to_be_visible()
+    await send(sara, thread_id, "Meddelande 61")  # the held socket is live
+    await expect(log.get_by_text("Meddelande 61", exact=True)).to_be_visible()
+    await expect(log.locator("li.message")).to_have_count(51)
+    patient.assert_clean()
+
+
+async def test_a_first_page_lost_with_the_connection_loads_after_the_reconnect(
+    server, browser: Browser
+) -> None:
+    """The first page fails while the network is gone; after the reconnect the view loads it
+    (one page, not the whole thread) and the error goes away."""
+    anna = await server.login("anna")
+    started = await start_thread(
+        anna, server.demo.patients["anna"], server.demo.care_contacts["anna"], "Meddelande 1"
+    )
+    thread_id = started["message"]["thread_id"]
+    for i in range(2, 61):
+        await send(anna, thread_id, f"Meddelande {i}")
+    patient = await login_as(browser, server.base_url, "anna")
+    page = patient.page
+    await page.goto(f"/#/t/{thread_id}")
+    page_failed = asyncio.Event()
+    connected = asyncio.Event()
+    sockets: list[WebSocketRoute] = []
+
+    async def hold_socket(ws: WebSocketRoute) -> None:
+        await page_failed.wait()
+        sockets.append(ws)
+        upstream = ws.connect_to_server()
+        ws.on_message(upstream.send)
+
+        def down(frame: str | bytes) -> None:
+            ws.send(frame)
+            if isinstance(frame, str) and frame.startswith("40/chat,"):
+                connected.set()  # the namespace's connect packet
+
+        upstream.on_message(down)
+
+    async def fail_first_page(route: Route) -> None:
+        if route.request.method == "GET" and not page_failed.is_set():
+            page_failed.set()
+            await route.abort("internetdisconnected")
+            return
+        await route.continue_()
+
+    await page.route_web_socket(re.compile(r"/socket\.io/"), hold_socket)
+    await page.route(re.compile(rf"/threads/{thread_id}/messages"), fail_first_page)
+    await page.reload()
+    error = page.get_by_text("Ingen kontakt med servern")
+    await expect(error).to_be_visible()
+    log = message_log(page)
+    await expect(log.locator("li.message")).to_have_count(0)
+    await asyncio.wait_for(connected.wait(), 10)
+    await sockets[0].close()  # the connection drops; the client reconnects
+    await expect(log.get_by_text("Meddelande 60", exact=True)).to_be_visible()
+    await expect(log.locator("li.message")).to_have_count(50)
+    await expect(error).to_be_hidden()
     patient.assert_clean()
 
 

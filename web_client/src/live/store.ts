@@ -12,6 +12,8 @@ export class ThreadMessages {
   private readonly bySeq = new Map<number, Message>();
   /** True until the oldest page has been loaded. */
   hasOlder = true;
+  /** Whether the newest page of the history has been loaded (a view registers a thread first). */
+  loaded = false;
 
   add(m: Message): boolean {
     if (this.bySeq.has(m.seq)) return false;
@@ -87,9 +89,16 @@ export class MessageStore {
     return this.threads.has(id);
   }
 
-  /** Threads whose history was loaded: these are caught up after a reconnect. */
+  /**
+   * Threads to catch up after a (re)connect: those whose history was loaded, and those that
+   * have heard of a live message (caught up from the oldest one here). A thread whose view is
+   * still waiting for its first page is left to that page: caught up from nothing, it would
+   * be fetched whole.
+   */
   loadedThreads(): [string, number][] {
-    return [...this.threads.entries()].map(([id, t]) => [id, t.lastSeq]);
+    return [...this.threads.entries()]
+      .filter(([, t]) => t.loaded || t.size > 0)
+      .map(([id, t]) => [id, t.lastSeq]);
   }
 
   /** Add messages; listeners hear only about the ones that were new. */

@@ -96,6 +96,8 @@ export class Conversation {
           if (e.thread_id === thread.id && e.user_id !== opts.ctx.me.user.id) this.showTyping(e.name);
         },
         resynced: () => {
+          // The first page failed while the connection was down: it is not caught up, load it.
+          if (!live.store.thread(thread.id).loaded) void this.load();
           void this.loadMarks();
           this.markRead();
         },
@@ -115,6 +117,8 @@ export class Conversation {
       const page = await api.history(id, { limit: PAGE });
       if (page.length < PAGE) store.thread(id).hasOlder = false;
       store.add(page);
+      store.thread(id).loaded = true;
+      this.composerError.textContent = "";
       this.olderButton.hidden = !store.thread(id).hasOlder;
     } catch (err) {
       this.composerError.textContent = errorText(err);
