@@ -747,3 +747,27 @@ def test_seventeenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", SEVENTEENTH_TRICKY)
 def test_seventeenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Answers to the clinic's questions: the red flags asked about are denied after them.
+ANSWERED_TRICKY = [
+    'Ni frågade om jag har andnöd eller bröstsmärta: nej, inget av det. Bara hosta sedan en vecka.',
+    'Angående era frågor om svimning och bröstsmärta – inget av detta, bara hjärtklappning ibland.',
+    'You asked about chest pain or shortness of breath - none of that, just a cough for a week.',
+    'Kramper eller medvetslöshet? Nej inget av dem, han är bara trött efter febern.',
+]
+ANSWERED_AKUT = [
+    'Bröstsmärta och andnöd sedan en timme. Feber? Nej.',
+    'Ni frågade om feber: nej. Men nu har jag fått tryck över bröstet och kallsvettas.',
+    'Har svår andnöd och läpparna är blå, nej jag vet inte vad jag ska göra',
+]
+
+
+@pytest.mark.parametrize("text", ANSWERED_AKUT)
+def test_answers_that_deny_something_else_stay_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", ANSWERED_TRICKY)
+def test_answers_that_deny_the_red_flags(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
