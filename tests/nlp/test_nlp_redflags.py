@@ -771,3 +771,24 @@ def test_answers_that_deny_something_else_stay_emergencies(router: Router, text:
 @pytest.mark.parametrize("text", ANSWERED_TRICKY)
 def test_answers_that_deny_the_red_flags(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# A baby who pulls up to stand ("drar sig upp") is no near-drowning.
+PULLS_UP_TRICKY = [
+    'Min son är 11 månader och börjar dra sig upp överallt. Hur gör vi hemmet säkert?',
+    'Hon har börjat dra sig upp till stående vid soffan, är det normalt vid 8 månader?',
+]
+PULLED_OUT_AKUT = [
+    'Vi fick dra upp honom ur vattnet, han hostar och är blå om läpparna.',
+    'Lillebror drogs upp från botten av poolen nyss och andas konstigt.',
+]
+
+
+@pytest.mark.parametrize("text", PULLED_OUT_AKUT)
+def test_pulled_out_of_the_water(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", PULLS_UP_TRICKY)
+def test_pulling_up_to_stand(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
