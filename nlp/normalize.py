@@ -80,11 +80,19 @@ class Lemmatizer:
     """Folded lookup lemmatiser with a one-edit typo repair over the known vocabulary."""
 
     def __init__(
-        self, table: dict[str, str], known: Iterable[str], patterns: Iterable[str] = ()
+        self,
+        table: dict[str, str],
+        known: Iterable[str],
+        patterns: Iterable[str] = (),
+        real: Iterable[str] = (),
     ) -> None:
         self.table = table
         self.known = frozenset(known)
         self.patterns = frozenset(patterns)
+        # Words of the full lookup table that the pruned one lacks but a one-edit repair
+        # would turn into a known word ("svetsade" -> "spetsade", "adams" -> "andas"):
+        # a real word is no typo.
+        self.real = frozenset(real)
         self._typo: dict[str, str] = {}
         for word in sorted(self.known):
             if (len(word) >= _MIN_TYPO_LEN or word in self.patterns) and word.isalpha():
@@ -123,9 +131,8 @@ class Lemmatizer:
                 return canonical
         if token in self.known or len(token) < _MIN_FLAG_TYPO_LEN or not token.isalpha():
             return token
-        repaired = self._repair(token)
-        # Short words are only repaired towards red-flag words ("andnd" -> "andnöd").
-        if repaired and (len(token) >= _MIN_TYPO_LEN or repaired in self.patterns):
+        repaired = self._repairable(token)
+        if repaired:
             return self.table.get(repaired, repaired)
         if len(token) < _MIN_TYPO_LEN:
             return token
@@ -142,6 +149,16 @@ class Lemmatizer:
             candidates = (modifier, modifier[:-1], modifier + "e", modifier + "a")
             if any(c in self.known or c in self.table for c in candidates):
                 return head
+        return None
+
+    def _repairable(self, token: str) -> str | None:
+        """The repair of a token that is no known or real word; short words are only
+        repaired towards red-flag words ("andnd" -> "andnöd")."""
+        if token in self.real:
+            return None
+        repaired = self._repair(token)
+        if repaired and (len(token) >= _MIN_TYPO_LEN or repaired in self.patterns):
+            return repaired
         return None
 
     def _repair(self, token: str) -> str | None:
@@ -176,20 +193,27 @@ class Lemmatizer:
         words.update(patterns)
         lemmas = {full.get(w, w) for w in words}
         table = {form: lemma for form, lemma in full.items() if lemma in lemmas}
-        return cls(table, lemmas | set(table), patterns)
+        pruned = cls(table, lemmas | set(table), patterns)
+        real = [w for w in full if w not in table and w not in pruned.known
+                and len(w) >= _MIN_FLAG_TYPO_LEN and w.isalpha() and pruned._repairable(w)]
+        return cls(table, pruned.known, patterns, real)
 
     def save(self, path: Path) -> None:
         payload = {
             "table": self.table,
             "known": sorted(self.known),
             "patterns": sorted(self.patterns),
+            "real": sorted(self.real),
         }
         path.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True), "utf8")
 
     @classmethod
     def load(cls, path: Path) -> Lemmatizer:
         payload = json.loads(path.read_text("utf8"))
-        return cls(payload["table"], payload["known"], payload.get("patterns", ()))
+        return cls(
+            payload["table"], payload["known"], payload.get("patterns", ()),
+            payload.get("real", ()),
+        )
 
 
 _HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
