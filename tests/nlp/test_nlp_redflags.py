@@ -794,27 +794,28 @@ def test_pulling_up_to_stand(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
 
 
-# Twelfth round: an electric shock that left a burn; a toddler who "stoppade i sig" pills.
-TWELFTH_AKUT = [
+# Eighteenth round (the corpus's twelfth): an electric-shock burn, pills a toddler swallowed.
+EIGHTEENTH_AKUT = [
     'Dottern 4 år stack en nyckel i eluttaget och fick en stöt, hon har ett brännmärke på handen.',
     'Lillebror 2 år hann stoppa i sig några av farmors blodtryckstabletter innan vi såg det.',
     'Hon fick en känning i natt och vaknade inte, jag gav glukagon för tio minuter sedan.',
     'I had my baby last week, I keep seeing shadows moving in the nursery and cannot sleep.',
 ]
-TWELFTH_TRICKY = [
+EIGHTEENTH_TRICKY = [
     'Jag stoppade i mig en hel påse godis igår och har lite ont i magen.',
     'Hon har ett litet brännmärke från strykjärnet sedan förra veckan, det läker fint.',
     'Brände mig lite på underarmen när jag svetsade, en liten blåsa.',
     'Sonen ska på läger. Ska ledarna ha glukagon med sig och kunna ge det?',
-    'Fastnade en bit kyckling i halsen i går, frugan gjorde Heimlich och den kom upp. Nu skaver det lite.',
+    'Fastnade en bit kyckling i halsen i går, frugan gjorde Heimlich och den kom upp. '
+    'Nu skaver det lite.',
 ]
 
 
-@pytest.mark.parametrize("text", TWELFTH_AKUT)
-def test_twelfth_round_emergencies(router: Router, text: str) -> None:
+@pytest.mark.parametrize("text", EIGHTEENTH_AKUT)
+def test_eighteenth_round_emergencies(router: Router, text: str) -> None:
     assert router.route(text).urgency == "akut"
 
 
-@pytest.mark.parametrize("text", TWELFTH_TRICKY)
-def test_twelfth_round_mentions(router: Router, text: str) -> None:
+@pytest.mark.parametrize("text", EIGHTEENTH_TRICKY)
+def test_eighteenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
