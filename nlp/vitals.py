@@ -121,6 +121,7 @@ def _blood_pressure(systolic: float, diastolic: float | None, i: int) -> Iterato
         yield "very_high_bp", i
     if systolic >= 140 or dia >= 90:
         yield "high_bp", i
+        yield "bp_reading_high", i  # a measured value, not "jag har högt blodtryck"
     elif systolic < 90:
         yield "low_bp", i
 

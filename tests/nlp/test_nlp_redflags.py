@@ -819,3 +819,24 @@ def test_eighteenth_round_emergencies(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", EIGHTEENTH_TRICKY)
 def test_eighteenth_round_mentions(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# A measured 140/90 or more in pregnancy is for today; a known diagnosis or an average is not.
+PREGNANCY_BP_TODAY = [
+    'Gravid i vecka 33, barnmorskan mätte 150/100 i går och jag mår bra.',
+    'Jag fick barn för tre veckor sedan och blodtrycket hemma är 146/94 i kväll.',
+]
+PREGNANCY_BP_ROUTINE = [
+    'Jag har högt blodtryck och är gravid i vecka 12, vilken medicin kan jag ta?',
+    'Blodtrycket hemma ligger på 148/94 i snitt, jag är 52, måste jag ha medicin?',
+]
+
+
+@pytest.mark.parametrize("text", PREGNANCY_BP_TODAY)
+def test_a_high_reading_in_pregnancy_is_for_today(router: Router, text: str) -> None:
+    assert router.route(text).urgency in ("bradskande", "akut")
+
+
+@pytest.mark.parametrize("text", PREGNANCY_BP_ROUTINE)
+def test_high_blood_pressure_without_pregnancy_or_reading(router: Router, text: str) -> None:
+    assert router.route(text).urgency in ("rutin", "snart")

@@ -16,8 +16,8 @@ def found(text: str) -> set[str]:
 @pytest.mark.parametrize(
     ("text", "concepts"),
     [
-        ("bt 215/125 matt tre ggr", {"very_high_bp", "high_bp"}),
-        ("blodtrycket 165/95 i morse", {"high_bp"}),
+        ("bt 215/125 matt tre ggr", {"very_high_bp", "high_bp", "bp_reading_high"}),
+        ("blodtrycket 165/95 i morse", {"high_bp", "bp_reading_high"}),
         ("bt 85/50 och blek", {"low_bp"}),
         ("mataren visar 1,9", {"low_blood_sugar"}),
         ("sockret 2,1 och libren 2,3 mmol", {"low_blood_sugar"}),
