@@ -840,3 +840,24 @@ def test_a_high_reading_in_pregnancy_is_for_today(router: Router, text: str) -> 
 @pytest.mark.parametrize("text", PREGNANCY_BP_ROUTINE)
 def test_high_blood_pressure_without_pregnancy_or_reading(router: Router, text: str) -> None:
     assert router.route(text).urgency in ("rutin", "snart")
+
+
+# A child given a double dose who now has symptoms is a poisoning; a child who is fine is not.
+CHILD_DOUBLE_DOSE_AKUT = [
+    'Min son 8 år fick dubbel dos av sin ADHD-medicin i morse och nu har han hjärtklappning, '
+    'är darrig och väldigt orolig.',
+    'Dottern 5 år fick dubbel dos av lillebrors medicin och nu kräks hon och är konstig.',
+]
+CHILD_DOUBLE_DOSE_CALM = [
+    'Min son 6 år fick dubbel dos penicillin i kväll, han mår bra och leker.',
+]
+
+
+@pytest.mark.parametrize("text", CHILD_DOUBLE_DOSE_AKUT)
+def test_a_child_with_symptoms_after_a_double_dose_is_akut(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
+
+
+@pytest.mark.parametrize("text", CHILD_DOUBLE_DOSE_CALM)
+def test_a_well_child_after_a_double_dose_is_not_akut(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
