@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from thinc.types import Ints2d
 
 from .language import detect_language
+from .nordic import as_swedish, is_nordic
 from .normalize import Lemmatizer, fold, split_hyphens, without_apostrophe
 from .redflag_rules import CLAUSE_BREAKS
 
@@ -101,6 +102,8 @@ class Analyzer:
                 cid += 1
             if low and low[-1] in _SENTENCE_ENDS:
                 sid += 1
+        if is_nordic(folded):
+            folded = as_swedish(folded)
         lang = language or detect_language(folded)
         lemmas = [self.lemma_of(w, lang) for w in folded]
         doc = self._doc(folded, lemmas, sentence)
