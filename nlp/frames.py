@@ -51,7 +51,8 @@ _AWAY = frozenset(
     klasskompis chef chefen friend friends mate neighbour neighbours neighbor colleague
     colleagues cousin flatmate classmate boss arbetskamrat arbetskamraten arbetskamratens
     rumskamrat rumskamraten rumskamratens klasskamrat klasskamraten lagkamrat lagkamraten
-    kamrat kamraten coworker workmate roommate teammate""".split()
+    kamrat kamraten coworker workmate roommate teammate passagerare passageraren passenger
+    medpassagerare stranger framling""".split()
 )
 _KIN = frozenset(
     """moster faster morbror farbror svagerska svager systerdotter brordotter systerson brorson
@@ -71,7 +72,7 @@ _OVER = re.compile(
 _PAST = frozenset(
     """fick fatt blev blivit dog hade haft drabbades opererades lades inlagd had got went died
     was were needed passed tog took collapsed overdosed svalde swallowed drunknade blodde bled
-    forlorade lost svullnade""".split()
+    forlorade lost svullnade holl""".split()
 )
 _PRESENT = frozenset(
     """ar har kan pratar andas blir ser kanns svarar bloder kraks ramlar hanger sluddrar

@@ -861,3 +861,33 @@ def test_a_child_with_symptoms_after_a_double_dose_is_akut(router: Router, text:
 @pytest.mark.parametrize("text", CHILD_DOUBLE_DOSE_CALM)
 def test_a_well_child_after_a_double_dose_is_not_akut(router: Router, text: str) -> None:
     assert router.route(text).urgency != "akut"
+
+
+# Round 13: a frequency is a habit, a plan or alarm is no event, ruling out is no finding, a
+# fear of what may happen is hypothetical, and a near-drowning of a neighbour's child is over.
+NINETEENTH_TRICKY = [
+    'Our son has night-time seizures a few times a year. Should he have a seizure alarm in '
+    'his bed?',
+    'We need an updated seizure plan for her new school, who writes it?',
+    'Dottern har feber och snuva, jag gjorde glastestet för hjärnhinneinflammation och hittade '
+    'inga prickar. Hon är pigg och leker.',
+    'Jag är livrädd att han ska sätta i halsen nu när han har börjat äta fingermat. Har ni '
+    'tips?',
+    'Grannens pojke höll på att drunkna i sjön i helgen, han är okej nu. Hur lär jag mina barn '
+    'att vara säkra vid vatten?',
+]
+NINETEENTH_EMERGENCIES = [
+    'Han krampar nu och det slutar inte, vi följde hans anfallsplan men Buccolam hjälpte inte.',
+    "I'm afraid he is having a stroke, his face is drooping and he can't lift his arm.",
+    'Hon har 39 i feber och prickar som inte bleknar när jag gör glastestet.',
+]
+
+
+@pytest.mark.parametrize("text", NINETEENTH_TRICKY)
+def test_nineteenth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
+
+
+@pytest.mark.parametrize("text", NINETEENTH_EMERGENCIES)
+def test_nineteenth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
