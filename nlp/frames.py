@@ -201,8 +201,13 @@ _OVER_CONCEPT = "symptoms_resolved"
 def passing_concepts(catalogue: Catalogue) -> frozenset[str]:
     """Concepts whose passing a presentation decides on: a trigger pairs them with
     `symptoms_resolved` ("tia_resolved")."""
-    return frozenset(c for p in catalogue.presentations for t in p.triggers
-                     if _OVER_CONCEPT in t for c in t if c != _OVER_CONCEPT)
+    told_over = {c for p in catalogue.presentations for t in p.triggers
+                 if _OVER_CONCEPT in t for c in t if c != _OVER_CONCEPT}
+    return frozenset(told_over | (_EPISODES & catalogue.concepts.keys()))
+
+
+# Episodes that end once and for all: the bite is out ("den kom upp").
+_EPISODES = frozenset({"stuck_in_throat", "choking", "inhaled_object"})
 
 
 def resolved_afterwards(
@@ -213,9 +218,13 @@ def resolved_afterwards(
     condition) that ends them and tells no symptom or sign of its own."""
     told = [(m, r) for m, r in zip(mentions, readings, strict=True)
             if m.sentence >= 0 and (m.concept in signs or m.concept == _OVER_CONCEPT)]
+    # The sentence that ends them may tell what went before the end ("den kom upp, hon
+    # hostade lite men sedan var hon som vanligt"), never a sign after it.
     ends = [m.sentence for m, r in told if m.concept == _OVER_CONCEPT and r == AFFIRMED
             and _statement(an, m.sentence)
-            and all(o.concept == _OVER_CONCEPT for o, _ in told if o.sentence == m.sentence)]
+            and all(o.concept == _OVER_CONCEPT or o.start < m.start
+                    for o, _ in told if o.sentence == m.sentence)
+            and _last_over_in(told, m)]
     if not ends:
         return list(readings)
     end = max(ends)
@@ -223,6 +232,14 @@ def resolved_afterwards(
         return list(readings)
     return [RESOLVED if r == AFFIRMED and 0 <= m.sentence < end and m.concept in passing
             else r for m, r in zip(mentions, readings, strict=True)]
+
+
+def _last_over_in(told: Sequence[tuple[Mention, str]], m: Mention) -> bool:
+    """No sign of the sentence comes after its last "over" mention."""
+    last = max(o.start for o, _ in told if o.sentence == m.sentence
+               and o.concept == _OVER_CONCEPT)
+    return not any(o.start > last for o, _ in told
+                   if o.sentence == m.sentence and o.concept != _OVER_CONCEPT)
 
 
 def _statement(an: Analysis, sentence: int) -> bool:

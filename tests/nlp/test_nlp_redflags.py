@@ -875,11 +875,15 @@ NINETEENTH_TRICKY = [
     'tips?',
     'Grannens pojke höll på att drunkna i sjön i helgen, han är okej nu. Hur lär jag mina barn '
     'att vara säkra vid vatten?',
+    'Sonen satte en köttbit i halsen i går. Jag gjorde ryggslag och den kom upp, han hostade '
+    'lite efteråt men sedan var han helt som vanligt. Ska han kollas?',
 ]
 NINETEENTH_EMERGENCIES = [
     'Han krampar nu och det slutar inte, vi följde hans anfallsplan men Buccolam hjälpte inte.',
     "I'm afraid he is having a stroke, his face is drooping and he can't lift his arm.",
     'Hon har 39 i feber och prickar som inte bleknar när jag gör glastestet.',
+    'Min son satte en godisbit i halsen. Jag gjorde ryggslag och den kom upp men nu andas han '
+    'konstigt och är blå om läpparna.',
 ]
 
 
