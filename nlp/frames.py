@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from .analyzer import Analysis
 from .catalogue import Catalogue
 from .concepts import NEGATIONS, Mention, segment_ids
-from .rules import AFFIRMED, FAMILY, HYPOTHETICAL, NEGATED, RESOLVED
+from .rules import AFFIRMED, FAMILY, HISTORICAL, HYPOTHETICAL, NEGATED, RESOLVED
 
 _OWN_RISK = re.compile(
     r"\b(?:arftlig\w*|arver man|hereditary|genetic|runs in (?:the|our) family|forebygg\w*"
@@ -245,3 +245,26 @@ def _last_over_in(told: Sequence[tuple[Mention, str]], m: Mention) -> bool:
 def _statement(an: Analysis, sentence: int) -> bool:
     words = {w for w, s in zip(an.folded, an.sentence, strict=True) if s == sentence}
     return "?" not in words and not words & _CONDITIONS
+
+
+# "är 6 veckor", "is 6 weeks": an age told in the present is the age now, whatever else the
+# sentence tells of the past ("… och opererades i förrgår").
+_AGE_NOW = frozenset("ar is blir fyller".split())
+_AGE_THEN = frozenset("var was nar when".split())
+
+
+def present_age(
+    an: Analysis, mentions: Sequence[Mention], readings: Sequence[str],
+    dated: frozenset[str],
+) -> list[str]:
+    """Readings of a dated age marked AFFIRMED where the age is told in the present."""
+    out = []
+    for m, r in zip(mentions, readings, strict=True):
+        if r == HISTORICAL and m.concept in dated and m.end > m.start:
+            before = an.folded[max(0, m.start - 3):m.start]
+            told_as_age = any(c.isdigit() for w in before for c in w)  # "är 6 veckor"
+            if (told_as_age and _AGE_NOW.intersection(before)
+                    and not _AGE_THEN.intersection(before)):
+                r = AFFIRMED
+        out.append(r)
+    return out

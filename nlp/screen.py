@@ -15,6 +15,7 @@ from .frames import (
     denied_modifiers,
     other_person_history,
     passing_concepts,
+    present_age,
     resolved_afterwards,
 )
 from .rules import RuleEngine
@@ -50,6 +51,7 @@ class EmergencyScreen:
         self.modifiers = frozenset(c for c, kind in kinds.items() if kind == "modifier")
         self.signs = frozenset(c for c, kind in kinds.items() if kind in ("symptom", "sign"))
         self.passing = passing_concepts(self.catalogue)
+        self.dated = frozenset(c for c, v in self.catalogue.concepts.items() if v.dated)
         self.context: ContextReader
         if context == "medspacy":
             self.context = ConTextReader(analyzer.nlp)
@@ -68,6 +70,7 @@ class EmergencyScreen:
         readings = denied_modifiers(an, mentions, readings, self.modifiers)
         readings = conditional_question(an, mentions, readings)
         readings = resolved_afterwards(an, mentions, readings, self.signs, self.passing)
+        readings = present_age(an, mentions, readings, self.dated)
         return mentions, dated_care_visit(an, mentions, readings)
 
     def decide(self, mentions: list[Mention], readings: list[str]) -> Assessment:

@@ -877,6 +877,8 @@ NINETEENTH_TRICKY = [
     'att vara säkra vid vatten?',
     'Sonen satte en köttbit i halsen i går. Jag gjorde ryggslag och den kom upp, han hostade '
     'lite efteråt men sedan var han helt som vanligt. Ska han kollas?',
+    'När hon var 6 veckor hade hon 38,3 i feber, det var i våras. Nu undrar jag om '
+    'vaccinationerna.',
 ]
 NINETEENTH_EMERGENCIES = [
     'Han krampar nu och det slutar inte, vi följde hans anfallsplan men Buccolam hjälpte inte.',
@@ -884,6 +886,9 @@ NINETEENTH_EMERGENCIES = [
     'Hon har 39 i feber och prickar som inte bleknar när jag gör glastestet.',
     'Min son satte en godisbit i halsen. Jag gjorde ryggslag och den kom upp men nu andas han '
     'konstigt och är blå om läpparna.',
+    'Vår son är 7 veckor och fick sina vaccin i förrgår. Nu har han 38,4 och är slö.',
+    'Our daughter is 5 weeks old and had her check-up last week; tonight she has a '
+    'temperature of 38.4.',
 ]
 
 
@@ -895,3 +900,21 @@ def test_nineteenth_round_mentions(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", NINETEENTH_EMERGENCIES)
 def test_nineteenth_round_emergencies(router: Router, text: str) -> None:
     assert router.route(text).urgency == "akut"
+
+
+# An infant's age told in the present ("är 6 veckor") holds now, even when the sentence tells of
+# an operation or vaccines in the past: the infant-fever presentation itself must fire.
+PRESENT_AGE_INFANT_FEVER = [
+    'Vår dotter är 6 veckor och opererades för ljumskbråck i förrgår. Nu har hon 38,3 och vill '
+    'inte äta.',
+    'Vår son är 7 veckor och fick sina vaccin i förrgår. Nu har han 38,4 och är slö.',
+    'Our daughter is 5 weeks old and had her check-up last week; tonight she has a '
+    'temperature of 38.4.',
+]
+
+
+@pytest.mark.parametrize("text", PRESENT_AGE_INFANT_FEVER)
+def test_present_infant_age_fires_infant_fever(router: Router, text: str) -> None:
+    d = router.route(text)
+    assert d.urgency == "akut", d.reasons
+    assert d.red_flag_kind == "infant_fever", d.reasons
