@@ -18,7 +18,8 @@ A risk modifier is denied only by a negation right before it ("tar inga blodför
 "inga problem med magen och tar Waran".
 
 A condition opening a segment of a question ("Hej, om min son sväljer ett batteri, vad gör
-jag?", "If she gets a fever, should we come in?") is hypothetical up to the segment's end.
+jag?", "If she gets a fever, should we come in?") is hypothetical up to the segment's end, and
+so is the question it leads to ("Om han får ett anfall, får chauffören ge Buccolam?").
 
 A sentence that only says it is over ("Nu är det helt borta.", "It's completely gone now.")
 ends what the sentences before it told, unless something is told after it — for the concepts
@@ -60,6 +61,11 @@ _KIN = frozenset(
     mother father brother sister dad mum mom grandmother grandfather svarfar svarmor svarfars
     svarmors father-in-law mother-in-law""".split()
 )
+# Others took over: the event may have been today and still be over for the writer.
+_TAKEN = (
+    r"\b(?:akte ambulans|ambulansen (?:kom|tog|hamtade|korde)|kordes in|fordes in|hamtades"
+    r"|the ambulance (?:came|took)|taken to hospital|taken away by ambulance)\b"
+)
 # The event is over: a time in the past, or the person is cared for or well again.
 _OVER = re.compile(
     r"\b(?:igar|i gar|i helgen|forra (?:veckan|manaden|aret|helgen)|i varas|i somras|i hostas"
@@ -67,7 +73,7 @@ _OVER = re.compile(
     r"|\w+ (?:years|months|weeks) ago|ar ok nu|ar okej nu|mar bra nu|lever|klarade sig"
     r"|pa sjukhus|ligger pa|lag inne|inlagd|opererades|fick opereras|fine now|ok now|okay now"
     r"|recovering|in hospital|after surgery|survived|fick aka in|akte in|observerades"
-    r"|kept overnight)\b"
+    r"|kept overnight)\b|" + _TAKEN
 )
 _PAST = frozenset(
     """fick fatt blev blivit dog hade haft drabbades opererades lades inlagd had got went died
@@ -78,9 +84,9 @@ _PRESENT = frozenset(
     """ar har kan pratar andas blir ser kanns svarar bloder kraks ramlar hanger sluddrar
     is has are cant isnt keeps looks seems talks""".split()
 )
-_NOW = frozenset(
-    "nu idag nyss precis fortfarande now today tonight ikvall inatt just still".split()
-)
+_TAKEN_BY_CARE = re.compile(_TAKEN)
+_TODAY = frozenset("idag today tonight ikvall inatt".split())
+_NOW = frozenset("nu nyss precis fortfarande now just still".split()) | _TODAY
 
 
 def other_person_history(
@@ -92,7 +98,8 @@ def other_person_history(
     if not own_risk and not over:
         return list(readings)
     # By clause: "fick ett krampanfall igår, hon är ok nu" is over although "nu" follows.
-    told = {c for c in set(an.clause) if _tells_past_of(an, c, _AWAY | _KIN)}
+    now = _NOW - _TODAY if _TAKEN_BY_CARE.search(text) else _NOW
+    told = {c for c in set(an.clause) if _tells_past_of(an, c, _AWAY | _KIN, now)}
     out = []
     for m, r in zip(mentions, readings, strict=True):
         clause = an.clause[m.start] if m.end > m.start else -1
@@ -112,10 +119,12 @@ def _background(an: Analysis, m: Mention, own_risk: bool) -> bool:
     return own_risk and not words & _PRESENT
 
 
-def _tells_past_of(an: Analysis, clause: int, people: frozenset[str]) -> bool:
+def _tells_past_of(
+    an: Analysis, clause: int, people: frozenset[str], now: frozenset[str]
+) -> bool:
     words = {w for w, c in zip(an.folded, an.clause, strict=True) if c == clause}
     words |= {w[:-1] for w in words if w.endswith("s")}  # "neighbours", "kollegas"
-    return bool(words & people) and bool(words & _PAST) and not words & _NOW
+    return bool(words & people) and bool(words & _PAST) and not words & now
 
 
 _DATED = re.compile(
@@ -173,6 +182,13 @@ def _denied_before(an: Analysis, start: int) -> bool:
 
 _CONDITIONS = frozenset("om ifall if".split())
 _OPENERS = frozenset(", ; : hej hejsan hi hello och and men but".split())
+_SEGMENT_PUNCT = frozenset(", ; :".split())
+# How the main clause after a fronted condition opens in a question: its finite verb (V2) or
+# a question word.
+_CONSEQUENT_OPENERS = frozenset(
+    """far ska kan bor borde maste behover gor ar vad hur vem vilken vilka nar var should can
+    could may must would will do does is are what how who which when where""".split()
+)
 
 
 def conditional_question(
@@ -186,9 +202,25 @@ def conditional_question(
     # The condition's segment (concepts.segment_ids: to the next comma or contrast word).
     conditions = [(i, segment[i]) for i, w in enumerate(an.folded)
                   if w in _CONDITIONS and an.sentence[i] in asked and _opens(an, i)]
-    return [HYPOTHETICAL if r == AFFIRMED and m.end > m.start
-            and any(i < m.start and segment[m.start] == s for i, s in conditions) else r
+    consequents = _consequents(an, segment, conditions)
+    return [HYPOTHETICAL if r == AFFIRMED and m.end > m.start and (
+                segment[m.start] in consequents
+                or any(i < m.start and segment[m.start] == s for i, s in conditions)) else r
             for m, r in zip(mentions, readings, strict=True)]
+
+
+def _consequents(an: Analysis, segment: list[int], conditions: list[tuple[int, int]]) -> set[int]:
+    """The question a fronted condition leads to ("Om han får ett anfall, får chauffören ge
+    Buccolam?"): the next segment of the sentence when it opens with a verb or a question
+    word, as a main clause after a fronted condition does; "om det går, han har ont" is not."""
+    out = set()
+    for i, s in conditions:
+        j = next((k for k in range(i, len(segment)) if segment[k] == s + 1), None)
+        if j is not None and an.sentence[j] == an.sentence[i]:
+            k = j + 1 if an.folded[j] in _SEGMENT_PUNCT and j + 1 < len(segment) else j
+            if an.sentence[k] == an.sentence[i] and an.folded[k] in _CONSEQUENT_OPENERS:
+                out.add(segment[k])
+    return out
 
 
 def _opens(an: Analysis, i: int) -> bool:

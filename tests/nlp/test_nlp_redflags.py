@@ -918,3 +918,29 @@ def test_present_infant_age_fires_infant_fever(router: Router, text: str) -> Non
     d = router.route(text)
     assert d.urgency == "akut", d.reasons
     assert d.red_flag_kind == "infant_fever", d.reasons
+
+
+# The question a fronted condition leads to is hypothetical too; someone else's event today is
+# over for the writer once the ambulance has taken them.
+TWENTIETH_TRICKY = [
+    'Om Johan får ett anfall på bussen till dagverksamheten, får chauffören ge honom Buccolam?',
+    'If my son has a seizure at school, can the teacher give him the rescue medicine?',
+    'En passagerare fick ett krampanfall på bussen idag, ambulansen kom och tog honom. Jag som '
+    'chaufför mår dåligt efteråt och kan inte sova.',
+]
+TWENTIETH_EMERGENCIES = [
+    'Om det går bra, han har ont i bröstet och svettas, vad ska vi göra?',
+    'Om ni har tid, kan ni ringa? Pappa har svårt att andas och är blå om läpparna.',
+    'Om han krampar nu i mer än fem minuter, ska jag ge Buccolam? Han har krampat i sex minuter.',
+    'Min kollega fick ont i bröstet nu på jobbet, ambulansen är på väg, vad gör vi under tiden?',
+]
+
+
+@pytest.mark.parametrize("text", TWENTIETH_TRICKY)
+def test_twentieth_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
+
+
+@pytest.mark.parametrize("text", TWENTIETH_EMERGENCIES)
+def test_twentieth_round_emergencies(router: Router, text: str) -> None:
+    assert router.route(text).urgency == "akut"
