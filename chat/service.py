@@ -118,10 +118,14 @@ class ChatService:
         clock: Callable[[], datetime] = utcnow,
         attachment_binder: AttachmentBinder | None = None,
         send_batch: int = SEND_BATCH,
+        send_batches_in_flight: int = 1,
     ) -> None:
         self.db = db
-        # Sends written together while one is in flight (NARA_SEND_BATCH; 1: each alone).
-        self._sends: GroupCommit[SendResult] = GroupCommit(db, send_batch)
+        # Sends written together while others are in flight (NARA_SEND_BATCH; 1: each alone),
+        # several batches at once on PostgreSQL (NARA_SEND_BATCHES_IN_FLIGHT); SQLite has one
+        # writer, so one batch at a time there groups more and waits no longer.
+        in_flight = 1 if db.is_sqlite else send_batches_in_flight
+        self._sends: GroupCommit[SendResult] = GroupCommit(db, send_batch, in_flight)
         self.live: LiveEvents = live or NoLiveEvents()
         self.classifier = classifier
         self.clock = clock

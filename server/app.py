@@ -125,6 +125,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         classifier=classifier,
         attachment_binder=StoredAttachmentBinder(config.attachment_limits),
         send_batch=config.send_batch,
+        send_batches_in_flight=config.send_batches_in_flight,
     )
     app[CHAT] = chat
     app[MANAGEMENT] = ThreadManagement(chat)

@@ -101,6 +101,8 @@ class Config:
     # Group commit (chat/storage/group_commit.py): at most this many sends that arrive while
     # one is being written share the next transaction; 1: every send in its own.
     send_batch: int = 32
+    # Batches in flight at once, each on its own connection (PostgreSQL; SQLite has one writer).
+    send_batches_in_flight: int = 1
     # Tests only (fault injection): exit at once after committing a message whose text
     # contains this marker, before its live events are published.
     fault_crash_after_commit: str = ""
@@ -195,6 +197,9 @@ class Config:
             "escalation_check_s": _float("NARA_ESCALATION_CHECK_SECONDS", "60"),
             "live_outbox_stale_s": _float("NARA_LIVE_OUTBOX_STALE_SECONDS", "3"),
             "send_batch": _at_least_one("NARA_SEND_BATCH", _int("NARA_SEND_BATCH", "32")),
+            "send_batches_in_flight": _at_least_one(
+                "NARA_SEND_BATCHES_IN_FLIGHT", _int("NARA_SEND_BATCHES_IN_FLIGHT", "1")
+            ),
             "fault_crash_after_commit": _env("NARA_FAULT_CRASH_AFTER_COMMIT", ""),
             "case_reminder_hours": _int("NARA_CASE_REMINDER_HOURS", "72"),
             "case_reminder_check_s": _float("NARA_CASE_REMINDER_CHECK_SECONDS", "300"),
@@ -231,5 +236,5 @@ def _async_url(url: str) -> str:
 
 def _at_least_one(name: str, value: int) -> int:
     if value < 1:
-        raise ValueError(f"{name} must be 1 or more (1: every send in its own transaction)")
+        raise ValueError(f"{name} must be 1 or more")
     return value

@@ -13,6 +13,12 @@ def test_a_send_batch_below_one_is_refused_by_name() -> None:
     assert "NARA_SEND_BATCH must be 1 or more" in done.stderr
 
 
+def test_send_batches_in_flight_below_one_is_refused_by_name() -> None:
+    done = _serve(NARA_SEND_BATCHES_IN_FLIGHT="0")
+    assert done.returncode == 2
+    assert "NARA_SEND_BATCHES_IN_FLIGHT must be 1 or more" in done.stderr
+
+
 def _serve(**env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "server.cli", "serve", "--port", "0"],
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)

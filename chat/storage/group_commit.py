@@ -18,6 +18,11 @@ Works run in arrival order, ordered by their ``key`` within a batch (stably: wor
 keep their order). Callers whose writes lock rows give the row's key (a send: its thread), so
 that batches of several processes lock in one order and do not deadlock each other; a deadlock
 that still happens fails the batch, which then runs as above.
+
+Up to ``in_flight`` batches run at once, each on its own connection (PostgreSQL: while one
+waits for a round trip, another's statements run), but never two with works of one key: a
+key's works wait while a batch holding that key is in flight, so a thread's sends still take
+their seqs, commit and publish in arrival order.
 """
 
 from __future__ import annotations
@@ -54,15 +59,18 @@ class _Pending(Generic[T]):
 
 
 class GroupCommit(Generic[T]):
-    """Batches of at most ``limit`` works in one transaction; ``limit`` 1: every work in a
-    transaction of its own, in the caller's task (as :meth:`Database.write`)."""
+    """Batches of at most ``limit`` works in one transaction, at most ``in_flight`` batches at
+    once; ``limit`` 1: every work in a transaction of its own, in the caller's task (as
+    :meth:`Database.write`)."""
 
-    def __init__(self, db: Database, limit: int) -> None:
+    def __init__(self, db: Database, limit: int, in_flight: int = 1) -> None:
         self.db = db
         self.limit = max(1, limit)
+        self.in_flight = max(1, in_flight)
         self._queue: deque[_Pending[T]] = deque()
-        self._runner: asyncio.Task[None] | None = None
-        self._running: list[_Pending[T]] = []
+        self._runners: set[asyncio.Task[None]] = set()
+        self._starting: asyncio.Task[None] | None = None  # spawned, batch not yet taken
+        self._busy: set[str] = set()  # the keys of the batches in flight
 
     async def write(self, work: Work[T], *, key: str = "") -> T:
         """``work``'s result once its transaction has committed (and its ``on_commit``
@@ -73,33 +81,64 @@ class GroupCommit(Generic[T]):
                 return await work(store)
         pending = _Pending(work, key, asyncio.get_running_loop().create_future())
         self._queue.append(pending)
-        if self._runner is None:
-            self._runner = asyncio.create_task(self._drain())
+        self._start()
         return await pending.answer
 
+    def _start(self) -> None:
+        """A runner for the next batch, if a slot is free and a queued work's key is not in
+        flight. It takes its batch when it first runs: what arrived meanwhile goes with it."""
+        if self._starting or len(self._runners) >= self.in_flight:
+            return
+        if not any(p.key not in self._busy for p in self._queue):
+            return
+        task = asyncio.create_task(self._drain())
+        task.add_done_callback(self._ended)
+        self._starting = task
+        self._runners.add(task)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        self._runners.discard(task)
+        if self._starting is task:  # cancelled before it ran (shutdown): nobody waits forever
+            self._starting = None
+            for pending in self._queue:
+                pending.fail(asyncio.CancelledError())
+            self._queue = deque()
+        self._start()
+
     async def _drain(self) -> None:
+        keys: set[str] = set()
+        batch: list[_Pending[T]] = []
         try:
-            while self._queue:
-                batch = self._take()
-                self._running = batch
-                await self._run(batch)
-                self._running = []
+            self._starting = None
+            batch = self._take()
+            keys = {p.key for p in batch}
+            self._busy |= keys
+            self._start()  # works of other keys may go at once, beside this batch
+            await self._run(batch)
         except BaseException as exc:  # cancelled (shutdown), or a bug here: nobody waits forever
-            for pending in [*self._running, *self._queue]:
+            for pending in [*batch, *self._queue]:
                 pending.fail(exc)
-            self._running, self._queue = [], deque()
+            self._queue = deque()
             if not isinstance(exc, Exception):
                 raise
             log.exception("group commit failed")
         finally:
-            self._runner = None
+            self._busy -= keys
 
     def _take(self) -> list[_Pending[T]]:
+        """The next batch in arrival order, skipping (and keeping queued, in order) the works
+        whose key a batch in flight holds; works whose caller gave up are dropped."""
         batch: list[_Pending[T]] = []
-        while self._queue and len(batch) < self.limit:
+        kept: deque[_Pending[T]] = deque()
+        while self._queue:
             pending = self._queue.popleft()
-            if not pending.answer.done():
+            if pending.answer.done():
+                continue
+            if len(batch) < self.limit and pending.key not in self._busy:
                 batch.append(pending)
+            else:
+                kept.append(pending)
+        self._queue = kept
         return sorted(batch, key=lambda p: p.key)
 
     async def _run(self, batch: list[_Pending[T]]) -> None:
