@@ -78,7 +78,7 @@ _OVER = re.compile(
 _PAST = frozenset(
     """fick fatt blev blivit dog hade haft drabbades opererades lades inlagd had got went died
     was were needed passed tog took collapsed overdosed svalde swallowed drunknade blodde bled
-    forlorade lost svullnade holl""".split()
+    forlorade lost svullnade holl choked did gave""".split()
 )
 _PRESENT = frozenset(
     """ar har kan pratar andas blir ser kanns svarar bloder kraks ramlar hanger sluddrar
@@ -183,6 +183,7 @@ def _denied_before(an: Analysis, start: int) -> bool:
 _CONDITIONS = frozenset("om ifall if".split())
 _OPENERS = frozenset(", ; : hej hejsan hi hello och and men but".split())
 _SEGMENT_PUNCT = frozenset(", ; :".split())
+_GOES_ON = frozenset("och and eller or".split())
 # How the main clause after a fronted condition opens in a question: its finite verb (V2) or
 # a question word.
 _CONSEQUENT_OPENERS = frozenset(
@@ -202,11 +203,29 @@ def conditional_question(
     # The condition's segment (concepts.segment_ids: to the next comma or contrast word).
     conditions = [(i, segment[i]) for i, w in enumerate(an.folded)
                   if w in _CONDITIONS and an.sentence[i] in asked and _opens(an, i)]
+    conditions = [(i, t) for i, s in conditions for t in _continued(an, segment, i, s)]
     consequents = _consequents(an, segment, conditions)
     return [HYPOTHETICAL if r == AFFIRMED and m.end > m.start and (
                 segment[m.start] in consequents
                 or any(i < m.start and segment[m.start] == s for i, s in conditions)) else r
             for m, r in zip(mentions, readings, strict=True)]
+
+
+def _continued(an: Analysis, segment: list[int], i: int, s: int) -> list[int]:
+    """The condition's segment and those that go on with it after a comma ("If his sugar
+    goes low at night, and he won't wake up properly, what do we do?"), unless one tells of
+    now ("…, and my dad is now very confused")."""
+    out = [s]
+    for k in range(i + 1, len(segment) - 2):
+        if an.sentence[k] != an.sentence[i]:
+            break
+        if segment[k] == out[-1] + 1:
+            words = {w for w, t in zip(an.folded, segment, strict=True) if t == segment[k]}
+            if an.folded[k] == "," and an.folded[k + 1] in _GOES_ON and not words & _NOW:
+                out.append(segment[k])
+            else:
+                break
+    return out
 
 
 def _consequents(an: Analysis, segment: list[int], conditions: list[tuple[int, int]]) -> set[int]:

@@ -944,3 +944,55 @@ def test_twentieth_round_mentions(router: Router, text: str) -> None:
 @pytest.mark.parametrize("text", TWENTIETH_EMERGENCIES)
 def test_twentieth_round_emergencies(router: Router, text: str) -> None:
     assert router.route(text).urgency == "akut"
+
+
+# What a programme, a leaflet or a course said; advice told as a condition; a past told by an
+# age or "för ett par år sedan"; "ibland när …" as a habit; a condition that goes on after a
+# comma; someone admitted to hospital; well again the same evening after care.
+TWENTY_FIRST_TRICKY = [
+    'För ett par år sen fick jag en blödning i ögat och såg inget på höger öga i några veckor.',
+    'Höll på att drunkna när jag var sju. Nu har jag panik i vatten, finns det hjälp?',
+    'Ibland när jag äter för fort känns det som ett tryck bakom bröstbenet, det går över efter '
+    'en minut.',
+    'Läste i bipacksedeln att man ska söka vård om ståndet håller i över fyra timmar. Det har '
+    'aldrig hänt.',
+    'The leaflet says to call 112 for sudden severe chest pain. I have soreness along the scar '
+    'when I cough.',
+    'Såg ett program på TV om hjärnblödning där de sa att plötslig svår huvudvärk kan vara '
+    'farligt. Jag har ofta huvudvärk.',
+    'Såg ett program om huggormsbett. Vi ska till landet i sommar, vad gör man om han blir biten?',
+    "If my dad's blood sugar goes really low at night, and he won't wake up properly, what do "
+    'we do?',
+    'Min pappa ligger inne på avgiftning sen i måndags, han hade fått hallucinationer hemma. Kan '
+    'jag prata med någon?',
+    'Fick en kraftig allergisk reaktion i torsdags, svullen i ansiktet och svårt att andas. Fick '
+    'adrenalin på akuten och blev bra samma kväll. Vad ska jag ta istället?',
+]
+TWENTY_FIRST_EMERGENCIES = [
+    'Satt och såg på tv när jag plötsligt fick jätteont i bröstet, det strålar ut i vänster arm '
+    'och jag svettas.',
+    'Jag läste i bipacksedeln att man ska söka vård om man får svullen tunga. Nu är tungan '
+    'svullen och jag har svårt att andas.',
+    'It says to call 112 if the baby is floppy. She is floppy now and won\'t wake up properly.',
+    'Ibland när jag står upp blir jag yr, men nu har jag ont i bröstet och kallsvettas sedan en '
+    'timme.',
+    'When I was seven I almost drowned. Now my son fell in the lake and he is not breathing '
+    'properly, he is blue.',
+    'Min man ligger inne på ortopeden. Jag själv har fått plötsligt jätteont i huvudet, värsta i '
+    'mitt liv.',
+    "If it is ok to ask, and my dad is now very confused and can't lift his right arm, what do "
+    'we do?',
+    'Fick en allergisk reaktion i torsdags och var på akuten. Nu har jag svårt att andas igen och '
+    'svullen tunga.',
+]
+
+
+@pytest.mark.parametrize("text", TWENTY_FIRST_TRICKY)
+def test_twenty_first_round_mentions(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
+
+
+@pytest.mark.parametrize("text", TWENTY_FIRST_EMERGENCIES)
+def test_twenty_first_round_emergencies(router: Router, text: str) -> None:
+    d = router.route(text)
+    assert d.urgency == "akut" and d.red_flag_kind is not None, d.reasons
