@@ -247,6 +247,12 @@ def _opens(an: Analysis, i: int) -> bool:
 
 
 _OVER_CONCEPT = "symptoms_resolved"
+_AGO = frozenset("ago sedan sen tillbaka".split())
+_SINCE = frozenset("since senaste last past".split())  # not "sen", "sedan": also "then"
+_DURATION = frozenset(
+    """sekund sekunder sekunden minut minuter minuten kvart timme timmar timmen second seconds
+    minute minutes hour hours""".split()
+)
 
 
 def passing_concepts(catalogue: Catalogue) -> frozenset[str]:
@@ -267,8 +273,10 @@ def resolved_afterwards(
 ) -> list[str]:
     """Readings of `passing` concepts marked RESOLVED after a statement (no question, no
     condition) that ends them and tells no symptom or sign of its own."""
+    # "i ungefär 15 minuter" ends an episode; "about 15 minutes ago" tells when it began.
     told = [(m, r) for m, r in zip(mentions, readings, strict=True)
-            if m.sentence >= 0 and (m.concept in signs or m.concept == _OVER_CONCEPT)]
+            if m.sentence >= 0 and (m.concept in signs or m.concept == _OVER_CONCEPT)
+            and not (m.concept == _OVER_CONCEPT and _onset(an, m))]
     # The sentence that ends them may tell what went before the end ("den kom upp, hon
     # hostade lite men sedan var hon som vanligt"), never a sign after it.
     ends = [m.sentence for m, r in told if m.concept == _OVER_CONCEPT and r == AFFIRMED
@@ -281,8 +289,27 @@ def resolved_afterwards(
     end = max(ends)
     if any(m.sentence > end and r == AFFIRMED for m, r in told):
         return list(readings)
-    return [RESOLVED if r == AFFIRMED and 0 <= m.sentence < end and m.concept in passing
-            else r for m, r in zip(mentions, readings, strict=True)]
+    # In the ending sentence itself, what comes before its "over" ("fastnade i halsen,
+    # frugan gjorde Heimlich och den kom upp"), unless that is only a duration: "is slurred
+    # for ten minutes" may still go on.
+    last = max((m for m, _ in told if m.sentence == end and m.concept == _OVER_CONCEPT),
+               key=lambda m: m.start)
+    over_at = -1 if _DURATION & set(an.folded[last.start:last.end]) else last.start
+    out = [RESOLVED if r == AFFIRMED and m.concept in passing and (
+               0 <= m.sentence < end or (m.sentence == end and m.end <= over_at))
+           else r for m, r in zip(mentions, readings, strict=True)]
+    # The same words cannot tell an event that is over and one that is not: a mention inside
+    # one that ended ("bit kyckling" of "fastnade en bit kyckling i halsen") ended too.
+    ended = [m for m, r, was in zip(mentions, out, readings, strict=True)
+             if r == RESOLVED and was == AFFIRMED]
+    return [RESOLVED if r == AFFIRMED and m.end > m.start
+            and any(e.start <= m.start and m.end <= e.end for e in ended) else r
+            for m, r in zip(mentions, out, strict=True)]
+
+
+def _onset(an: Analysis, m: Mention) -> bool:
+    after = m.end < len(an.folded) and an.folded[m.end] in _AGO
+    return after or (m.start > 0 and an.folded[m.start - 1] in _SINCE)
 
 
 def _last_over_in(told: Sequence[tuple[Mention, str]], m: Mention) -> bool:

@@ -996,3 +996,27 @@ def test_twenty_first_round_mentions(router: Router, text: str) -> None:
 def test_twenty_first_round_emergencies(router: Router, text: str) -> None:
     d = router.route(text)
     assert d.urgency == "akut" and d.red_flag_kind is not None, d.reasons
+
+
+# The sentence that ends an episode ends what it told before its "over"; a duration followed by
+# "ago" tells when it began, not that it ended.
+SAME_SENTENCE_OVER = [
+    'Pappa kunde inte hitta orden i tio minuter i förmiddags men sedan blev allt som vanligt '
+    'igen, nu pratar han normalt.',
+    'My son choked on a grape at lunch, I did back blows and it came out and he was fine after.',
+]
+ONSET_NOT_OVER = [
+    'Lost the vision in my right eye, like a curtain came down, about 15 minutes ago. No pain.',
+    'Tappade synen på höger öga för ungefär tio minuter sedan, som en gardin.',
+]
+
+
+@pytest.mark.parametrize("text", SAME_SENTENCE_OVER)
+def test_an_episode_ended_in_its_own_sentence_is_not_akut(router: Router, text: str) -> None:
+    assert router.route(text).urgency != "akut"
+
+
+@pytest.mark.parametrize("text", ONSET_NOT_OVER)
+def test_minutes_ago_is_when_it_began(router: Router, text: str) -> None:
+    d = router.route(text)
+    assert d.urgency == "akut" and d.red_flag_kind is not None, d.reasons
