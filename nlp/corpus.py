@@ -5,7 +5,9 @@
 * `eval/*.jsonl` – the frozen evaluation split, written by other writers who never saw the
   rules, the lexicon or the corpus; never used for training or thresholds
   (`eval/FROZEN.sha256` pins its content, and a test checks it);
-* `legacy/*.jsonl` – the earlier template-generated corpus (`legacy_test` is its test split).
+* `legacy/*.jsonl` – the earlier template-generated corpus (`legacy_test` is its test split);
+* `pending/*.jsonl` – reviewed writers' files routed once as an unseen test and not yet in any
+  split: they join `corpus/` when the model is next retrained.
 """
 
 from __future__ import annotations
