@@ -6,15 +6,19 @@ also across two processes."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from server.config import Config
 from server.keys import DB, SIO
-from tests.support.backends import PG_URL, REDIS_URL
+from tests.conftest import RunningServer, start_server
+from tests.support.backends import PG_URL, REDIS_URL, Template
 from tests.support.clients import ApiClient, SocketClient, login
 from tests.support.flows import cid, history, start_thread
 from tests.support.process import ServerProcess
@@ -23,6 +27,29 @@ SENDS_EACH = 6
 
 
 async def test_concurrent_socket_senders_are_stored_once_in_order_and_delivered(server):
+    await _concurrent_senders(server)
+
+
+@pytest.fixture
+async def in_flight_server(base_config: Config, db_template: Template) -> AsyncIterator[Any]:
+    """A server that writes up to four batches of sends at once (PostgreSQL only)."""
+    if not PG_URL:
+        pytest.skip("SQLite writes one batch at a time")
+    config = dataclasses.replace(base_config, send_batches_in_flight=4)
+    runner, url = await start_server(config)
+    running = RunningServer(url, db_template.demo, config, runner.app)
+    yield running
+    await running.close_clients()
+    await runner.cleanup()
+
+
+async def test_several_batches_in_flight_keep_every_senders_order(in_flight_server):
+    """The same 16 concurrent senders with four batches in flight: a thread's sends never go
+    in two batches at once, so storage, seqs and live delivery are as with one."""
+    await _concurrent_senders(in_flight_server)
+
+
+async def _concurrent_senders(server: Any) -> None:
     demo = server.demo
     staff = {u: await server.login(u) for u in ("sara", "lars", "ulla")}
     patients = {u: await server.login(u) for u in ("anna", "bertil")}
