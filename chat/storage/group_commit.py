@@ -81,15 +81,18 @@ class GroupCommit(Generic[T]):
                 return await work(store)
         pending = _Pending(work, key, asyncio.get_running_loop().create_future())
         self._queue.append(pending)
-        self._start()
+        self._start(arrived=pending)
         return await pending.answer
 
-    def _start(self) -> None:
+    def _start(self, arrived: _Pending[T] | None = None) -> None:
         """A runner for the next batch, if a slot is free and a queued work's key is not in
-        flight. It takes its batch when it first runs: what arrived meanwhile goes with it."""
+        flight (on a send, only the one that ``arrived`` needs looking at: the queue was looked
+        at when it last changed). It takes its batch when it first runs: what arrived meanwhile
+        goes with it."""
         if self._starting or len(self._runners) >= self.in_flight:
             return
-        if not any(p.key not in self._busy for p in self._queue):
+        waiting = (arrived,) if arrived is not None else self._queue
+        if all(p.key in self._busy for p in waiting):
             return
         task = asyncio.create_task(self._drain())
         task.add_done_callback(self._ended)
